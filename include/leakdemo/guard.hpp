@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace leakdemo {
+
+// Asked before every allocation. A refusal stops the run cleanly (stop_reason guard, exit 3) before the
+// kernel's OOM killer would end it with SIGKILL.
+class Guard {
+public:
+    virtual ~Guard() = default;
+    // nullopt to allow an allocation of `block_bytes` on top of `outstanding_bytes`, else why not.
+    virtual std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) = 0;
+};
+
+// --no-guard.
+class NoGuard final : public Guard {
+public:
+    std::optional<std::string> refuse(std::uint64_t, std::uint64_t) override { return std::nullopt; }
+};
+
+}  // namespace leakdemo

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "leakdemo/record.hpp"
+#include "leakdemo/summary.hpp"
+
+namespace leakdemo {
+
+// Where records go: the table, CSV, JSON Lines, a file, the HTML report. One interface, many sinks.
+class Sink {
+public:
+    virtual ~Sink() = default;
+    virtual void record(const Record& record) = 0;
+    // A plain-language note (--explain), tied to the iteration that caused it.
+    virtual void note(std::uint64_t /*iteration*/, const std::string& /*text*/) {}
+    virtual void summary(const Summary& /*summary*/) {}
+};
+
+}  // namespace leakdemo

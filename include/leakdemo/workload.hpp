@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace leakdemo {
+
+// What happens to each block after it is touched.
+enum class Mode {
+    leak,  // the pointer is dropped: the block is unreachable for good (the article, free() commented out)
+    free,  // free() right after touching (the article with line 43 restored)
+    hold,  // the pointer is kept in a live container: memory grows but stays reachable; freed at exit
+};
+
+// How a block is touched so that the kernel commits (or does not commit) its pages.
+enum class Touch {
+    all,   // memset every byte with the fill byte (the article's memset(ptr, -1, size))
+    page,  // write one byte per 4 KiB page: commits the same pages for far less work
+    none,  // do not touch: virtual size grows, resident size does not (lazy commit)
+};
+
+std::string_view to_string(Mode mode);
+std::string_view to_string(Touch touch);
+
+// Exact bookkeeping of what the workload did, in bytes.
+struct WorkloadCounters {
+    std::uint64_t blocks = 0;             // successful allocations
+    std::uint64_t requested_bytes = 0;    // sum of all allocations
+    std::uint64_t outstanding_bytes = 0;  // allocated and not freed (leaked + held)
+    std::uint64_t leaked_bytes = 0;       // allocated, not freed, and no pointer left
+};
+
+// One allocation per step. An interface so that loop tests can script failures without allocating.
+class Workload {
+public:
+    virtual ~Workload() = default;
+    // Allocates, touches and then leaks/frees/holds one block. False when malloc returned NULL.
+    virtual bool step() = 0;
+    virtual const WorkloadCounters& counters() const = 0;
+    virtual std::uint64_t block_bytes() const = 0;
+};
+
+struct BlockWorkloadConfig {
+    Mode mode = Mode::leak;
+    Touch touch = Touch::all;
+    std::uint64_t block_bytes = 4096000;
+    unsigned char fill = 0xFF;
+};
+
+// The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
+class BlockWorkload final : public Workload {
+public:
+    explicit BlockWorkload(BlockWorkloadConfig config);
+    ~BlockWorkload() override;  // frees what hold mode kept; leaked blocks stay leaked
+    BlockWorkload(const BlockWorkload&) = delete;
+    BlockWorkload& operator=(const BlockWorkload&) = delete;
+
+    bool step() override;
+    const WorkloadCounters& counters() const override { return m_counters; }
+    std::uint64_t block_bytes() const override { return m_config.block_bytes; }
+
+private:
+    BlockWorkloadConfig m_config;
+    WorkloadCounters m_counters;
+    std::vector<void*> m_held;  // hold mode only
+};
+
+}  // namespace leakdemo

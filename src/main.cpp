@@ -1,0 +1,2 @@
+#include "leakdemo/app.hpp"
+int main(int argc, char** argv) { return leakdemo::leakdemo_main(argc, argv); }

@@ -1,0 +1,110 @@
+#include "leakdemo/workload.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace leakdemo {
+namespace {
+
+constexpr std::size_t page_bytes = 4096;
+
+// Hides where a pointer came from. Without this GCC folds malloc + memset(0) into calloc (which commits
+// nothing) and, with the free() that follows, deletes malloc/memset/free outright (MEMORY-FACTS.md).
+inline void* launder(void* pointer) {
+    asm volatile("" : "+r"(pointer));
+    return pointer;
+}
+
+// Tells the compiler the bytes behind `pointer` are read by someone: the stores must happen.
+inline void keep_written(void* pointer) { asm volatile("" : : "r"(pointer) : "memory"); }
+
+void touch(unsigned char* block, std::size_t size, Touch policy, unsigned char fill) {
+    switch (policy) {
+        case Touch::all:
+            std::memset(block, fill, size);
+            break;
+        case Touch::page:
+            // One write per page commits the page as fully as a memset of all of it.
+            for (std::size_t offset = 0; offset < size; offset += page_bytes) {
+                block[offset] = fill;
+            }
+            if (size > 0) {
+                block[size - 1] = fill;
+            }
+            break;
+        case Touch::none:
+            break;
+    }
+    keep_written(block);
+}
+
+}  // namespace
+
+std::string_view to_string(Mode mode) {
+    switch (mode) {
+        case Mode::leak:
+            return "leak";
+        case Mode::free:
+            return "free";
+        case Mode::hold:
+            return "hold";
+    }
+    return "?";
+}
+
+std::string_view to_string(Touch touch) {
+    switch (touch) {
+        case Touch::all:
+            return "all";
+        case Touch::page:
+            return "page";
+        case Touch::none:
+            return "none";
+    }
+    return "?";
+}
+
+BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {}
+
+BlockWorkload::~BlockWorkload() {
+    // hold mode kept its pointers reachable all along; it gives them back at exit. Leaked blocks
+    // are, by design, gone: nothing here can free them.
+    for (void* block : m_held) {
+        std::free(block);
+    }
+}
+
+bool BlockWorkload::step() {
+    const auto size = static_cast<std::size_t>(m_config.block_bytes);
+    if (m_config.mode == Mode::hold) {
+        // Grow the container first (geometrically), so its own growth cannot fail after the block exists.
+        if (m_held.size() == m_held.capacity()) {
+            m_held.reserve(m_held.empty() ? 64 : 2 * m_held.capacity());
+        }
+    }
+    void* raw = launder(std::malloc(size));
+    if (raw == nullptr) {
+        return false;
+    }
+    touch(static_cast<unsigned char*>(raw), size, m_config.touch, m_config.fill);
+
+    m_counters.blocks += 1;
+    m_counters.requested_bytes += m_config.block_bytes;
+    switch (m_config.mode) {
+        case Mode::leak:
+            // The only pointer to the block goes out of scope here: unreachable for good.
+            m_counters.outstanding_bytes += m_config.block_bytes;
+            m_counters.leaked_bytes += m_config.block_bytes;
+            break;
+        case Mode::free:
+            std::free(launder(raw));
+            break;
+        case Mode::hold:
+            m_held.push_back(raw);
+            m_counters.outstanding_bytes += m_config.block_bytes;
+            break;
+    }
+    return true;
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,44 @@
+"""Shared helpers for the end-to-end tests: run the real binary as a user or a script would."""
+import csv
+import io
+import json
+import os
+import subprocess
+
+LEAKDEMO = os.environ.get("LEAKDEMO", "leakdemo")
+ARTICLE = os.environ.get("ARTICLE", "article_memory_leaks")
+SOURCE_DIR = os.environ.get("LEAKDEMO_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+SANITIZED = os.environ.get("LEAKDEMO_SANITIZED", "0") in ("1", "ON", "true")
+
+BLOCK = 4096000  # the article's 4096 * 1000
+
+
+def run(*args, timeout=120, env=None, **kwargs):
+    """Runs leakdemo with args; returns the CompletedProcess (text mode)."""
+    full_env = dict(os.environ)
+    full_env.pop("COLUMNS", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([LEAKDEMO, *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env=full_env, stdin=subprocess.DEVNULL, **kwargs)
+
+
+def csv_rows(text):
+    """Parses leakdemo CSV into a list of dicts with integer fields converted."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        for key, value in row.items():
+            if key == "mode":
+                continue
+            row[key] = float(value) if key == "elapsed_s" else int(value)
+    return rows
+
+
+def jsonl_records(text):
+    """Every line must be a JSON object; returns them in order."""
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def run_csv(*args, **kwargs):
+    result = run("--format", "csv", "--interval", "0", *args, **kwargs)
+    return result, csv_rows(result.stdout)

@@ -1,0 +1,167 @@
+"""End-to-end tests of the core: the real (Release) binary, its RSS, its CLI and its exit codes."""
+import re
+import subprocess
+import unittest
+
+from helpers import BLOCK, LEAKDEMO, SANITIZED, run, run_csv
+
+
+class MemoryMovesAsTheArticleSays(unittest.TestCase):
+    """RSS must really move: proof that the optimiser kept malloc + memset + (free)."""
+
+    def growth(self, rows, key="rss_bytes"):
+        return rows[-1][key] - rows[0][key]
+
+    def test_leak_mode_raises_rss_by_every_block(self):
+        result, rows = run_csv("--mode", "leak", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(rows), 11)
+        self.assertAlmostEqual(self.growth(rows), 10 * BLOCK, delta=0.05 * 10 * BLOCK)
+
+    def test_free_mode_raises_rss_by_at_most_two_blocks(self):
+        result, rows = run_csv("--mode", "free", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertLessEqual(self.growth(rows), 2 * BLOCK)
+        self.assertTrue(all(row["leaked_bytes"] == 0 for row in rows))
+
+    def test_hold_mode_raises_rss_like_leak(self):
+        result, rows = run_csv("--mode", "hold", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertAlmostEqual(self.growth(rows), 10 * BLOCK, delta=0.05 * 10 * BLOCK)
+        self.assertEqual(rows[-1]["leaked_bytes"], 0)
+        self.assertEqual(rows[-1]["outstanding_bytes"], 10 * BLOCK)
+
+    def test_touch_none_grows_virtual_size_not_resident(self):
+        result, rows = run_csv("--touch", "none", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertLess(self.growth(rows), 0.5 * BLOCK)
+        self.assertAlmostEqual(self.growth(rows, "vsz_bytes"), 10 * BLOCK, delta=0.05 * 10 * BLOCK)
+
+    def test_touch_page_commits_like_touch_all(self):
+        result, rows = run_csv("--touch", "page", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertAlmostEqual(self.growth(rows), 10 * BLOCK, delta=0.05 * 10 * BLOCK)
+
+    def test_fill_zero_still_commits(self):
+        # malloc + memset(0) is what GCC folds into calloc, which commits nothing.
+        result, rows = run_csv("--fill", "0", "-n", 10)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertAlmostEqual(self.growth(rows), 10 * BLOCK, delta=0.05 * 10 * BLOCK)
+
+    def test_maxrss_never_goes_down(self):
+        result, rows = run_csv("--mode", "free", "-n", 8)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        maxrss = [row["maxrss_bytes"] for row in rows]
+        self.assertEqual(maxrss, sorted(maxrss))
+        # In free mode the first block is mmap'd then returned: current RSS falls below the high-water mark.
+        self.assertTrue(any(row["rss_bytes"] < row["maxrss_bytes"] - BLOCK // 2 for row in rows), rows)
+
+
+BAD_INPUT = [
+    (["--block-size", "0"], "--block-size"),
+    (["--block-size", "-1"], "--block-size"),
+    (["--block-size", "many"], "--block-size"),
+    (["--block-size", "4XB"], "--block-size"),
+    (["--block-size", "99999999999999999999999"], "--block-size"),
+    (["--iterations", "0"], "--iterations"),
+    (["--iterations", "-3"], "--iterations"),
+    (["--iterations", "1e99"], "--iterations"),
+    (["--iterations", "lots"], "--iterations"),
+    (["--interval", "-1"], "--interval"),
+    (["--interval", "25h"], "--interval"),
+    (["--interval", "fast"], "--interval"),
+    (["--mode", "bogus"], "--mode"),
+    (["--touch", "half"], "--touch"),
+    (["--fill", "300"], "--fill"),
+    (["--format", "xml"], "--format"),
+    (["--color", "rainbow"], "--color"),
+    (["--no-such-flag"], "--no-such-flag"),
+    (["--output", "/nonexistent/dir/x.csv"], "--output"),
+    (["--output", "run.unknown"], "--output"),
+    (["--quiet", "--summary-only"], "--quiet"),
+    (["--mode"], "--mode"),
+]
+
+
+class BadInput(unittest.TestCase):
+    def test_each_bad_value_is_one_line_naming_the_flag_and_exit_2(self):
+        for args, flag in BAD_INPUT:
+            with self.subTest(args=args):
+                result = run(*args, "-n", 1, "-i", 0)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertEqual(result.stdout, "", "nothing may run: no samples")
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, result.stderr)
+                self.assertIn(flag, lines[0])
+                self.assertTrue(lines[0].startswith("leakdemo: error: "), lines[0])
+                self.assertNotIn("Traceback", result.stderr)
+
+    def test_table_has_at_least_fifteen_cases(self):
+        self.assertGreaterEqual(len(BAD_INPUT), 15)
+
+
+class HelpAndVersion(unittest.TestCase):
+    def test_help_lists_flags_examples_and_exit_codes(self):
+        result = run("--help")
+        self.assertEqual(result.returncode, 0)
+        for text in ("--mode", "--block-size", "--iterations", "--interval", "--touch", "--fill", "Examples:",
+                     "Exit codes:", "130", "143"):
+            self.assertIn(text, result.stdout)
+        self.assertEqual(result.stderr, "")
+
+    def test_version(self):
+        result = run("--version")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"^leakdemo \d+\.\d+\.\d+\n$")
+
+
+class AllocationFailure(unittest.TestCase):
+    @unittest.skipIf(SANITIZED, "ASan reserves terabytes of address space: RLIMIT_AS cannot work under it")
+    def test_ulimit_v_ends_with_exit_3_and_a_summary(self):
+        # 200 MiB of address space: malloc returns NULL long before the 1000th block.
+        script = f"ulimit -v 204800; exec '{LEAKDEMO}' --no-guard -n 1000 -i 0 --format csv"
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        if "--no-guard" in result.stderr and result.returncode == 2:
+            # Before the memory guard existed the flag was unknown; the plain run shows the same thing.
+            script = script.replace(" --no-guard", "")
+            result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertRegex(result.stderr, r"allocation failed at iteration \d+: malloc\(4096000\)")
+        self.assertIn("alloc_failed", result.stderr)
+        self.assertIn("verdict", result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertGreater(len(lines), 5)
+        self.assertTrue(all(line.count(",") == 13 for line in lines), "every CSV line is whole")
+
+
+class TableOutput(unittest.TestCase):
+    def test_table_rows_and_summary(self):
+        result = run("--format", "table", "-n", 3, "-i", 0)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 5)  # header + baseline + 3
+        self.assertIn("rss", lines[0])
+        self.assertIn("max rss", lines[0])
+        self.assertRegex(lines[2], r"MiB")
+        self.assertNotIn("\033[", result.stdout, "no colour when stdout is not a terminal")
+        self.assertIn("verdict", result.stderr)
+
+    def test_color_always_and_no_color(self):
+        coloured = run("--format", "table", "-n", 2, "-i", 0, "--color", "always")
+        self.assertIn("\033[", coloured.stdout)
+        never = run("--format", "table", "-n", 2, "-i", 0, "--color", "auto", env={"NO_COLOR": "1"})
+        self.assertNotIn("\033[", never.stdout)
+
+    def test_quiet_drops_the_summary(self):
+        result = run("--format", "csv", "-n", 2, "-i", 0, "-q")
+        self.assertEqual(result.stderr, "")
+
+    def test_units_are_human_in_the_table_and_raw_in_csv(self):
+        table = run("--format", "table", "-n", 1, "-i", 0, "-q").stdout
+        self.assertTrue(re.search(r"\d+\.\d (KiB|MiB)", table), table)
+        csv_text = run("--format", "csv", "-n", 1, "-i", 0, "-q").stdout
+        self.assertNotIn("MiB", csv_text)
+
+
+if __name__ == "__main__":
+    unittest.main()

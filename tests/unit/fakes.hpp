@@ -1,0 +1,126 @@
+#pragma once
+
+// Test doubles for the run loop's injected parts: no sleeping, no allocation, scripted numbers.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "leakdemo/clock.hpp"
+#include "leakdemo/guard.hpp"
+#include "leakdemo/sampler.hpp"
+#include "leakdemo/sink.hpp"
+#include "leakdemo/workload.hpp"
+
+namespace leakdemo::testing {
+
+// The workload the fake sampler reads its RSS from, so RSS moves exactly like a perfect leak would.
+class FakeWorkload final : public Workload {
+public:
+    FakeWorkload(Mode mode, std::uint64_t block, std::optional<std::uint64_t> fail_at_step = std::nullopt)
+        : m_mode(mode), m_block(block), m_fail_at(fail_at_step) {}
+    bool step() override {
+        ++m_steps;
+        if (m_fail_at && m_steps == *m_fail_at) {
+            return false;
+        }
+        m_counters.blocks += 1;
+        m_counters.requested_bytes += m_block;
+        if (m_mode != Mode::free) {
+            m_counters.outstanding_bytes += m_block;
+        }
+        if (m_mode == Mode::leak) {
+            m_counters.leaked_bytes += m_block;
+        }
+        return true;
+    }
+    const WorkloadCounters& counters() const override { return m_counters; }
+    std::uint64_t block_bytes() const override { return m_block; }
+    std::uint64_t steps() const { return m_steps; }
+
+private:
+    Mode m_mode;
+    std::uint64_t m_block;
+    std::optional<std::uint64_t> m_fail_at;
+    std::uint64_t m_steps = 0;
+    WorkloadCounters m_counters;
+};
+
+class FakeClock final : public Clock {
+public:
+    std::chrono::nanoseconds now() override { return m_now; }
+    bool sleep_until(std::chrono::nanoseconds deadline) override {
+        deadlines.push_back(deadline);
+        if (interrupt_on_sleep != 0 && deadlines.size() == interrupt_on_sleep) {
+            interrupted = true;  // as if SIGINT arrived during this sleep
+            return false;
+        }
+        if (deadline > m_now) {
+            m_now = deadline;
+        }
+        return true;
+    }
+    // Simulates the work of an iteration taking time.
+    void advance(std::chrono::nanoseconds by) { m_now += by; }
+
+    std::vector<std::chrono::nanoseconds> deadlines;
+    std::size_t interrupt_on_sleep = 0;  // 1-based; 0 = never
+    bool interrupted = false;
+
+private:
+    std::chrono::nanoseconds m_now{std::chrono::seconds(100)};
+};
+
+class FakeSampler final : public Sampler {
+public:
+    FakeSampler(const Workload& workload, FakeClock& clock, std::uint64_t base_rss)
+        : m_workload(workload), m_clock(clock), m_base(base_rss) {}
+    MemorySample sample() override {
+        ++samples;
+        m_clock.advance(work_per_sample);
+        MemorySample s;
+        s.timestamp_ns = m_clock.now().count();
+        s.rss_bytes = m_base + m_workload.counters().outstanding_bytes;
+        m_max = std::max(m_max, s.rss_bytes);
+        s.maxrss_bytes = m_max;
+        return s;
+    }
+    std::optional<std::uint64_t> peak_rss_bytes() override { return m_max; }
+
+    std::chrono::nanoseconds work_per_sample{std::chrono::milliseconds(3)};
+    int samples = 0;
+
+private:
+    const Workload& m_workload;
+    FakeClock& m_clock;
+    std::uint64_t m_base;
+    std::uint64_t m_max = 0;
+};
+
+class RecordingSink final : public Sink {
+public:
+    void record(const Record& record) override { records.push_back(record); }
+    void note(std::uint64_t iteration, const std::string& text) override { notes.emplace_back(iteration, text); }
+    void summary(const Summary& summary) override { summaries.push_back(summary); }
+
+    std::vector<Record> records;
+    std::vector<std::pair<std::uint64_t, std::string>> notes;
+    std::vector<Summary> summaries;
+};
+
+// Refuses once outstanding + block would pass a fixed budget.
+class BudgetGuard final : public Guard {
+public:
+    explicit BudgetGuard(std::uint64_t budget) : m_budget(budget) {}
+    std::optional<std::string> refuse(std::uint64_t outstanding, std::uint64_t block) override {
+        if (outstanding + block > m_budget) {
+            return std::string("over budget");
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::uint64_t m_budget;
+};
+
+}  // namespace leakdemo::testing

@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "leakdemo/cli.hpp"
+
+namespace leakdemo {
+namespace {
+
+CliResult parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "leakdemo");
+    std::vector<const char*> argv;
+    for (const auto& a : args) {
+        argv.push_back(a.c_str());
+    }
+    return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(Cli, DefaultsAreTheArticles) {
+    const auto result = parse({});
+    ASSERT_TRUE(std::holds_alternative<Options>(result));
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.mode, Mode::leak);
+    EXPECT_EQ(o.block_bytes, 4096000U);
+    EXPECT_EQ(o.fill, 0xFF);
+    EXPECT_EQ(o.touch, Touch::all);
+    EXPECT_FALSE(o.iterations.has_value());
+    EXPECT_EQ(o.interval, std::chrono::seconds(1));
+    EXPECT_EQ(o.format, Format::automatic);
+}
+
+TEST(Cli, ParsesEveryFlag) {
+    const auto result = parse({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page",
+                               "--fill", "0x00", "--format", "jsonl", "--color", "never", "-q", "--fail-on-leak"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.mode, Mode::free);
+    EXPECT_EQ(o.block_bytes, 4194304U);
+    EXPECT_EQ(o.iterations, 20U);
+    EXPECT_EQ(o.interval, std::chrono::milliseconds(250));
+    EXPECT_EQ(o.touch, Touch::page);
+    EXPECT_EQ(o.fill, 0);
+    EXPECT_EQ(o.format, Format::jsonl);
+    EXPECT_EQ(o.color, ColorMode::never);
+    EXPECT_TRUE(o.quiet);
+    EXPECT_TRUE(o.fail_on_leak);
+}
+
+TEST(Cli, OutputFormatComesFromTheExtension) {
+    EXPECT_EQ(std::get<Options>(parse({"-o", "run.csv"})).output_format, Format::csv);
+    EXPECT_EQ(std::get<Options>(parse({"-o", "run.jsonl"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse({"-o", "run.json"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse({"-o", "run.txt", "--format", "csv"})).output_format, Format::csv);
+}
+
+TEST(Cli, HelpAndVersionAreInfo) {
+    const auto help = parse({"--help"});
+    ASSERT_TRUE(std::holds_alternative<InfoRequest>(help));
+    EXPECT_NE(std::get<InfoRequest>(help).text.find("Exit codes"), std::string::npos);
+    const auto version = parse({"--version"});
+    ASSERT_TRUE(std::holds_alternative<InfoRequest>(version));
+    EXPECT_EQ(std::get<InfoRequest>(version).text.rfind("leakdemo ", 0), 0U);
+}
+
+struct BadCase {
+    std::vector<std::string> args;
+    std::string flag;  // the message must name it
+};
+
+class CliRejects : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(CliRejects, WithOneLineNamingTheFlag) {
+    const auto result = parse(GetParam().args);
+    ASSERT_TRUE(std::holds_alternative<UsageError>(result));
+    const std::string& message = std::get<UsageError>(result).message;
+    EXPECT_NE(message.find(GetParam().flag), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadInput, CliRejects,
+    ::testing::Values(BadCase{{"--block-size", "0"}, "--block-size"}, BadCase{{"-b", "-5"}, "--block-size"},
+                      BadCase{{"-b", "lots"}, "--block-size"}, BadCase{{"-b", "4XB"}, "--block-size"},
+                      BadCase{{"-b", "99999999999999999999999"}, "--block-size"},
+                      BadCase{{"-b", "100TiB"}, "--block-size"}, BadCase{{"-n", "0"}, "--iterations"},
+                      BadCase{{"-n", "-1"}, "--iterations"}, BadCase{{"-n", "1e99"}, "--iterations"},
+                      BadCase{{"-n", "ten"}, "--iterations"}, BadCase{{"-i", "-1"}, "--interval"},
+                      BadCase{{"-i", "25h"}, "--interval"}, BadCase{{"-i", "soon"}, "--interval"},
+                      BadCase{{"-m", "bogus"}, "--mode"}, BadCase{{"--touch", "half"}, "--touch"},
+                      BadCase{{"--fill", "256"}, "--fill"}, BadCase{{"--format", "xml"}, "--format"},
+                      BadCase{{"--color", "sometimes"}, "--color"}, BadCase{{"--frobnicate"}, "--frobnicate"},
+                      BadCase{{"-o", "run.txt"}, "--output"}, BadCase{{"-q", "--summary-only"}, "--quiet"},
+                      BadCase{{"--mode"}, "--mode"}));
+
+}  // namespace
+}  // namespace leakdemo
