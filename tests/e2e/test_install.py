@@ -117,8 +117,10 @@ class ManPageChecks:
         self.assertEqual(missing, [], "long options of --help missing from the man page")
 
         # The exit codes: the same numbers in --help's "Exit codes:" block and in EXIT STATUS.
+        blocks = help_blocks(LEAKDEMO)
+        self.assertIn("Exit codes", blocks, "--help has no 'Exit codes:' block to compare EXIT STATUS with")
         help_codes = set()
-        for line in help_blocks(LEAKDEMO)["Exit codes"]:
+        for line in blocks["Exit codes"]:
             help_codes.update(int(code) for code in re.findall(r"(?:^|\s{2,})(\d{1,3}) \S", line))
         man_codes = {int(match.group(1)) for line in sections["EXIT STATUS"]
                      if (match := re.match(r"^\s+(\d{1,3})\s", line))}
