@@ -44,8 +44,8 @@ for subcommand in $subcommands; do
     # The first line (the description) becomes an indented paragraph under a `leakdemo SUB [...]:` heading;
     # the subcommand's own `Usage:` and `Options:` lines would restart help2man's SYNOPSIS and OPTIONS.
     "$leakdemo" "$subcommand" --help | awk '
-        NR == 1 { description = $0; next }
-        /^Usage: / { sub(/^Usage: /, ""); print $0 ":"; print "  " description; next }
+        NR == 1 && !/^Usage: / { description = $0; next }
+        /^Usage: / { sub(/^Usage: /, ""); print $0 ":"; if (description != "") print "  " description; next }
         /^Options:$/ { next }
         { print }' | awk "$drop_blocks" | sed "$split_names"
 done

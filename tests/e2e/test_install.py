@@ -265,7 +265,8 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         with open(os.path.join(admin, "status"), "w", encoding="utf-8") as status:
             for package in sorted(depends):
                 status.write(check_output("dpkg-query", "--status", package).rstrip("\n") + "\n\n")
-        command = ["dpkg", f"--root={root}", "--install", self.deb]
+        # --path-include undoes a slim image's path-exclude of /usr/share/man and /usr/share/doc (dpkg.cfg.d).
+        command = ["dpkg", f"--root={root}", "--path-include=*", "--install", self.deb]
         if os.geteuid() != 0:
             command.insert(1, "--force-not-root")
         result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
