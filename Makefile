@@ -1,6 +1,7 @@
 # The README's two commands. Each installs what is missing (scripts/setup.sh), configures, builds, runs.
 #   make demo   the classroom demo: leak mode, then free mode
 #   make test   the whole test suite through ctest
+#   make package  the Debian package build/$(PRESET)/leakdemo_<version>_<arch>.deb (CPack)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -8,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR_TEST := ON
 WERROR_DEMO := $(if $(CI),ON,OFF)
 
-.PHONY: demo test build setup-build setup-test clean
+.PHONY: demo test build package setup-build setup-test setup-package clean
 
 demo: setup-build
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
@@ -20,6 +21,12 @@ test: setup-test
 	cmake --build $(BUILD_DIR) --parallel $(JOBS)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
+# The .deb holds what `cmake --install` installs (cmake/Packaging.cmake); tests are not built for it.
+package: setup-package
+	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD_DIR) --parallel $(JOBS)
+	cd $(BUILD_DIR) && cpack -G DEB
+
 build: setup-build
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build $(BUILD_DIR) --parallel $(JOBS)
@@ -29,6 +36,9 @@ setup-build:
 
 setup-test:
 	scripts/setup.sh test
+
+setup-package:
+	scripts/setup.sh package
 
 clean:
 	rm -rf build
