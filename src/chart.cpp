@@ -39,7 +39,7 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     if (!any) {
         return {};
     }
-    const int columns = std::max(style.width - 1 - label_width - 1, 10);
+    const int columns = std::max(style.width - 1 - (label_width + 2), 10);  // label, space, axis
     const int rows = std::max(style.height, 3);
     // A little headroom so the top line is not glued to the frame.
     const double top = std::max(static_cast<double>(top_bytes) * 1.05, 1.0);
@@ -100,16 +100,13 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     text += fmt::format("{:>{}} {}{:>{}}{}{:>{}}\n", "", label_width, first, "", gap / 2, middle, last,
                         gap - gap / 2 + static_cast<int>(last.size()));
 
-    std::string legend = fmt::format("{:>{}} ", "", label_width);
+    // One legend line per series, so two modes still fit a narrow terminal.
     for (std::size_t s = 0; s < series.size(); ++s) {
         const Glyphs& glyph = glyphs[s % glyphs.size()];
         const std::string_view name = to_string(series[s].mode);
-        legend += fmt::format(" {} {} rss  {} {} max rss ", glyph.rss, name, glyph.max_rss, name);
+        text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name, glyph.max_rss,
+                            name);
     }
-    while (!legend.empty() && legend.back() == ' ') {
-        legend.pop_back();
-    }
-    text += legend + '\n';
     return text;
 }
 

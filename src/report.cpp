@@ -131,10 +131,14 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
     const double radius = std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(samples, 1)), 1.5, 4.5);
 
     auto out = std::back_inserter(html);
+    // The legend goes under the plot, three entries a row, so it never hides a line.
+    constexpr std::size_t legend_per_row = 3;
+    const std::size_t legend_rows = (series.size() * 3 + legend_per_row - 1) / legend_per_row;
+    const double svg_height = chart_height + 28.0 * static_cast<double>(legend_rows) + 8;
     fmt::format_to(out,
                    "<svg class=\"chart\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
                    "aria-label=\"RSS, max RSS and leaked bytes against iteration\">\n",
-                   chart_width, chart_height);
+                   chart_width, svg_height);
     // Grid and y axis labels in human units.
     for (std::uint64_t bytes = 0; bytes <= y_top; bytes += y_step) {
         const double y = y_of(bytes);
@@ -193,8 +197,8 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
         }
     }
 
-    // The legend, top left inside the plot: a line sample and its label per series and metric.
-    double y = top_margin + 18;
+    // The legend: a line sample and its label per series and metric.
+    std::size_t entry = 0;
     for (std::size_t s = 0; s < series.size(); ++s) {
         const ReportSeries& one = series[s];
         std::size_t m = 0;
@@ -202,15 +206,17 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
             const std::string_view colour =
                 series.size() == 1 ? metric_colours[m] : series_colours[s % series_colours.size()];
             ++m;
+            const double x = left + 290.0 * static_cast<double>(entry % legend_per_row);
+            const double y = chart_height + 20 + 28.0 * static_cast<double>(entry / legend_per_row);
+            ++entry;
             fmt::format_to(out, "<line class=\"legend-line\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" "
                                 "stroke=\"{3}\" stroke-width=\"3\"",
-                           left + 16, y - 5, left + 52, colour);
+                           x, y - 6, x + 40, colour);
             if (!metric->dash.empty()) {
                 fmt::format_to(out, " stroke-dasharray=\"{}\"", metric->dash);
             }
-            fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n", left + 60,
+            fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n", x + 48,
                            y, escape(std::string(to_string(one.mode))), metric->label);
-            y += 22;
         }
     }
     html += "</svg>\n";
@@ -293,9 +299,14 @@ std::string render_html_report(std::span<const ReportParameter> parameters, std:
                         escape(modes), style_sheet);
     html += fmt::format("<h1>leakdemo: {}</h1>\n", escape(modes));
 
+    // Two parameters a row: the chart stays on the first screen of a projector.
     html += "<h2>Parameters</h2>\n<table class=\"parameters\">\n";
-    for (const ReportParameter& parameter : parameters) {
-        html += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", escape(parameter.name), escape(parameter.value));
+    for (std::size_t i = 0; i < parameters.size(); i += 2) {
+        html += "<tr>";
+        for (std::size_t j = i; j < std::min(i + 2, parameters.size()); ++j) {
+            html += fmt::format("<th>{}</th><td>{}</td>", escape(parameters[j].name), escape(parameters[j].value));
+        }
+        html += "</tr>\n";
     }
     html += "</table>\n";
 
