@@ -7,6 +7,9 @@
 namespace leakdemo {
 namespace {
 
+// ru_maxrss comes from approximate per-CPU counters: differences below this are noise, not memory.
+constexpr std::uint64_t min_noise_bytes = std::uint64_t{1} << 20;
+
 std::int64_t change(std::uint64_t now, std::uint64_t before) {
     return static_cast<std::int64_t>(now) - static_cast<std::int64_t>(before);
 }
@@ -72,6 +75,14 @@ Step measure(const Record& before, const Record& now, std::uint64_t page_bytes) 
 std::vector<std::string> Explainer::explain(const Record& current) {
     std::vector<std::string> notes;
     if (!m_previous) {
+        // ru_maxrss survives exec: a peak above RSS before anything was allocated is the parent's.
+        m_start_maxrss = current.sample.maxrss_bytes;
+        if (current.sample.maxrss_bytes > current.sample.rss_bytes + std::max(current.block_bytes / 2, min_noise_bytes)) {
+            notes.push_back(fmt::format("max RSS is already {} before any allocation (RSS {}): ru_maxrss is inherited "
+                                        "across exec, so it starts at the peak of the process that started leakdemo",
+                                        format_bytes(current.sample.maxrss_bytes),
+                                        format_bytes(current.sample.rss_bytes)));
+        }
         m_previous = current;
         return notes;
     }
@@ -224,7 +235,9 @@ std::vector<std::string> Explainer::explain(const Record& current) {
     }
 
     // 6. The high-water mark.
-    if (!m_told_high_water && current.sample.rss_bytes + current.block_bytes / 2 < current.sample.maxrss_bytes) {
+    // Only once this run itself has raised the mark: an inherited peak was explained at the baseline.
+    if (!m_told_high_water && current.sample.maxrss_bytes > m_start_maxrss &&
+        current.sample.rss_bytes + current.block_bytes / 2 < current.sample.maxrss_bytes) {
         m_told_high_water = true;
         notes.push_back(fmt::format("current RSS {} is below max RSS {}: ru_maxrss is a high-water mark and never "
                                     "comes down",

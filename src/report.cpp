@@ -36,9 +36,6 @@ std::string escape(std::string_view text) {
             case '"':
                 out += "&quot;";
                 break;
-            case '\'':
-                out += "&#39;";
-                break;
             default:
                 out += c;
         }

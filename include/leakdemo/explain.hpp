@@ -29,7 +29,8 @@ class Explainer {
 public:
     explicit Explainer(ExplainContext context) : m_context(context) {}
 
-    // Notes caused by `current`; the first record (the baseline) only primes the comparison.
+    // Notes caused by `current`. The first record (the baseline) primes the comparison; its only possible
+    // note is an inherited max RSS.
     std::vector<std::string> explain(const Record& current);
 
 private:
@@ -39,6 +40,7 @@ private:
 
     ExplainContext m_context;
     std::optional<Record> m_previous;
+    std::uint64_t m_start_maxrss = 0;
     Path m_path = Path::unknown;
     Release m_release = Release::unknown;
     Faults m_faults = Faults::unknown;
