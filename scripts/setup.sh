@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leakdemo needs, and only those that are missing.
 #   scripts/setup.sh build   what `make demo` needs: compiler, CMake, CLI11, fmt
-#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, valgrind, ...)
+#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, chromium, ...)
 # Checks each package with `dpkg -s`; runs `apt-get update` once, and only when something is missing.
 set -euo pipefail
 
 want=${1:-build}
 
 build_packages=(cmake make g++ libcli11-dev libfmt-dev)
-test_packages=(libgtest-dev python3)
+test_packages=(libgtest-dev python3 chromium fonts-dejavu-core)  # chromium + a font: the HTML report browser test
 
 case "$want" in
     build) packages=("${build_packages[@]}") ;;
