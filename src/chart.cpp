@@ -25,6 +25,14 @@ constexpr int label_width = 10;  // "999.9 MiB" right-aligned, then the axis
 
 }  // namespace
 
+std::uint64_t axis_step_bytes(std::uint64_t top, int max_ticks) {
+    std::uint64_t step = 1024;
+    while (step * static_cast<std::uint64_t>(std::max(max_ticks, 1)) < top && step < (std::uint64_t{1} << 60)) {
+        step *= 2;
+    }
+    return step;
+}
+
 std::string render_chart(std::span<const ReportSeries> series, const ChartStyle& style) {
     std::uint64_t last_iteration = 0;
     std::uint64_t top_bytes = 0;
@@ -40,9 +48,11 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
         return {};
     }
     const int columns = std::max(style.width - 1 - (label_width + 2), 10);  // label, space, axis
-    const int rows = std::max(style.height, 3);
-    // A little headroom so the top line is not glued to the frame.
-    const double top = std::max(static_cast<double>(top_bytes) * 1.05, 1.0);
+    // An odd number of rows puts the middle label exactly at half the top.
+    const int rows = std::max(style.height, 3) | 1;
+    // The top is a whole number of round steps, so the three labels read 0, half and top in round units.
+    const std::uint64_t step = axis_step_bytes(top_bytes, 4);
+    const auto top = static_cast<double>(std::max<std::uint64_t>((top_bytes + step - 1) / step, 2) * step);
 
     // grid[row][column] holds one glyph (as text); row 0 is the top.
     std::vector<std::vector<std::string_view>> grid(static_cast<std::size_t>(rows),
@@ -74,7 +84,7 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     std::string text = "RSS and max RSS by iteration\n";
     for (int row = 0; row < rows; ++row) {
         std::string label;
-        if (row == 0 || row == rows / 2 || row == rows - 1) {
+        if (row == 0 || row == (rows - 1) / 2 || row == rows - 1) {
             const double value = top * (rows - 1 - row) / (rows - 1);
             label = format_bytes(static_cast<std::uint64_t>(value));
         }

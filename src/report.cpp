@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "leakdemo/chart.hpp"
 #include "leakdemo/error.hpp"
 #include "leakdemo/output.hpp"
 #include "leakdemo/units.hpp"
@@ -86,15 +87,6 @@ double nice_step(double top, int max_ticks) {
     return 10.0 * power;
 }
 
-// Byte ticks at powers of two (1, 2, 4 ... MiB), which format_bytes prints as round numbers.
-std::uint64_t byte_step(std::uint64_t top, int max_ticks) {
-    std::uint64_t step = 1024;
-    while (step * static_cast<std::uint64_t>(max_ticks) < top) {
-        step *= 2;
-    }
-    return step;
-}
-
 constexpr double chart_width = 960;
 constexpr double chart_height = 460;
 constexpr double left = 96;
@@ -115,7 +107,7 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
             }
         }
     }
-    const std::uint64_t y_step = byte_step(top_bytes, 6);
+    const std::uint64_t y_step = axis_step_bytes(top_bytes, 6);
     const std::uint64_t y_top = ((top_bytes + y_step - 1) / y_step) * y_step;
     const double plot_w = chart_width - left - right;
     const double plot_h = chart_height - top_margin - bottom;

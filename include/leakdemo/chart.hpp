@@ -13,6 +13,10 @@ struct ChartStyle {
     bool unicode = true;
 };
 
+// An axis step for byte values: a power of two (1, 2, 4 ... KiB/MiB/GiB, round numbers in format_bytes)
+// such that at most `max_ticks` steps reach `top`.
+std::uint64_t axis_step_bytes(std::uint64_t top, int max_ticks);
+
 // --chart: RSS and max RSS against iteration as a text plot, one glyph pair per series (single runs have
 // one series, `compare` one per mode), with a y axis in human units, an iteration axis and a legend.
 // Several lines, each ending in '\n'; empty when no series has a sample.
