@@ -9,7 +9,7 @@ import tempfile
 import unittest
 import zlib
 
-from helpers import run
+from helpers import LEAKDEMO, SOURCE_DIR, run
 
 # Exactly the flags the README documents: no sandbox (containers, root), nothing fetched, no profile kept.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -117,6 +117,17 @@ class BrowserRendersTheReport(unittest.TestCase):
         # The RSS line's blue and the leaked line's red, exactly, in the points' centres.
         self.assertGreater(counts.get((0x1F, 0x5F, 0xBF), 0), 50)
         self.assertGreater(counts.get((0xC4, 0x16, 0x2A), 0), 50)
+
+    def test_screenshot_script_for_the_readme(self):
+        # scripts/report-screenshot.sh made docs/report-free.png; it must keep working for a re-run.
+        png = os.path.join(self.dir.name, "script.png")
+        result = subprocess.run([os.path.join(SOURCE_DIR, "scripts", "report-screenshot.sh"), png, "--mode", "free",
+                                 "-n", "3", "-i", "0"], capture_output=True, text=True, timeout=180,
+                                env=dict(os.environ, LEAKDEMO=LEAKDEMO, WINDOW="800,600"), stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        with open(png, "rb") as f:
+            width, height, _ = decode_png(f.read())
+        self.assertEqual((width, height), (800, 600))
 
 
 if __name__ == "__main__":
