@@ -83,7 +83,9 @@ BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
     // Setting the threshold by hand also switches glibc's dynamic threshold off (mallopt(3)).
     if (m_config.mmap_threshold_bytes &&
         ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(*m_config.mmap_threshold_bytes)) == 0) {
-        throw Error(fmt::format("mallopt(M_MMAP_THRESHOLD, {}) failed", *m_config.mmap_threshold_bytes));
+        throw Error(fmt::format("--mmap-threshold: mallopt(M_MMAP_THRESHOLD, {}) failed (is malloc replaced, e.g. "
+                                "by a sanitizer?)",
+                                *m_config.mmap_threshold_bytes));
     }
 }
 

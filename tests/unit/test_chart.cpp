@@ -5,19 +5,15 @@
 
 #include "leakdemo/bars.hpp"
 #include "leakdemo/chart.hpp"
+#include "series_fixtures.hpp"
 
 namespace leakdemo {
 namespace {
 
 constexpr std::uint64_t mib = 1 << 20;
 
-std::size_t count(const std::string& text, std::string_view what) {
-    std::size_t found = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) {
-        ++found;
-    }
-    return found;
-}
+using testing::count_occurrences;
+using testing::synthetic_series;
 
 TEST(Bar, FillIsProportionalAndTheMarkSitsAtMaxRss) {
     // 4 of 16 MiB on 16 cells: 4 full cells; max at 8 MiB: the marker in cell 8.
@@ -44,30 +40,16 @@ TEST(Bar, ScaleIsAPowerOfTwoAboveTheValue) {
     EXPECT_EQ(bar_scale_for(8 * mib), 8 * mib);
 }
 
-ReportSeries series_of(Mode mode, std::uint64_t samples, std::uint64_t step_bytes) {
-    ReportSeries series;
-    series.mode = mode;
-    for (std::uint64_t i = 0; i < samples; ++i) {
-        Record record;
-        record.iteration = i;
-        record.mode = mode;
-        record.sample.rss_bytes = 4 * mib + i * step_bytes;
-        record.sample.maxrss_bytes = 4 * mib + i * step_bytes + (mode == Mode::free ? 4 * mib : 0);
-        series.records.push_back(record);
-    }
-    return series;
-}
-
 TEST(Chart, TwoSeriesShareOnePlotWithALegendAndFitTheWidth) {
-    const std::vector<ReportSeries> both{series_of(Mode::leak, 21, 4 * mib), series_of(Mode::free, 21, 0)};
+    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 21, 4 * mib), synthetic_series(Mode::free, 21, 0)};
     const std::string chart = render_chart(both, ChartStyle{60, 10, true});
     EXPECT_NE(chart.find("● leak rss"), std::string::npos) << chart;
     EXPECT_NE(chart.find("■ free rss"), std::string::npos) << chart;
     EXPECT_NE(chart.find("□ free max rss"), std::string::npos) << chart;
     // 21 samples in 21 distinct columns, plus the legend; at iteration 0 both are at 4 MiB, and the series
     // drawn last (free) covers leak's point there.
-    EXPECT_EQ(count(chart, "●"), 20U + 1) << chart;
-    EXPECT_EQ(count(chart, "■"), 21U + 1) << chart;
+    EXPECT_EQ(count_occurrences(chart, "●"), 20U + 1) << chart;
+    EXPECT_EQ(count_occurrences(chart, "■"), 21U + 1) << chart;
     std::istringstream lines(chart);
     for (std::string line; std::getline(lines, line);) {
         EXPECT_LE(display_width(line), 59U) << line;
@@ -75,7 +57,7 @@ TEST(Chart, TwoSeriesShareOnePlotWithALegendAndFitTheWidth) {
 }
 
 TEST(Chart, AsciiUsesNoMultibyteText) {
-    const std::vector<ReportSeries> one{series_of(Mode::leak, 5, mib)};
+    const std::vector<ReportSeries> one{synthetic_series(Mode::leak, 5, mib)};
     const std::string chart = render_chart(one, ChartStyle{40, 6, false});
     for (const char c : chart) {
         EXPECT_LT(static_cast<unsigned char>(c), 0x80);

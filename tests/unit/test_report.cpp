@@ -3,57 +3,35 @@
 #include <string>
 
 #include "leakdemo/report.hpp"
+#include "series_fixtures.hpp"
 
 namespace leakdemo {
 namespace {
 
-std::size_t count(const std::string& text, std::string_view what) {
-    std::size_t found = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) {
-        ++found;
-    }
-    return found;
-}
+using testing::count_occurrences;
+using testing::synthetic_series;
 
-ReportSeries series_of(Mode mode, std::uint64_t samples) {
-    ReportSeries series;
-    series.mode = mode;
-    for (std::uint64_t i = 0; i < samples; ++i) {
-        Record record;
-        record.iteration = i;
-        record.mode = mode;
-        record.block_bytes = 4096000;
-        record.counters.leaked_bytes = mode == Mode::leak ? i * 4096000 : 0;
-        record.counters.outstanding_bytes = mode == Mode::free ? 0 : i * 4096000;
-        record.sample.rss_bytes = (4 << 20) + record.counters.outstanding_bytes;
-        record.sample.maxrss_bytes = record.sample.rss_bytes;
-        series.records.push_back(record);
-    }
-    series.summary.mode = mode;
-    series.summary.iterations = samples - 1;
-    series.summary.verdict = mode == Mode::leak ? Verdict::leaking : Verdict::stable;
-    return series;
-}
+constexpr std::uint64_t block = 4096000;
 
 TEST(Report, EverySampleOfEverySeriesIsAPoint) {
-    const std::vector<ReportSeries> both{series_of(Mode::leak, 11), series_of(Mode::hold, 7)};
+    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 11, block), synthetic_series(Mode::hold, 7, block)};
     const std::string html = render_html_report({}, both);
     for (std::string_view metric : {"rss", "maxrss"}) {
-        EXPECT_EQ(count(html, fmt::format("class=\"point\" data-series=\"leak\" data-metric=\"{}\"", metric)), 11U);
-        EXPECT_EQ(count(html, fmt::format("class=\"point\" data-series=\"hold\" data-metric=\"{}\"", metric)), 7U);
+        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"leak\" data-metric=\"{}\"", metric)), 11U);
+        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"hold\" data-metric=\"{}\"", metric)), 7U);
     }
     // The third line is what each mode keeps: unreachable bytes for leak, reachable ones for hold.
-    EXPECT_EQ(count(html, "class=\"point\" data-series=\"leak\" data-metric=\"leaked\""), 11U);
-    EXPECT_EQ(count(html, "class=\"point\" data-series=\"hold\" data-metric=\"held\""), 7U);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"leak\" data-metric=\"leaked\""), 11U);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"hold\" data-metric=\"held\""), 7U);
     for (std::string_view label : {">leak: RSS<", ">leak: max RSS<", ">leak: leaked<", ">hold: RSS<", ">hold: held<"}) {
-        EXPECT_EQ(count(html, label), 1U) << label;
+        EXPECT_EQ(count_occurrences(html, label), 1U) << label;
     }
     EXPECT_NE(html.find("leaking"), std::string::npos);
     EXPECT_NE(html.find("<title>leakdemo report: leak vs hold</title>"), std::string::npos);
 }
 
 TEST(Report, SelfContainedAndEscaped) {
-    std::vector<ReportSeries> one{series_of(Mode::free, 3)};
+    std::vector<ReportSeries> one{synthetic_series(Mode::free, 3, 0)};
     one[0].notes.push_back(Note{2, "a <b> & \"c\""});
     const std::vector<ReportParameter> parameters{{"block <size>", "4 & 4"}};
     const std::string html = render_html_report(parameters, one);
