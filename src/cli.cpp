@@ -276,6 +276,9 @@ CliResult parse_command_line(int argc, const char* const* argv) {
             }
         }
     }
+    if (options.report_path == "-") {
+        return UsageError{"--report: needs a file name (the HTML report is not written to stdout)"};
+    }
     if (options.summary_only && !options.output_path.empty()) {
         return UsageError{"--summary-only: cannot be combined with --output (it writes no samples)"};
     }

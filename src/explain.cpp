@@ -136,10 +136,12 @@ std::vector<std::string> Explainer::explain(const Record& current) {
                     "raised glibc's dynamic mmap threshold to that size, so this block came from the heap",
                     step.iteration, block, *m_mmap_freed_at));
             } else {
-                notes.push_back(fmt::format("block {} ({}) came from the brk heap: the arena grew by {} (the block is "
-                                            "below the mmap threshold)",
-                                            step.iteration, block, format_signed_bytes(std::max(step.arena,
-                                                                                                std::int64_t{0}))));
+                const std::string how = step.about_a_block(step.arena)
+                                             ? fmt::format("the arena grew by {}", format_signed_bytes(step.arena))
+                                             : fmt::format("fresh heap pages ({})", plural(step.faults, "page fault"));
+                notes.push_back(fmt::format("block {} ({}) came from the brk heap: {} (the block is below the mmap "
+                                            "threshold)",
+                                            step.iteration, block, how));
             }
         } else if (path == Path::heap_existing && m_path != Path::heap_existing) {
             if (m_heap_freed_at) {
@@ -160,10 +162,10 @@ std::vector<std::string> Explainer::explain(const Record& current) {
                                   : step.faults * 8 < step.block_pages ? Faults::none
                                                                         : Faults::unknown;
             if (faults == Faults::committed && m_faults != Faults::committed) {
-                notes.push_back(fmt::format("first touch of {}: {} (the block has {} pages of {}); the kernel commits "
+                notes.push_back(fmt::format("first touch of {}: {} (the block spans {} of {}); the kernel commits "
                                             "a page on its first write",
-                                            block, plural(step.faults, "minor page fault"), step.block_pages,
-                                            format_bytes(m_context.page_bytes)));
+                                            block, plural(step.faults, "minor page fault"),
+                                            plural(step.block_pages, "page"), format_bytes(m_context.page_bytes)));
             } else if (faults == Faults::none && m_faults != Faults::none) {
                 notes.push_back(fmt::format("{} for this block: its pages were already resident, so RSS stays flat "
                                             "({})",

@@ -136,7 +136,8 @@ class AllocatorKnobBadInput(unittest.TestCase):
                            (["--mmap-threshold", "-1"], "--mmap-threshold"),
                            (["--mmap-threshold", "lots"], "--mmap-threshold"),
                            (["--bars", "sometimes"], "--bars"),
-                           (["--report", "/nonexistent/dir/r.html"], "--report")]:
+                           (["--report", "/nonexistent/dir/r.html"], "--report"),
+                           (["--report", "-"], "--report")]:
             with self.subTest(args=args):
                 result = run(*args, "-n", 1, "-i", 0)
                 self.assertEqual(result.returncode, 2, result.stderr)
