@@ -66,8 +66,11 @@ public:
     void record(const Record& record) override {
         m_line.clear();
         const std::uint64_t top = std::max(record.sample.rss_bytes, record.sample.maxrss_bytes);
-        const bool rescaled = top > m_scale;
-        while (top > m_scale) {
+        // Rescale before the bar fills its last cell, so the max-RSS marker always has a place.
+        const auto cells = static_cast<std::uint64_t>(std::max(m_bar_cells, 2));
+        const auto too_full = [&] { return top > m_scale / cells * (cells - 1); };
+        const bool rescaled = too_full();
+        while (too_full()) {
             m_scale *= 2;
         }
         if (!m_header_written || rescaled) {
@@ -105,8 +108,19 @@ public:
 
 private:
     void append_header(bool with_columns) {
-        const std::string bar_title = fmt::format("rss {} max rss {} full bar = {}", m_caps.unicode ? "█" : "#",
-                                                  m_caps.unicode ? "┃" : "|", format_bytes(m_scale));
+        // The bar's title gets the bar's own columns: the longest wording that fits, the scale above all.
+        const std::string_view fill = m_caps.unicode ? "█" : "#";
+        const std::string_view mark = m_caps.unicode ? "┃" : "|";
+        const std::string scale = format_bytes(m_scale);
+        std::string title;
+        for (const std::string& candidate :
+             {fmt::format("rss {} max rss {} full bar = {}", fill, mark, scale),
+              fmt::format("{} rss {} max, full = {}", fill, mark, scale), fmt::format("full = {}", scale), scale}) {
+            if (display_width(candidate) <= static_cast<std::size_t>(m_bar_cells)) {
+                title = candidate;
+                break;
+            }
+        }
         std::string header;
         if (!with_columns) {
             header = fmt::format("{:>{}}", "", m_narrow ? narrow_prefix : wide_prefix);
@@ -115,17 +129,6 @@ private:
         } else {
             const std::string_view held = m_mode == Mode::hold ? "held" : "leaked";
             header = fmt::format("{:>6} {:>9} {:>11} {:>11} {:>11} ", "iter", "elapsed", held, "rss", "max rss");
-        }
-        // The bar's title takes the bar's own columns, cut short rather than wrapped.
-        std::string title;
-        std::size_t title_width = 0;
-        for (std::size_t i = 0; i < bar_title.size(); ++i) {
-            const bool starts_code_point = (static_cast<unsigned char>(bar_title[i]) & 0xC0) != 0x80;
-            if (starts_code_point && title_width == static_cast<std::size_t>(m_bar_cells)) {
-                break;
-            }
-            title_width += starts_code_point ? 1 : 0;
-            title.push_back(bar_title[i]);
         }
         const bool bold = m_caps.color;
         if (bold) {

@@ -190,6 +190,29 @@ class Bars(unittest.TestCase):
             self.assertIn("#", out)
             self.assertIn("|", out)
 
+    @unittest.skipIf(SANITIZED, "leak mode under LeakSanitizer exits 1")
+    def test_scale_doubles_when_an_open_ended_run_outgrows_it(self):
+        env = dict(os.environ, COLUMNS="80", LANG="C.UTF-8")
+        process = subprocess.Popen([LEAKDEMO, "--format", "table", "--bars", "always", "-i", "0", "-q"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   stdin=subprocess.DEVNULL)
+        scales, lines = [], []
+        try:
+            while len(scales) < 3:  # open-ended: the first scale is a guess, then 2 doublings
+                line = process.stdout.readline()
+                self.assertTrue(line, "ended before rescaling")
+                lines.append(line.rstrip("\n"))
+                match = re.search(r"full bar = ([\d.]+) MiB", line)
+                if match:
+                    scales.append(float(match.group(1)))
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
+        self.assertEqual(scales[1:], [2 * scales[0], 4 * scales[0]], lines)
+        self.assertTrue(all(len(line) < 80 for line in lines), lines)
+        rows = [line for line in lines if re.match(r"^\s+\d+\s", line)]
+        self.assertTrue(all(line.endswith("┃") for line in rows), "the marker always has room: " + "\n".join(rows))
+
     def test_auto_draws_no_bars_into_a_pipe(self):
         result = run("--format", "table", "-n", 2, "-i", 0, "-q", env={"COLUMNS": "80", "LANG": "C.UTF-8"})
         self.assertNotIn("█", result.stdout)
