@@ -17,7 +17,7 @@ namespace leakdemo {
 struct ExplainContext {
     Touch touch = Touch::all;
     std::optional<std::uint64_t> mmap_threshold_bytes{};  // --mmap-threshold (mallopt)
-    bool trim = false;                                   // --trim (malloc_trim after free)
+    bool trim = false;                                    // --trim (malloc_trim after free)
     std::uint64_t page_bytes = 4096;
 };
 
@@ -33,10 +33,20 @@ public:
     // note is an inherited max RSS.
     std::vector<std::string> explain(const Record& current);
 
+    struct Step;  // what one iteration changed (explain.cpp)
+
 private:
     enum class Path { unknown, mmap, heap_fresh, heap_existing };
     enum class Release { unknown, unmapped, trimmed, kept };
     enum class Faults { unknown, committed, none };
+
+    // One kind of event each; every one appends its notes, if any.
+    Path explain_path(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_first_touch(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_release(const Step& step, Path path, const Record& current, std::vector<std::string>& notes);
+    void explain_lazy_commit(const Step& step, std::vector<std::string>& notes);
+    void explain_reachability(const Step& step, std::vector<std::string>& notes);
+    void explain_high_water(const Record& current, std::vector<std::string>& notes);
 
     ExplainContext m_context;
     std::optional<Record> m_previous;
