@@ -10,11 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "leakdemo/bars.hpp"
+#include "leakdemo/chart.hpp"
 #include "leakdemo/cli.hpp"
 #include "leakdemo/error.hpp"
 #include "leakdemo/exit_code.hpp"
 #include "leakdemo/formats.hpp"
+#include "leakdemo/explain.hpp"
 #include "leakdemo/output.hpp"
+#include "leakdemo/report.hpp"
 #include "leakdemo/run_loop.hpp"
 #include "leakdemo/signals.hpp"
 #include "leakdemo/units.hpp"
@@ -54,6 +58,27 @@ public:
 private:
     std::vector<Sink*> m_sinks;
 };
+
+// --explain with CSV (or --summary-only) on stdout: CSV has no place for prose, so notes go to stderr.
+class StderrNoteSink final : public Sink {
+public:
+    void record(const Record& /*record*/) override {}
+    void note(std::uint64_t iteration, const std::string& text) override {
+        print_stderr(fmt::format("leakdemo: note: iteration {}: {}\n", iteration, text));
+    }
+};
+
+// --bars: auto means the table is on a terminal.
+bool bars_wanted(const Options& options, const TerminalCaps& caps) {
+    return options.bars == BarsMode::always || (options.bars == BarsMode::automatic && caps.is_tty);
+}
+
+// A first bar scale that fits the whole run when its length is known, so rows need no rescale.
+std::uint64_t expected_peak_bytes(const Options& options) {
+    constexpr std::uint64_t baseline_guess = std::uint64_t{8} << 20;
+    const std::uint64_t blocks = options.mode == Mode::free || !options.iterations ? 2 : *options.iterations;
+    return baseline_guess + blocks * options.block_bytes;
+}
 
 std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCaps& caps, Mode mode) {
     switch (format) {
@@ -115,9 +140,23 @@ ExitCode run_single(const Options& options) {
         }
     }
 
+    // --report: likewise checked before any allocation; the report itself is written at the end.
+    if (!options.report_path.empty()) {
+        try {
+            LineWriter::open_file(options.report_path);
+        } catch (const Error& error) {
+            print_error(fmt::format("--report: {}", error.what()));
+            return ExitCode::usage;
+        }
+    }
+
     LineWriter stdout_writer(STDOUT_FILENO);
-    const TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
-    const TerminalCaps stderr_caps = detect_terminal(STDERR_FILENO, options.color);
+    TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
+    TerminalCaps stderr_caps = detect_terminal(STDERR_FILENO, options.color);
+    if (options.ascii) {
+        caps.unicode = false;
+        stderr_caps.unicode = false;
+    }
 
     // stdout: with -o FILE the terminal keeps the table; with -o - stdout is the file; otherwise --format.
     Format stdout_format = options.format;
@@ -134,7 +173,9 @@ ExitCode run_single(const Options& options) {
     std::unique_ptr<Sink> stdout_sink;
     std::unique_ptr<Sink> file_sink;
     if (!options.summary_only) {
-        stdout_sink = make_sink(stdout_format, stdout_writer, caps, options.mode);
+        stdout_sink = stdout_format == Format::table && bars_wanted(options, caps)
+                          ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options))
+                          : make_sink(stdout_format, stdout_writer, caps, options.mode);
         sinks.add(stdout_sink.get());
     }
     if (file) {
@@ -143,29 +184,62 @@ ExitCode run_single(const Options& options) {
         sinks.add(file_sink.get());
     }
 
+    // Classroom: notes to stderr when stdout cannot carry them; samples kept only for --chart/--report.
+    StderrNoteSink stderr_notes;
+    if (options.explain && (options.summary_only || stdout_format == Format::csv)) {
+        sinks.add(&stderr_notes);
+    }
+    std::unique_ptr<SeriesRecorder> recorder;
+    if (options.chart || !options.report_path.empty()) {
+        recorder = std::make_unique<SeriesRecorder>(options.mode);
+        sinks.add(recorder.get());
+    }
+    Sink* loop_sink = &sinks;
+    std::unique_ptr<Sink> explaining_sink;
+    if (options.explain) {
+        explaining_sink =
+            make_explaining_sink(ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim}, sinks);
+        loop_sink = explaining_sink.get();
+    }
+    // Written after the run however it ended: completed, Ctrl-C, allocation failure, or `| head`.
+    const auto write_report = [&options, &recorder] {
+        if (!options.report_path.empty()) {
+            write_html_report(options.report_path, report_parameters(options),
+                              std::span<const ReportSeries>(&recorder->series(), 1));
+        }
+    };
+
     ResourceSampler sampler;
     MonotonicClock clock;
-    BlockWorkload workload(
-        BlockWorkloadConfig{options.mode, options.touch, options.block_bytes, options.fill});
+    BlockWorkloadConfig workload_config{options.mode, options.touch, options.block_bytes, options.fill};
+    workload_config.mmap_threshold_bytes = options.mmap_threshold_bytes;
+    workload_config.trim = options.trim;
+    BlockWorkload workload(workload_config);
     NoGuard guard;
 
     LoopConfig config{options.mode, options.iterations, options.interval};
     LoopResult result;
     try {
-        result = run_loop(config, LoopParts{sampler, clock, workload, guard, sinks, &stop_signal});
+        result = run_loop(config, LoopParts{sampler, clock, workload, guard, *loop_sink, &stop_signal});
         if (options.summary_only) {
             print_summary_only(options, result.summary, stdout_writer, caps);
         }
     } catch (const OutputClosed&) {
         // The reader went away (`| head`): that is how a pipeline says "enough". End quietly.
+        write_report();
         return ExitCode::success;
     }
+    write_report();
 
     if (!result.stop_message.empty()) {
         print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
     }
     if (!options.quiet && !options.summary_only) {
         print_stderr(format_human_summary(result.summary, stderr_caps.color));
+    }
+    if (options.chart) {
+        print_stderr(render_chart(std::span<const ReportSeries>(&recorder->series(), 1),
+                                  ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
     }
     return exit_code_for(options, result);
 }

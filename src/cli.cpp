@@ -19,6 +19,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo -n 10 -i 0 --format csv > run.csv
   leakdemo -n 50 -i 0 --summary-only --format jsonl | jq .verdict
   leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
+  leakdemo --mode free -n 10 --explain --chart --report run.html   the classroom: notes, plot, HTML page
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
@@ -89,6 +90,16 @@ Parsed<std::uint64_t> parse_fill(std::string_view text) {
         return Parsed<std::uint64_t>::fail(fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
     }
     return Parsed<std::uint64_t>::ok(value);
+}
+
+Parsed<std::uint64_t> parse_mmap_threshold(std::string_view text) {
+    auto size = parse_size(text);
+    // glibc's mallopt refuses more than HEAP_MAX_SIZE / 2 (32 MiB on 64-bit): say so before running.
+    if (size && size.value() > max_mmap_threshold_bytes) {
+        return Parsed<std::uint64_t>::fail(
+            fmt::format("'{}' is above glibc's maximum mmap threshold of 32 MiB (33554432 bytes)", text));
+    }
+    return size;
 }
 
 Format format_from_extension(const std::string& path) {
@@ -197,6 +208,33 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         ->excludes(quiet);
     app.add_flag("--fail-on-leak", options.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
 
+    // Classroom: notes, allocator knobs, bars, chart, report (README "Classroom").
+    app.add_flag("--explain", options.explain,
+                 "explain what the allocator and the kernel did, from what was measured (notes in the table, "
+                 "JSONL note records, or stderr with CSV)");
+    std::uint64_t mmap_threshold = 0;
+    auto* mmap_threshold_option =
+        app.add_option("--mmap-threshold", mmap_threshold,
+                       "mallopt(M_MMAP_THRESHOLD, SIZE): blocks of at least SIZE are mmap'd; also switches glibc's "
+                       "dynamic threshold off (0 to 32MiB)")
+            ->transform(parsed_by(parse_mmap_threshold))
+            ->type_name("SIZE");
+    app.add_flag("--trim", options.trim, "malloc_trim(0) after each free(): free mode gives memory back every time");
+    const std::map<std::string, BarsMode> bars_modes{
+        {"auto", BarsMode::automatic}, {"always", BarsMode::always}, {"never", BarsMode::never}};
+    std::string bars_text = "auto";
+    app.add_option("--bars", bars_text,
+                   "a bar of current RSS (max RSS marked) on each table row: auto (on a terminal), always, never")
+        ->check(CLI::IsMember(bars_modes, CLI::ignore_case))
+        ->type_name("WHEN")
+        ->default_str("auto");
+    app.add_flag("--ascii", options.ascii, "bars and chart in plain ASCII instead of Unicode blocks");
+    app.add_flag("--chart", options.chart, "at the end, plot RSS and max RSS against iteration on stderr");
+    app.add_option("--report", options.report_path,
+                   "at the end (also on Ctrl-C), write a self-contained HTML report: parameters, chart, summary, "
+                   "notes")
+        ->type_name("FILE.html");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -218,6 +256,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     }
     options.interval = std::chrono::nanoseconds(interval_ns);
     options.fill = static_cast<unsigned char>(fill);
+    options.bars = bars_modes.at(CLI::detail::to_lower(bars_text));
+    if (*mmap_threshold_option) {
+        options.mmap_threshold_bytes = mmap_threshold;
+    }
 
     if (!options.output_path.empty()) {
         if (options.output_path == "-") {
@@ -233,6 +275,9 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                     options.output_path)};
             }
         }
+    }
+    if (options.report_path == "-") {
+        return UsageError{"--report: needs a file name (the HTML report is not written to stdout)"};
     }
     if (options.summary_only && !options.output_path.empty()) {
         return UsageError{"--summary-only: cannot be combined with --output (it writes no samples)"};

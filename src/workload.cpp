@@ -1,7 +1,13 @@
 #include "leakdemo/workload.hpp"
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <cstring>
+
+#include <fmt/format.h>
+
+#include "leakdemo/error.hpp"
 
 namespace leakdemo {
 namespace {
@@ -38,6 +44,15 @@ void touch(unsigned char* block, std::size_t size, Touch policy, unsigned char f
     keep_written(block);
 }
 
+// Bytes glibc holds in mmap'd chunks right now; 0 without mallinfo2 (glibc < 2.33).
+std::uint64_t mmapped_heap_bytes() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    return ::mallinfo2().hblkhd;
+#else
+    return 0;
+#endif
+}
+
 }  // namespace
 
 std::string_view to_string(Mode mode) {
@@ -64,7 +79,15 @@ std::string_view to_string(Touch touch) {
     return "?";
 }
 
-BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {}
+BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
+    // Setting the threshold by hand also switches glibc's dynamic threshold off (mallopt(3)).
+    if (m_config.mmap_threshold_bytes &&
+        ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(*m_config.mmap_threshold_bytes)) == 0) {
+        throw Error(fmt::format("--mmap-threshold: mallopt(M_MMAP_THRESHOLD, {}) failed (is malloc replaced, e.g. "
+                                "by a sanitizer?)",
+                                *m_config.mmap_threshold_bytes));
+    }
+}
 
 BlockWorkload::~BlockWorkload() {
     // hold mode kept its pointers reachable all along; it gives them back at exit. Leaked blocks
@@ -82,9 +105,13 @@ bool BlockWorkload::step() {
             m_held.reserve(m_held.empty() ? 64 : 2 * m_held.capacity());
         }
     }
+    const std::uint64_t mmapped_before = mmapped_heap_bytes();
     void* raw = launder(std::malloc(size));
     if (raw == nullptr) {
         return false;
+    }
+    if (mmapped_heap_bytes() >= mmapped_before + m_config.block_bytes) {
+        m_counters.mmapped_blocks += 1;
     }
     touch(static_cast<unsigned char*>(raw), size, m_config.touch, m_config.fill);
 
@@ -98,6 +125,9 @@ bool BlockWorkload::step() {
             break;
         case Mode::free:
             std::free(launder(raw));
+            if (m_config.trim) {
+                ::malloc_trim(0);  // give the heap's free top (and free pages inside it) back to the OS
+            }
             break;
         case Mode::hold:
             m_held.push_back(raw);

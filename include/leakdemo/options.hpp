@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "leakdemo/bars.hpp"
 #include "leakdemo/formats.hpp"
 #include "leakdemo/terminal.hpp"
 #include "leakdemo/workload.hpp"
@@ -27,6 +28,15 @@ struct Options {
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;
+
+    // Classroom (README "Classroom"): notes, allocator knobs, bars, chart, HTML report.
+    bool explain = false;
+    std::optional<std::uint64_t> mmap_threshold_bytes;  // --mmap-threshold
+    bool trim = false;
+    BarsMode bars = BarsMode::automatic;
+    bool ascii = false;
+    bool chart = false;
+    std::string report_path;  // --report; empty: none
 };
 
 }  // namespace leakdemo

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct WorkloadCounters {
     std::uint64_t requested_bytes = 0;    // sum of all allocations
     std::uint64_t outstanding_bytes = 0;  // allocated and not freed (leaked + held)
     std::uint64_t leaked_bytes = 0;       // allocated, not freed, and no pointer left
+    // Blocks glibc served with their own mmap, seen by mallinfo2's hblkhd rising across the malloc call
+    // (measured before any free, so --explain can tell mmap from the brk heap even in free mode).
+    std::uint64_t mmapped_blocks = 0;
 };
 
 // One allocation per step. An interface so that loop tests can script failures without allocating.
@@ -47,12 +51,19 @@ struct BlockWorkloadConfig {
     Touch touch = Touch::all;
     std::uint64_t block_bytes = 4096000;
     unsigned char fill = 0xFF;
+    // Allocator knobs for classroom experiments (--mmap-threshold, --trim).
+    std::optional<std::uint64_t> mmap_threshold_bytes{};  // mallopt(M_MMAP_THRESHOLD) once, at construction
+    bool trim = false;                                   // malloc_trim(0) after each free()
 };
+
+// glibc's largest M_MMAP_THRESHOLD on 64-bit (HEAP_MAX_SIZE / 2). Blocks above it are always mmap'd: their
+// free() never raises the dynamic threshold.
+inline constexpr std::uint64_t max_mmap_threshold_bytes = std::uint64_t{32} << 20;
 
 // The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
 class BlockWorkload final : public Workload {
 public:
-    explicit BlockWorkload(BlockWorkloadConfig config);
+    explicit BlockWorkload(BlockWorkloadConfig config);  // throws Error when mallopt refuses the threshold
     ~BlockWorkload() override;  // frees what hold mode kept; leaked blocks stay leaked
     BlockWorkload(const BlockWorkload&) = delete;
     BlockWorkload& operator=(const BlockWorkload&) = delete;
