@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "leakdemo/compare.hpp"
 #include "leakdemo/units.hpp"
 #include "leakdemo/version.hpp"
 
@@ -197,6 +198,23 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         ->excludes(quiet);
     app.add_flag("--fail-on-leak", options.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
 
+    // `leakdemo compare`: fallthrough, so every option above (and any added later) is accepted after
+    // `compare` too and reaches the children through compare_child_arguments().
+    auto* compare = app.add_subcommand(
+        "compare", "run the same workload in two modes at once, each in its own child process, in one live table");
+    compare->fallthrough();
+    std::string modes_text = "leak,free";
+    compare
+        ->add_option("--modes", modes_text, "the two modes to compare, e.g. leak,free or leak,hold")
+        ->check(CLI::Validator(
+            [](std::string& input) -> std::string {
+                const auto parsed = parse_compare_modes(input);
+                return parsed ? std::string{} : parsed.error();
+            },
+            std::string{}))
+        ->type_name("A,B")
+        ->default_str("leak,free");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -236,6 +254,16 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     }
     if (options.summary_only && !options.output_path.empty()) {
         return UsageError{"--summary-only: cannot be combined with --output (it writes no samples)"};
+    }
+    if (compare->parsed()) {
+        if (app.count("--mode") > 0) {
+            return UsageError{"--mode: not used by compare; give the two modes with --modes A,B"};
+        }
+        if (options.summary_only) {
+            return UsageError{"--summary-only: not available with compare"};
+        }
+        options.command = Command::compare;
+        options.compare_modes = parse_compare_modes(modes_text).value();
     }
     return options;
 }
