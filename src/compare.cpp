@@ -187,9 +187,9 @@ class TableCompareView final : public CompareView {
 public:
     TableCompareView(LineWriter& out, const TerminalCaps& caps, const Options& options)
         : m_out(out), m_caps(caps), m_modes(options.compare_modes) {
-        // Fixed columns take 6 + 5 * 11 characters; the rest (two bars and their gaps) is for the bars.
-        constexpr int fixed_width = 6 + 5 * 11;
-        m_bar_width = std::clamp((caps.width - fixed_width - 2) / 2 - 1, 0, 30);
+        // The numbers take 5 + 5 * 10 characters; each bar is a space, two '|' and its cells.
+        constexpr int fixed_width = 5 + 5 * 10;
+        m_bar_width = std::clamp((caps.width - fixed_width) / 2 - 3, 0, 30);
         if (m_bar_width < 4) {
             m_bar_width = 0;  // too narrow for a bar that says anything
         }
@@ -210,21 +210,21 @@ public:
         }
         const Record* sides[] = {first, second};
         const Record& any = first != nullptr ? *first : *second;
-        fmt::format_to(std::back_inserter(m_line), "{:>6}", any.iteration);
+        fmt::format_to(std::back_inserter(m_line), "{:>5}", any.iteration);
         for (const Record* record : sides) {
             if (record != nullptr) {
-                fmt::format_to(std::back_inserter(m_line), " {:>10} {:>10}", format_bytes(record->sample.rss_bytes),
+                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", format_bytes(record->sample.rss_bytes),
                                format_bytes(record->sample.maxrss_bytes));
             } else {
-                fmt::format_to(std::back_inserter(m_line), " {:>10} {:>10}", "-", "-");
+                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", "-", "-");
             }
         }
         if (first != nullptr && second != nullptr) {
             const auto difference = static_cast<std::int64_t>(first->sample.rss_bytes) -
                                     static_cast<std::int64_t>(second->sample.rss_bytes);
-            fmt::format_to(std::back_inserter(m_line), " {:>10}", format_signed_bytes(difference));
+            fmt::format_to(std::back_inserter(m_line), " {:>9}", format_signed_bytes(difference));
         } else {
-            fmt::format_to(std::back_inserter(m_line), " {:>10}", "-");
+            fmt::format_to(std::back_inserter(m_line), " {:>9}", "-");
         }
         if (m_bar_width > 0) {
             for (std::size_t side = 0; side < 2; ++side) {
@@ -241,13 +241,13 @@ private:
         if (m_caps.color) {
             m_line.append(bold);
         }
-        fmt::format_to(std::back_inserter(m_line), "{:>6}", "iter");
+        fmt::format_to(std::back_inserter(m_line), "{:>5}", "iter");
         for (const Mode mode : m_modes) {
-            fmt::format_to(std::back_inserter(m_line), " {:>10} {:>10}", fmt::format("{} rss", to_string(mode)),
+            fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", fmt::format("{} rss", to_string(mode)),
                            fmt::format("{} max", to_string(mode)));
         }
-        fmt::format_to(std::back_inserter(m_line), " {:>10}",
-                       fmt::format("{} rss", m_caps.unicode ? "Δ" : "diff"));
+        // fmt pads by code points, so "Δ rss" lines up like "d rss".
+        fmt::format_to(std::back_inserter(m_line), " {:>9}", fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
         if (m_bar_width > 0) {
             for (const Mode mode : m_modes) {
                 fmt::format_to(std::back_inserter(m_line), " {:<{}}", fmt::format("{} rss", to_string(mode)),
