@@ -139,7 +139,8 @@ class MergedOutput(unittest.TestCase):
         self.assertEqual(summaries["leak"]["stop_reason"], "completed")
 
     def test_table_with_bars_and_a_two_column_summary(self):
-        result = run("compare", "-n", 4, "-i", 0, "--format", "table", env={"COLUMNS": "120", "LC_ALL": "C", "LANG": "C"})
+        result = run("compare", "-n", 4, "-i", 0, "--format", "table",
+                     env={"COLUMNS": "120", "LC_ALL": "C", "LANG": "C"})
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = result.stdout.splitlines()
         self.assertEqual(len(lines), 1 + 5)
