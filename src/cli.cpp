@@ -20,6 +20,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo -n 10 -i 0 --format csv > run.csv
   leakdemo -n 50 -i 0 --summary-only --format jsonl | jq .verdict
   leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
+  leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
@@ -203,6 +204,8 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     auto* compare = app.add_subcommand(
         "compare", "run the same workload in two modes at once, each in its own child process, in one live table");
     compare->fallthrough();
+    compare->footer("Every leakdemo option (-b, -n, -i, --touch, --fill, --format, -o, --color, -q, --fail-on-leak)\n"
+                    "may also follow `compare`; see leakdemo --help.");
     std::string modes_text = "leak,free";
     compare
         ->add_option("--modes", modes_text, "the two modes to compare, e.g. leak,free or leak,hold")

@@ -193,13 +193,12 @@ public:
         if (m_bar_width < 4) {
             m_bar_width = 0;  // too narrow for a bar that says anything
         }
-        // Bars share one scale. With a known count the scale is the expected end of a growing run, so bars
-        // grow row by row; without one it doubles whenever a row outgrows it.
-        if (options.iterations) {
-            m_scale = static_cast<double>(*options.iterations) * static_cast<double>(options.block_bytes);
-        } else {
-            m_scale = 16.0 * static_cast<double>(options.block_bytes);
-        }
+        // Bars share one scale: the expected end of a growing run of at most 64 blocks, so in a classroom
+        // run (-n 20) the bars grow row by row to the full width; a longer run doubles the scale whenever a
+        // row outgrows it.
+        constexpr std::uint64_t max_blocks_in_scale = 64;
+        const std::uint64_t blocks = std::min(options.iterations.value_or(16), max_blocks_in_scale);
+        m_scale = static_cast<double>(blocks) * static_cast<double>(options.block_bytes);
     }
 
     void row(const Record* first, const Record* second) override {
