@@ -111,60 +111,31 @@ public:
     virtual void finish(const Comparison& /*comparison*/) {}
 };
 
-class CsvCompareView final : public CompareView {
+// CSV and JSON Lines: the single run's own sinks, so the merged rows have exactly the single-run schema.
+class SinkCompareView final : public CompareView {
 public:
-    explicit CsvCompareView(LineWriter& out) : m_out(out) {}
+    explicit SinkCompareView(std::unique_ptr<Sink> sink) : m_sink(std::move(sink)) {}
     void row(const Record* first, const Record* second) override {
-        m_line.clear();
-        if (!m_header_written) {
-            m_line.append(csv_header);
-            m_header_written = true;
-        }
         for (const Record* record : {first, second}) {
             if (record != nullptr) {
-                append_csv_row(m_line, *record);
+                m_sink->record(*record);
             }
         }
-        m_out.write_line(m_line);
-    }
-
-private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
-    bool m_header_written = false;
-};
-
-class JsonlCompareView final : public CompareView {
-public:
-    explicit JsonlCompareView(LineWriter& out) : m_out(out) {}
-    void row(const Record* first, const Record* second) override {
-        m_line.clear();
-        for (const Record* record : {first, second}) {
-            if (record != nullptr) {
-                append_jsonl_sample(m_line, *record);
-            }
-        }
-        m_out.write_line(m_line);
     }
     void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
-        m_line.clear();
-        append_jsonl_note(m_line, iteration, text);
-        m_out.write_line(m_line);
+        m_sink->note(iteration, text);
     }
     void finish(const Comparison& comparison) override {
         // Each child's own summary record, in --modes order: the last lines, as in a single run.
         for (const ModeRun& run : comparison.runs) {
             if (run.summary) {
-                m_line.clear();
-                append_jsonl_summary(m_line, *run.summary);
-                m_out.write_line(m_line);
+                m_sink->summary(*run.summary);
             }
         }
     }
 
 private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
+    std::unique_ptr<Sink> m_sink;
 };
 
 constexpr std::string_view reset = "\033[0m";
@@ -731,9 +702,9 @@ std::unique_ptr<CompareView> make_view(Format format, LineWriter& out, const Ter
                                        const Options& options) {
     switch (format) {
         case Format::csv:
-            return std::make_unique<CsvCompareView>(out);
+            return std::make_unique<SinkCompareView>(make_csv_sink(out));
         case Format::jsonl:
-            return std::make_unique<JsonlCompareView>(out);
+            return std::make_unique<SinkCompareView>(make_jsonl_sink(out));
         case Format::table:
         case Format::automatic:
             break;

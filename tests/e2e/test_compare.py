@@ -3,6 +3,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -137,6 +138,20 @@ class MergedOutput(unittest.TestCase):
         self.assertEqual(summaries["leak"]["verdict"], "leaking")
         self.assertEqual(summaries["free"]["verdict"], "stable")
         self.assertEqual(summaries["leak"]["stop_reason"], "completed")
+
+    def test_output_file_gets_the_merged_rows_while_stdout_keeps_the_table(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "both.jsonl")
+            result = run("compare", "-n", 3, "-i", 0, "-o", path, "-q")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("leak rss", result.stdout.splitlines()[0], "the table on stdout")
+            with open(path) as file:
+                records = jsonl_records(file.read())
+            self.assertEqual([r["type"] for r in records], ["sample"] * 8 + ["summary"] * 2)
+            bad = run("compare", "-n", 3, "-i", 0, "-o", os.path.join(directory, "no", "dir.csv"))
+            self.assertEqual(bad.returncode, 2)
+            self.assertEqual(bad.stdout, "")
+            self.assertRegex(bad.stderr, r"^leakdemo: error: --output: .*dir\.csv.*\n$")
 
     def test_table_with_bars_and_a_two_column_summary(self):
         result = run("compare", "-n", 4, "-i", 0, "--format", "table",
