@@ -105,8 +105,8 @@ private:
 
 struct Child {
     pid_t pid = -1;
-    int out_fd = -1;  // its stdout: JSON Lines
-    int err_fd = -1;  // its stderr: an error line, if any
+    int out_fd = -1;      // its stdout: JSON Lines
+    int err_fd = -1;      // its stderr: an error line, if any
     std::string pending;  // stdout bytes after the last newline
     std::string err_text;
     bool reaped = false;
@@ -335,8 +335,8 @@ private:
                 continue;
             }
             if (fd == &child.err_fd) {
-                child.err_text.append(buffer, static_cast<std::size_t>(
-                                                  std::min<ssize_t>(got, static_cast<ssize_t>(max_stderr_bytes))));
+                child.err_text.append(buffer, static_cast<std::size_t>(std::min<ssize_t>(
+                                                  got, static_cast<ssize_t>(max_stderr_bytes))));
                 if (child.err_text.size() > max_stderr_bytes) {
                     child.err_text.erase(0, child.err_text.size() - max_stderr_bytes);
                 }
@@ -364,7 +364,8 @@ private:
         if (*type == "sample") {
             auto record = record_from_json(object.value());
             if (!record) {
-                fail(fmt::format("compare: the {} child wrote a bad sample: {}", to_string(run.mode), record.error()));
+                fail(fmt::format("compare: the {} child wrote a bad sample: {}", to_string(run.mode),
+                                 record.error()));
                 return;
             }
             run.records.push_back(record.value());
@@ -497,7 +498,8 @@ Parsed<Record> record_from_json(const JsonObject& object) {
     record.counters.requested_bytes = read.uint("requested_bytes");
     record.counters.outstanding_bytes = read.uint("outstanding_bytes");
     record.counters.leaked_bytes = read.uint("leaked_bytes");
-    record.counters.blocks = record.block_bytes > 0 ? record.counters.requested_bytes / record.block_bytes : 0;
+    record.counters.blocks =
+        record.block_bytes > 0 ? record.counters.requested_bytes / record.block_bytes : 0;
     record.sample.rss_bytes = read.uint("rss_bytes");
     record.sample.maxrss_bytes = read.uint("maxrss_bytes");
     record.sample.vsz_bytes = read.uint("vsz_bytes");
@@ -544,7 +546,8 @@ CompareResult run_compare(const Options& options) {
     }
     LineWriter stdout_writer(STDOUT_FILENO);
     const TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
-    Format stdout_format = file ? Format::table : (options.output_path == "-" ? options.output_format : options.format);
+    Format stdout_format =
+        file ? Format::table : (options.output_path == "-" ? options.output_format : options.format);
     if (stdout_format == Format::automatic) {
         stdout_format = caps.is_tty ? Format::table : Format::csv;
     }
@@ -580,11 +583,15 @@ CompareResult run_compare(const Options& options) {
         [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
     }
     if (session.stop_signal_number() != 0) {
-        result.exit_code = session.stop_signal_number() == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+        result.exit_code =
+            session.stop_signal_number() == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
         return result;
     }
-    const auto leaking = [](const ModeRun& run) { return run.summary && run.summary->verdict == Verdict::leaking; };
-    if (options.fail_on_leak && std::any_of(result.comparison.runs.begin(), result.comparison.runs.end(), leaking)) {
+    const auto leaking = [](const ModeRun& run) {
+        return run.summary && run.summary->verdict == Verdict::leaking;
+    };
+    if (options.fail_on_leak &&
+        std::any_of(result.comparison.runs.begin(), result.comparison.runs.end(), leaking)) {
         result.exit_code = ExitCode::leak_detected;
     }
     return result;

@@ -14,7 +14,6 @@
 namespace leakdemo {
 namespace {
 
-
 // CSV and JSON Lines: the single run's own sinks, so the merged rows have exactly the single-run schema.
 class SinkCompareView final : public CompareView {
 public:
@@ -87,7 +86,8 @@ public:
         fmt::format_to(std::back_inserter(m_line), "{:>5}", any.iteration);
         for (const Record* record : sides) {
             if (record != nullptr) {
-                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", format_bytes(record->sample.rss_bytes),
+                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}",
+                               format_bytes(record->sample.rss_bytes),
                                format_bytes(record->sample.maxrss_bytes));
             } else {
                 fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", "-", "-");
@@ -121,7 +121,8 @@ private:
                            fmt::format("{} max", to_string(mode)));
         }
         // fmt pads by code points, so "Δ rss" lines up like "d rss".
-        fmt::format_to(std::back_inserter(m_line), " {:>9}", fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
+        fmt::format_to(std::back_inserter(m_line), " {:>9}",
+                       fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
         if (m_bar_width > 0) {
             for (const Mode mode : m_modes) {
                 fmt::format_to(std::back_inserter(m_line), " {:<{}}", fmt::format("{} rss", to_string(mode)),
@@ -235,7 +236,8 @@ void RowMerger::emit(const Record* first, const Record* second) {
 // The two-column summary for stderr.
 std::string format_compare_summary(const Comparison& comparison, bool color) {
     const auto& runs = comparison.runs;
-    std::string text = fmt::format("leakdemo compare: {} vs {}\n", to_string(runs[0].mode), to_string(runs[1].mode));
+    std::string text =
+        fmt::format("leakdemo compare: {} vs {}\n", to_string(runs[0].mode), to_string(runs[1].mode));
     const auto line = [&text, &runs](std::string_view label, auto value_of) {
         std::string cells[2];
         for (std::size_t side = 0; side < 2; ++side) {
@@ -260,7 +262,8 @@ std::string format_compare_summary(const Comparison& comparison, bool color) {
     // The verdict row is coloured by hand: escape codes must not count towards the column width.
     text += fmt::format("  {:<14}", "verdict");
     for (const ModeRun& run : runs) {
-        const std::string word = run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
+        const std::string word =
+            run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
         const bool leaking = run.summary && run.summary->verdict == Verdict::leaking;
         text += fmt::format(" {:>{}}", "", 14 - static_cast<int>(word.size()));
         text += color ? fmt::format("{}{}{}", leaking ? "\033[31m" : "\033[32m", word, reset) : word;

@@ -278,7 +278,9 @@ const T* find_as(const JsonObject& object, std::string_view key) {
 
 }  // namespace
 
-Parsed<JsonObject> parse_json_object(std::string_view text) { return JsonReader(text).object(); }
+Parsed<JsonObject> parse_json_object(std::string_view text) {
+    return JsonReader(text).object();
+}
 
 std::optional<std::int64_t> json_int(const JsonObject& object, std::string_view key) {
     if (const auto* value = find_as<std::int64_t>(object, key)) {

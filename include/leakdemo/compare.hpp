@@ -24,8 +24,8 @@ namespace leakdemo {
 // compare's own memory grows with the records; the children, which are what is measured, do not.
 struct ModeRun {
     Mode mode = Mode::leak;
-    std::vector<Record> records;                               // in order: iteration 0 (baseline), 1, 2, ...
-    std::optional<Summary> summary;                            // nullopt when the child died before its summary
+    std::vector<Record> records;     // in order: iteration 0 (baseline), 1, 2, ...
+    std::optional<Summary> summary;  // nullopt when the child died before its summary
     std::vector<std::pair<std::uint64_t, std::string>> notes;  // (iteration, text), e.g. from --explain
 };
 

@@ -66,12 +66,9 @@ TEST(CompareCli, DefaultsToLeakAgainstFree) {
 
 TEST(CompareCli, RejectsModeAndBadModesNamingTheFlag) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
-        {{"compare", "--mode", "free"}, "--mode"},
-        {{"-m", "free", "compare"}, "--mode"},
-        {{"compare", "--modes", "leak"}, "--modes"},
-        {{"compare", "--modes", "free,free"}, "--modes"},
-        {{"compare", "--modes", "leak,nope"}, "--modes"},
-        {{"compare", "--summary-only"}, "--summary-only"},
+        {{"compare", "--mode", "free"}, "--mode"},        {{"-m", "free", "compare"}, "--mode"},
+        {{"compare", "--modes", "leak"}, "--modes"},      {{"compare", "--modes", "free,free"}, "--modes"},
+        {{"compare", "--modes", "leak,nope"}, "--modes"}, {{"compare", "--summary-only"}, "--summary-only"},
     };
     for (const auto& [args, flag] : cases) {
         const auto result = parse_args(args);
@@ -91,10 +88,9 @@ TEST(CompareChildArguments, ForwardTheWorkloadAndAskForQuietJsonLines) {
     options.fill = 7;
     options.format = Format::table;  // compare's own format: never the children's
     const std::vector<std::string> args = compare_child_arguments(options, Mode::hold);
-    const std::vector<std::string> expected{"leakdemo", "--mode",       "hold",    "--block-size", "1048576",
-                                            "--interval", "250000000ns", "--touch", "page",        "--fill",
-                                            "7",          "--iterations", "12",     "--format",    "jsonl",
-                                            "--quiet"};
+    const std::vector<std::string> expected{
+        "leakdemo", "--mode", "hold", "--block-size", "1048576", "--interval", "250000000ns", "--touch",
+        "page",     "--fill", "7",    "--iterations", "12",      "--format",   "jsonl",       "--quiet"};
     EXPECT_EQ(args, expected);
 }
 
@@ -155,7 +151,8 @@ TEST(CompareRecords, DecodeASummaryIncludingANullPeak) {
     s.maxrss_bytes = 300;
     s.verdict = Verdict::stable;
     s.stop_reason = StopReason::interrupted;
-    for (const std::optional<std::uint64_t> hwm : {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{77}}) {
+    for (const std::optional<std::uint64_t> hwm :
+         {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{77}}) {
         s.hwm_bytes = hwm;
         fmt::memory_buffer line;
         append_jsonl_summary(line, s);

@@ -143,7 +143,8 @@ TEST(CompareSummary, TwoColumnsAndBothVerdicts) {
     EXPECT_NE(text.find("leak vs free"), std::string::npos) << text;
     std::string verdict_line;
     std::string iterations_line;
-    for (std::size_t start = 0, end = 0; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    for (std::size_t start = 0, end = 0; (end = text.find('\n', start)) != std::string::npos;
+         start = end + 1) {
         const std::string line = text.substr(start, end - start);
         if (line.find("verdict") != std::string::npos) {
             verdict_line = line;

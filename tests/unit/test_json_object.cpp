@@ -61,12 +61,13 @@ TEST_P(JsonObjectRejects, WithAMessageNamingThePosition) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BadInput, JsonObjectRejects,
-                         ::testing::Values("", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}",
-                                           "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}",
-                                           "{\"a\":\"unterminated}", "{\"a\":\"bad \\x escape\"}",
-                                           "{\"a\":\"\\u12g4\"}", "{\"a\":{\"nested\":1}}", "{\"a\":[1]}",
-                                           "{\"a\":1,\"a\":2}", "{\"a\":1} trailing", "{a:1}",
-                                           "{\"a\":99999999999999999999}", "{\"a\":\"raw\ttab\"}"));
+                         ::testing::Values("", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+                                           "{\"a\":1 \"b\":2}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}",
+                                           "{\"a\":1e}", "{\"a\":tru}", "{\"a\":\"unterminated}",
+                                           "{\"a\":\"bad \\x escape\"}", "{\"a\":\"\\u12g4\"}",
+                                           "{\"a\":{\"nested\":1}}", "{\"a\":[1]}", "{\"a\":1,\"a\":2}",
+                                           "{\"a\":1} trailing", "{a:1}", "{\"a\":99999999999999999999}",
+                                           "{\"a\":\"raw\ttab\"}"));
 
 }  // namespace
 }  // namespace leakdemo
