@@ -110,6 +110,21 @@ TEST(CompareChildArguments, AreAcceptedByTheCommandLine) {
     EXPECT_TRUE(child.quiet);
 }
 
+// Encodes `value` with the JSONL writer, decodes it with compare's reader, encodes it again: same line.
+template <typename T>
+void expect_round_trip(const T& value, void (*encode)(fmt::memory_buffer&, const T&),
+                       Parsed<T> (*decode)(const JsonObject&)) {
+    fmt::memory_buffer line;
+    encode(line, value);
+    const auto object = parse_json_object(std::string_view(line.data(), line.size()));
+    ASSERT_TRUE(object) << object.error();
+    const auto decoded = decode(object.value());
+    ASSERT_TRUE(decoded) << decoded.error();
+    fmt::memory_buffer again;
+    encode(again, decoded.value());
+    EXPECT_EQ(std::string(again.data(), again.size()), std::string(line.data(), line.size()));
+}
+
 TEST(CompareRecords, DecodeWhatTheJsonlSinkWrites) {
     Record r;
     r.iteration = 9;
@@ -124,16 +139,12 @@ TEST(CompareRecords, DecodeWhatTheJsonlSinkWrites) {
     r.sample.major_faults = 45;
     r.sample.heap_arena_bytes = 46;
     r.sample.heap_mmap_bytes = 47;
+    // Written again, the decoded record gives the very same line: nothing lost on the way through a pipe.
+    expect_round_trip(r, append_jsonl_sample, record_from_json);
     fmt::memory_buffer line;
     append_jsonl_sample(line, r);
-    const auto object = parse_json_object(std::string_view(line.data(), line.size()));
-    ASSERT_TRUE(object) << object.error();
-    const auto decoded = record_from_json(object.value());
+    const auto decoded = record_from_json(parse_json_object(std::string_view(line.data(), line.size())).value());
     ASSERT_TRUE(decoded) << decoded.error();
-    // Written again, the decoded record gives the very same line: nothing lost on the way through a pipe.
-    fmt::memory_buffer again;
-    append_jsonl_sample(again, decoded.value());
-    EXPECT_EQ(std::string(again.data(), again.size()), std::string(line.data(), line.size()));
     EXPECT_EQ(decoded.value().counters.blocks, 9U);
 }
 
@@ -154,15 +165,7 @@ TEST(CompareRecords, DecodeASummaryIncludingANullPeak) {
     for (const std::optional<std::uint64_t> hwm :
          {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{77}}) {
         s.hwm_bytes = hwm;
-        fmt::memory_buffer line;
-        append_jsonl_summary(line, s);
-        const auto object = parse_json_object(std::string_view(line.data(), line.size()));
-        ASSERT_TRUE(object) << object.error();
-        const auto decoded = summary_from_json(object.value());
-        ASSERT_TRUE(decoded) << decoded.error();
-        fmt::memory_buffer again;
-        append_jsonl_summary(again, decoded.value());
-        EXPECT_EQ(std::string(again.data(), again.size()), std::string(line.data(), line.size()));
+        expect_round_trip(s, append_jsonl_summary, summary_from_json);
     }
 }
 
