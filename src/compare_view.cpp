@@ -124,10 +124,10 @@ private:
         fmt::format_to(std::back_inserter(m_line), " {:>9}",
                        fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
         if (m_bar_width > 0) {
-            for (const Mode mode : m_modes) {
-                fmt::format_to(std::back_inserter(m_line), " {:<{}}", fmt::format("{} rss", to_string(mode)),
-                               m_bar_width + 2);
-            }
+            // Each label over its bar; the last one unpadded, so the line has no trailing blanks.
+            fmt::format_to(std::back_inserter(m_line), " {:<{}} {} rss",
+                           fmt::format("{} rss", to_string(m_modes[0])), m_bar_width + 2,
+                           to_string(m_modes[1]));
         }
         if (m_caps.color) {
             m_line.append(reset);

@@ -253,8 +253,9 @@ class NoChildLeftBehind(unittest.TestCase):
 
     @unittest.skipIf(SANITIZED, "ASan reserves terabytes of address space: RLIMIT_AS cannot work under it")
     def test_a_child_that_fails_stops_the_other(self):
-        # 200 MiB of address space: the leak child's malloc fails (exit 3); the free child would run forever.
-        script = f"ulimit -v 204800; exec '{LEAKDEMO}' compare -i 10ms --format csv -q"
+        # 64 MiB of address space: the leak child's malloc fails after about a dozen blocks (exit 3); the free
+        # child would run forever.
+        script = f"ulimit -v 65536; exec '{LEAKDEMO}' compare -i 10ms --format csv -q"
         result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
                                 stdin=subprocess.DEVNULL)
         self.assertEqual(result.returncode, 1, result.stderr)
