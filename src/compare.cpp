@@ -303,16 +303,19 @@ private:
 
     void wait_for_input(const sigset_t& unblocked) {
         std::vector<pollfd> fds;
+        // Short naps while a grace period runs or a child closed its pipes but is not reaped yet; otherwise
+        // sleep until output, end of file (a child's exit closes its pipes) or a signal.
+        bool nap = m_kill_deadline.has_value();
         for (Child& child : m_children.all()) {
             for (const int fd : {child.out_fd, child.err_fd}) {
                 if (fd >= 0) {
                     fds.push_back(pollfd{fd, POLLIN, 0});
                 }
             }
+            nap = nap || (!child.reaped && child.out_fd < 0 && child.err_fd < 0);
         }
-        // Short naps while a child is being reaped or a grace period runs; otherwise wait for output.
-        const timespec timeout{0, 50'000'000};
-        ::ppoll(fds.data(), fds.size(), &timeout, &unblocked);
+        const timespec nap_time{0, 50'000'000};
+        ::ppoll(fds.data(), fds.size(), nap ? &nap_time : nullptr, &unblocked);
     }
 
     void read_child(std::size_t side) {
