@@ -1,5 +1,5 @@
 # The README's two commands. Each installs what is missing (scripts/setup.sh), configures, builds, runs.
-#   make demo   the classroom demo: leak mode, then free mode
+#   make demo   the classroom demo: leak and free mode side by side (leakdemo compare)
 #   make test   the whole test suite through ctest
 #   make package  the Debian package build/$(PRESET)/leakdemo_<version>_<arch>.deb (CPack)
 PRESET ?= release

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The classroom demo behind `make demo`: the article's loop in leak mode, then with free() restored.
+# The classroom demo behind `make demo`: the article's loop with free() commented out and with it restored,
+# side by side — `leakdemo compare` runs both at once, each in its own process, in one live table.
 set -euo pipefail
 leakdemo=${1:?usage: demo.sh path/to/leakdemo}
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*" >&2; }
 
-say "1/2  leak mode: malloc + memset a 4,096,000-byte block, then lose the pointer (free() commented out)"
-"$leakdemo" --mode leak -n 20 -i 200ms --format table
-say "2/2  free mode: the same loop with the article's line 43, free(ptr), restored"
-"$leakdemo" --mode free -n 20 -i 200ms --format table
-say "Leak mode: RSS climbs by a block every iteration. Free mode: it rises once (glibc's mmap threshold moves up after the first free) and then stays flat."
+say "leak vs free: malloc + memset a 4,096,000-byte block every 0.2 s; the leak child loses the pointer, the free child calls free()"
+# --format table: the table even when stdout is not a terminal (make demo | tee, CI logs).
+"$leakdemo" compare -n 20 -i 200ms --format table
+say "Leak: RSS climbs by a block every iteration. Free: it rises once (glibc's mmap threshold moves up after the first free) and then stays flat."

@@ -13,6 +13,7 @@
 #include "leakdemo/bars.hpp"
 #include "leakdemo/chart.hpp"
 #include "leakdemo/cli.hpp"
+#include "leakdemo/compare.hpp"
 #include "leakdemo/error.hpp"
 #include "leakdemo/exit_code.hpp"
 #include "leakdemo/formats.hpp"
@@ -258,7 +259,15 @@ int leakdemo_main(int argc, char** argv) {
             return to_int(ExitCode::usage);
         }
         install_signal_handlers();
-        return to_int(run_single(std::get<Options>(parsed)));
+        const Options& options = std::get<Options>(parsed);
+        if (options.command == Command::compare) {
+            const CompareResult result = run_compare(options);
+            if (!result.failure.empty()) {
+                print_error(result.failure);
+            }
+            return to_int(result.exit_code);
+        }
+        return to_int(run_single(options));
     } catch (const Error& error) {
         print_error(error.what());
     } catch (const std::exception& error) {

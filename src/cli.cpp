@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "leakdemo/compare.hpp"
 #include "leakdemo/units.hpp"
 #include "leakdemo/version.hpp"
 
@@ -20,6 +21,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo -n 50 -i 0 --summary-only --format jsonl | jq .verdict
   leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
   leakdemo --mode free -n 10 --explain --chart --report run.html   the classroom: notes, plot, HTML page
+  leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
@@ -234,6 +236,24 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                    "at the end (also on Ctrl-C), write a self-contained HTML report: parameters, chart, summary, "
                    "notes")
         ->type_name("FILE.html");
+    // `leakdemo compare`: fallthrough, so every option above (and any added later) is accepted after
+    // `compare` too and reaches the children through compare_child_arguments().
+    auto* compare = app.add_subcommand(
+        "compare", "run the same workload in two modes at once, each in its own child process, in one live table");
+    compare->fallthrough();
+    compare->footer("Every leakdemo option (-b, -n, -i, --touch, --fill, --format, -o, --color, -q, --fail-on-leak)\n"
+                    "may also follow `compare`; see leakdemo --help.");
+    std::string modes_text = "leak,free";
+    compare
+        ->add_option("--modes", modes_text, "the two modes to compare, e.g. leak,free or leak,hold")
+        ->check(CLI::Validator(
+            [](std::string& input) -> std::string {
+                const auto parsed = parse_compare_modes(input);
+                return parsed ? std::string{} : parsed.error();
+            },
+            std::string{}))
+        ->type_name("A,B")
+        ->default_str("leak,free");
 
     try {
         app.parse(argc, argv);
@@ -281,6 +301,16 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     }
     if (options.summary_only && !options.output_path.empty()) {
         return UsageError{"--summary-only: cannot be combined with --output (it writes no samples)"};
+    }
+    if (compare->parsed()) {
+        if (app.count("--mode") > 0) {
+            return UsageError{"--mode: not used by compare; give the two modes with --modes A,B"};
+        }
+        if (options.summary_only) {
+            return UsageError{"--summary-only: not available with compare"};
+        }
+        options.command = Command::compare;
+        options.compare_modes = parse_compare_modes(modes_text).value();
     }
     return options;
 }

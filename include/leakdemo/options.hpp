@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -11,6 +12,9 @@
 #include "leakdemo/workload.hpp"
 
 namespace leakdemo {
+
+// What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
+enum class Command { run, compare };
 
 // Everything the command line decides, as plain data. Filled only by cli.cpp.
 struct Options {
@@ -37,6 +41,8 @@ struct Options {
     bool ascii = false;
     bool chart = false;
     std::string report_path;  // --report; empty: none
+    Command command = Command::run;
+    std::array<Mode, 2> compare_modes{Mode::leak, Mode::free};  // compare --modes A,B
 };
 
 }  // namespace leakdemo

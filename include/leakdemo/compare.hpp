@@ -1,0 +1,58 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "leakdemo/exit_code.hpp"
+#include "leakdemo/json_object.hpp"
+#include "leakdemo/options.hpp"
+#include "leakdemo/record.hpp"
+#include "leakdemo/summary.hpp"
+#include "leakdemo/units.hpp"
+
+namespace leakdemo {
+
+// `leakdemo compare`: the same workload in two modes at once, each in its own child process of leakdemo
+// (so each has its own RSS), merged into one live view. Linux only (fork, prctl, /proc/self/exe).
+
+// What one child reported, kept whole so a later view (HTML report, chart) can draw the run afterwards.
+// compare's own memory grows with the records; the children, which are what is measured, do not.
+struct ModeRun {
+    Mode mode = Mode::leak;
+    std::vector<Record> records;     // in order: iteration 0 (baseline), 1, 2, ...
+    std::optional<Summary> summary;  // nullopt when the child died before its summary
+    std::vector<std::pair<std::uint64_t, std::string>> notes;  // (iteration, text), e.g. from --explain
+};
+
+struct Comparison {
+    std::array<ModeRun, 2> runs;
+};
+
+struct CompareResult {
+    ExitCode exit_code = ExitCode::success;
+    std::string failure;  // one line for `leakdemo: error: ...` when a child failed; empty otherwise
+    Comparison comparison;
+};
+
+// "--modes A,B": exactly two distinct modes out of leak, free, hold.
+Parsed<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
+
+// The argv (argv[0] included) of the child that runs `mode`: the workload flags of `options`, then
+// --mode, --format jsonl and -q. One place, so every flag meant for the children is forwarded here.
+std::vector<std::string> compare_child_arguments(const Options& options, Mode mode);
+
+// Decode one of leakdemo's own JSON Lines records (type "sample" / "summary").
+Parsed<Record> record_from_json(const JsonObject& object);
+Parsed<Summary> summary_from_json(const JsonObject& object);
+
+// Starts both children, shows their rows as they arrive (table, CSV or JSON Lines per `options`), and
+// returns once both children are gone: never leaves one running. Prints the two-column summary on stderr
+// unless -q. A failing child stops the other; `failure` then names the mode and the reason.
+CompareResult run_compare(const Options& options);
+
+}  // namespace leakdemo

@@ -1,0 +1,270 @@
+"""End-to-end tests of `leakdemo compare`: two children, merged output, and no child ever left behind."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from helpers import BLOCK, LEAKDEMO, SANITIZED, csv_rows, jsonl_records, run
+
+CSV_HEADER = ("iteration,elapsed_s,mode,block_bytes,requested_bytes,outstanding_bytes,leaked_bytes,"
+              "rss_bytes,maxrss_bytes,vsz_bytes,minor_faults,major_faults,heap_arena_bytes,heap_mmap_bytes")
+
+
+def proc_stat(pid):
+    """(state, ppid, starttime) of a process, or None when it no longer exists."""
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            text = file.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1]), fields[19]
+
+
+def children_of(pid):
+    """{child pid: starttime} of every live process whose parent is pid."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = proc_stat(int(entry))
+            if stat and stat[1] == pid and stat[0] != "Z":
+                found[int(entry)] = stat[2]
+    return found
+
+
+def alive(pid, starttime):
+    """True while that very process (not a later one with the same pid) exists and is not a zombie."""
+    stat = proc_stat(pid)
+    return stat is not None and stat[2] == starttime and stat[0] != "Z"
+
+
+def mode_of(pid):
+    """The --mode a child of compare was started with (its argv: leakdemo --mode X ...)."""
+    with open(f"/proc/{pid}/cmdline", "rb") as file:
+        argv = file.read().decode().split("\0")
+    return argv[argv.index("--mode") + 1]
+
+
+class RunningCompare:
+    """compare in the background with stdout on a pipe; waits until it has printed `lines` lines."""
+
+    def __init__(self, test, *args, lines=4):
+        self.test = test
+        self.process = subprocess.Popen([LEAKDEMO, "compare", *map(str, args)], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        test.addCleanup(self.cleanup)
+        self.stdout = [self.process.stdout.readline() for _ in range(lines)]
+        test.assertTrue(all(line.endswith("\n") for line in self.stdout), self.stdout)
+        self.children = children_of(self.process.pid)
+        test.assertEqual(len(self.children), 2, "one child per mode")
+
+    def finish(self):
+        out, err = self.process.communicate(timeout=60)  # a hang detector, not a speed assert
+        return "".join(self.stdout) + out, err
+
+    def assert_children_gone(self):
+        deadline = time.monotonic() + 30
+        while any(alive(pid, start) for pid, start in self.children.items()):
+            self.test.assertLess(time.monotonic(), deadline, f"a child outlived compare: {self.children}")
+            time.sleep(0.05)
+
+    def cleanup(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for pid, start in self.children.items():
+            if alive(pid, start):
+                os.kill(pid, signal.SIGKILL)
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+class MergedOutput(unittest.TestCase):
+    def test_csv_has_both_modes_for_every_iteration(self):
+        result = run("compare", "-n", 6, "-i", 0, "--format", "csv", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.splitlines()[0], CSV_HEADER, "one header, the single-run schema")
+        rows = csv_rows(result.stdout)
+        self.assertEqual(len(rows), 2 * 7)
+        for iteration in range(7):
+            at = [row for row in rows if row["iteration"] == iteration]
+            self.assertEqual(sorted(row["mode"] for row in at), ["free", "leak"], iteration)
+            self.assertTrue(all(row["requested_bytes"] == iteration * BLOCK for row in at), at)
+        iterations = [row["iteration"] for row in rows]
+        self.assertEqual(iterations, sorted(iterations), "merged in iteration order")
+
+    def test_leak_rss_grows_and_free_rss_does_not(self):
+        result = run("compare", "-n", 8, "-i", 0, "--format", "csv", "-q")
+        rows = csv_rows(result.stdout)
+        by_mode = {mode: [row for row in rows if row["mode"] == mode] for mode in ("leak", "free")}
+        leak_growth = by_mode["leak"][-1]["rss_bytes"] - by_mode["leak"][0]["rss_bytes"]
+        free_growth = by_mode["free"][-1]["rss_bytes"] - by_mode["free"][0]["rss_bytes"]
+        self.assertAlmostEqual(leak_growth, 8 * BLOCK, delta=0.1 * 8 * BLOCK)
+        self.assertLessEqual(free_growth, 2 * BLOCK)
+        self.assertTrue(all(row["leaked_bytes"] == 0 for row in by_mode["free"]))
+
+    def test_each_child_has_its_own_rss(self):
+        # Both children start from their own baseline: neither sees the other's blocks.
+        rows = csv_rows(run("compare", "-n", 4, "-i", 0, "--format", "csv", "-q").stdout)
+        baselines = [row["rss_bytes"] for row in rows if row["iteration"] == 0]
+        self.assertEqual(len(baselines), 2)
+        self.assertLess(max(baselines), 2 * BLOCK)
+
+    def test_modes_leak_hold(self):
+        result = run("compare", "--modes", "leak,hold", "-n", 4, "-i", 0, "--format", "csv", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = csv_rows(result.stdout)
+        self.assertEqual({row["mode"] for row in rows}, {"leak", "hold"})
+        hold = [row for row in rows if row["mode"] == "hold"]
+        self.assertEqual(hold[-1]["outstanding_bytes"], 4 * BLOCK)
+        self.assertEqual(hold[-1]["leaked_bytes"], 0)
+
+    def test_parent_options_after_compare_reach_the_children(self):
+        result = run("compare", "-b", "1MiB", "-n", 3, "-i", 0, "--touch", "page", "--format", "csv", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = csv_rows(result.stdout)
+        self.assertEqual({row["block_bytes"] for row in rows}, {1048576})
+        self.assertEqual(max(row["iteration"] for row in rows), 3)
+
+    def test_jsonl_has_every_sample_then_both_summaries(self):
+        result = run("compare", "-n", 5, "-i", 0, "--format", "jsonl", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        records = jsonl_records(result.stdout)
+        self.assertEqual([r["type"] for r in records], ["sample"] * 12 + ["summary"] * 2)
+        summaries = {r["mode"]: r for r in records[-2:]}
+        self.assertEqual(summaries["leak"]["verdict"], "leaking")
+        self.assertEqual(summaries["free"]["verdict"], "stable")
+        self.assertEqual(summaries["leak"]["stop_reason"], "completed")
+
+    def test_output_file_gets_the_merged_rows_while_stdout_keeps_the_table(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "both.jsonl")
+            result = run("compare", "-n", 3, "-i", 0, "-o", path, "-q")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("leak rss", result.stdout.splitlines()[0], "the table on stdout")
+            with open(path) as file:
+                records = jsonl_records(file.read())
+            self.assertEqual([r["type"] for r in records], ["sample"] * 8 + ["summary"] * 2)
+            bad = run("compare", "-n", 3, "-i", 0, "-o", os.path.join(directory, "no", "dir.csv"))
+            self.assertEqual(bad.returncode, 2)
+            self.assertEqual(bad.stdout, "")
+            self.assertRegex(bad.stderr, r"^leakdemo: error: --output: .*dir\.csv.*\n$")
+
+    def test_table_with_bars_and_a_two_column_summary(self):
+        result = run("compare", "-n", 4, "-i", 0, "--format", "table",
+                     env={"COLUMNS": "120", "LC_ALL": "C", "LANG": "C"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 1 + 5)
+        for word in ("iter", "leak rss", "leak max", "free rss", "free max"):
+            self.assertIn(word, lines[0])
+        self.assertEqual(lines[-1].count("|"), 4, "two bars")
+        leak_bar = lines[-1].split("|")[1]
+        free_bar = lines[-1].split("|")[3]
+        self.assertGreater(leak_bar.count("#"), free_bar.count("#"), lines[-1])
+        self.assertNotIn("\033[", result.stdout, "no colour when stdout is not a terminal")
+        verdict_line = [line for line in result.stderr.splitlines() if "verdict" in line]
+        self.assertEqual(len(verdict_line), 1, result.stderr)
+        self.assertRegex(verdict_line[0], r"verdict\s+leaking\s+stable")
+
+    def test_narrow_terminal_drops_the_bars_not_the_numbers(self):
+        result = run("compare", "-n", 2, "-i", 0, "--format", "table", "-q", env={"COLUMNS": "40"})
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertNotIn("|", result.stdout)
+        self.assertIn("MiB", lines[-1])
+
+    def test_color_always_paints_the_bars(self):
+        result = run("compare", "-n", 2, "-i", 0, "--format", "table", "--color", "always", "-q",
+                     env={"COLUMNS": "120"})
+        self.assertIn("\033[31m", result.stdout)
+        result = run("compare", "-n", 2, "-i", 0, "--format", "table", "-q", env={"COLUMNS": "120", "NO_COLOR": "1"})
+        self.assertNotIn("\033[", result.stdout)
+
+    def test_fail_on_leak_applies_to_either_child(self):
+        self.assertEqual(run("compare", "-n", 5, "-i", 0, "--format", "csv", "-q", "--fail-on-leak").returncode, 4)
+        self.assertEqual(run("compare", "--modes", "free,hold", "-n", 1, "-i", 0, "--format", "csv", "-q",
+                             "--fail-on-leak").returncode, 0)
+
+
+class BadCompareInput(unittest.TestCase):
+    def test_bad_modes_and_mode_are_usage_errors_naming_the_flag(self):
+        cases = [(["--modes", "leak"], "--modes"), (["--modes", "free,free"], "--modes"),
+                 (["--modes", "leak,sideways"], "--modes"), (["--modes", "leak,free,hold"], "--modes"),
+                 (["--mode", "free"], "--mode"), (["--summary-only"], "--summary-only"),
+                 (["--block-size", "0"], "--block-size")]
+        for args, flag in cases:
+            with self.subTest(args=args):
+                result = run("compare", *args, "-n", 1, "-i", 0)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertEqual(result.stdout, "")
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, result.stderr)
+                self.assertTrue(lines[0].startswith(f"leakdemo: error: {flag}"), lines[0])
+
+
+class NoChildLeftBehind(unittest.TestCase):
+    def test_sigint_forwards_to_both_children_exits_130_and_leaves_no_orphan(self):
+        running = RunningCompare(self, "-i", "100ms", "--format", "jsonl")
+        running.process.send_signal(signal.SIGINT)
+        out, err = running.finish()
+        self.assertEqual(running.process.returncode, 130, err)
+        running.assert_children_gone()
+        summaries = [r for r in jsonl_records(out) if r["type"] == "summary"]
+        self.assertEqual(sorted(s["mode"] for s in summaries), ["free", "leak"], "each child said goodbye")
+        self.assertTrue(all(s["stop_reason"] == "interrupted" for s in summaries), summaries)
+        self.assertIn("verdict", err)
+
+    def test_sigterm_exits_143_and_leaves_no_orphan(self):
+        running = RunningCompare(self, "-i", "100ms", "--format", "csv")
+        running.process.send_signal(signal.SIGTERM)
+        _, err = running.finish()
+        self.assertEqual(running.process.returncode, 143, err)
+        running.assert_children_gone()
+
+    def test_a_killed_child_stops_the_other_and_compare_exits_1_naming_it(self):
+        running = RunningCompare(self, "-i", "100ms", "--format", "csv", "-q")
+        victim = next(pid for pid in running.children if mode_of(pid) == "leak")
+        os.kill(victim, signal.SIGKILL)
+        _, err = running.finish()
+        self.assertEqual(running.process.returncode, 1, err)
+        lines = err.splitlines()
+        self.assertEqual(len(lines), 1, err)
+        self.assertRegex(lines[0], r"^leakdemo: error: compare: the leak child was killed by signal 9")
+        running.assert_children_gone()
+
+    def test_killing_compare_itself_takes_the_children_down(self):
+        # An hour between iterations: the children sleep, so only PR_SET_PDEATHSIG (not a failed write to a
+        # pipe nobody reads any more) can end them.
+        running = RunningCompare(self, "-i", "1h", "--format", "csv", lines=3)
+        running.process.kill()
+        running.process.wait(timeout=60)
+        running.assert_children_gone()  # PR_SET_PDEATHSIG
+
+    def test_closed_stdout_ends_compare_quietly(self):
+        command = f"'{LEAKDEMO}' compare -i 10ms --format csv | head -n 3; echo \"status=${{PIPESTATUS[0]}}\" >&2"
+        result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60,
+                                stdin=subprocess.DEVNULL)
+        self.assertEqual(len(result.stdout.splitlines()), 3)
+        self.assertEqual(result.stderr.strip(), "status=0")
+
+    @unittest.skipIf(SANITIZED, "ASan reserves terabytes of address space: RLIMIT_AS cannot work under it")
+    def test_a_child_that_fails_stops_the_other(self):
+        # 64 MiB of address space: the leak child's malloc fails after about a dozen blocks (exit 3); the free
+        # child would run forever.
+        script = f"ulimit -v 65536; exec '{LEAKDEMO}' compare -i 10ms --format csv -q"
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
+                                stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertRegex(lines[0], r"^leakdemo: error: compare: the leak child exited with code 3: .*allocation failed")
+        free_rows = [row for row in csv_rows(result.stdout) if row["mode"] == "free"]
+        self.assertGreater(len(free_rows), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
