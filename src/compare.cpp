@@ -356,7 +356,7 @@ private:
     }
 
     void take_line(std::size_t side, const std::string& line) {
-        ModeRun& run = m_result.comparison.runs[side];
+        ReportSeries& run = m_result.comparison.runs[side];
         const auto object = parse_json_object(line);
         const auto type = object ? json_string(object.value(), "type") : std::nullopt;
         if (!object || !type) {
@@ -386,7 +386,7 @@ private:
         } else if (*type == "note") {
             const std::uint64_t iteration = json_uint(object.value(), "iteration").value_or(0);
             const std::string text = json_string(object.value(), "text").value_or("");
-            run.notes.emplace_back(iteration, text);
+            run.notes.push_back(Note{iteration, text});
             if (!m_output_closed) {
                 guarded([&] { m_merger.note(run.mode, iteration, text); });
             }
@@ -590,7 +590,7 @@ CompareResult run_compare(const Options& options) {
             session.stop_signal_number() == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
         return result;
     }
-    const auto leaking = [](const ModeRun& run) {
+    const auto leaking = [](const ReportSeries& run) {
         return run.summary && run.summary->verdict == Verdict::leaking;
     };
     if (options.fail_on_leak &&

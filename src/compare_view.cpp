@@ -30,7 +30,7 @@ public:
     }
     void finish(const Comparison& comparison) override {
         // Each child's own summary record, in --modes order: the last lines, as in a single run.
-        for (const ModeRun& run : comparison.runs) {
+        for (const ReportSeries& run : comparison.runs) {
             if (run.summary) {
                 m_sink->summary(*run.summary);
             }
@@ -261,7 +261,7 @@ std::string format_compare_summary(const Comparison& comparison, bool color) {
     line("stopped", [](const Summary& s) { return std::string(to_string(s.stop_reason)); });
     // The verdict row is coloured by hand: escape codes must not count towards the column width.
     text += fmt::format("  {:<14}", "verdict");
-    for (const ModeRun& run : runs) {
+    for (const ReportSeries& run : runs) {
         const std::string word =
             run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
         const bool leaking = run.summary && run.summary->verdict == Verdict::leaking;

@@ -212,7 +212,13 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
 }
 
 void append_summary(std::string& html, const ReportSeries& one) {
-    const Summary& s = one.summary;
+    if (!one.summary) {
+        html += fmt::format("<p class=\"summary missing\" data-series=\"{0}\">{0} mode: no summary (the run ended "
+                            "before it could report one)</p>\n",
+                            to_string(one.mode));
+        return;
+    }
+    const Summary& s = *one.summary;
     auto row = [&html](std::string_view name, const std::string& value) {
         html += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", name, escape(value));
     };

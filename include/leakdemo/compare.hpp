@@ -12,6 +12,7 @@
 #include "leakdemo/json_object.hpp"
 #include "leakdemo/options.hpp"
 #include "leakdemo/record.hpp"
+#include "leakdemo/series.hpp"
 #include "leakdemo/summary.hpp"
 #include "leakdemo/units.hpp"
 
@@ -20,17 +21,11 @@ namespace leakdemo {
 // `leakdemo compare`: the same workload in two modes at once, each in its own child process of leakdemo
 // (so each has its own RSS), merged into one live view. Linux only (fork, prctl, /proc/self/exe).
 
-// What one child reported, kept whole so a later view (HTML report, chart) can draw the run afterwards.
-// compare's own memory grows with the records; the children, which are what is measured, do not.
-struct ModeRun {
-    Mode mode = Mode::leak;
-    std::vector<Record> records;     // in order: iteration 0 (baseline), 1, 2, ...
-    std::optional<Summary> summary;  // nullopt when the child died before its summary
-    std::vector<std::pair<std::uint64_t, std::string>> notes;  // (iteration, text), e.g. from --explain
-};
-
+// What each child reported, kept whole (records in order from the baseline, summary, --explain notes) so
+// the HTML report and the chart can draw the run afterwards. compare's own memory grows with the records;
+// the children, which are what is measured, do not.
 struct Comparison {
-    std::array<ModeRun, 2> runs;
+    std::array<ReportSeries, 2> runs;
 };
 
 struct CompareResult {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,12 +18,12 @@ struct Note {
 };
 
 // One run's samples in memory, for the end-of-run chart and the HTML report: one series for a single run,
-// one per mode for `compare`. About sizeof(Record) (144 bytes) per sample, so it is only kept when
+// one per mode for `compare` (filled from each child's JSON Lines). About sizeof(Record) (144 bytes) per sample, so it is only kept when
 // --chart or --report asked for it; the run loop itself keeps nothing per sample.
 struct ReportSeries {
     Mode mode = Mode::leak;
     std::vector<Record> records;
-    Summary summary;
+    std::optional<Summary> summary;  // nullopt when the run ended without one (a compare child that died)
     std::vector<Note> notes;
 };
 

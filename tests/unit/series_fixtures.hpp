@@ -36,9 +36,11 @@ inline ReportSeries synthetic_series(Mode mode, std::uint64_t samples, std::uint
         record.sample.maxrss_bytes = record.sample.rss_bytes + (mode == Mode::free ? base : 0);
         series.records.push_back(record);
     }
-    series.summary.mode = mode;
-    series.summary.iterations = samples > 0 ? samples - 1 : 0;
-    series.summary.verdict = mode == Mode::free ? Verdict::stable : Verdict::leaking;
+    Summary summary;
+    summary.mode = mode;
+    summary.iterations = samples > 0 ? samples - 1 : 0;
+    summary.verdict = mode == Mode::free ? Verdict::stable : Verdict::leaking;
+    series.summary = summary;
     return series;
 }
 

@@ -24,8 +24,8 @@ Record record_at(Mode mode, std::uint64_t iteration, std::uint64_t rss_bytes) {
 }
 
 // A run that grows by `growth` per iteration from 4 MiB, `count` records long.
-ModeRun run_of(Mode mode, std::size_t count, std::uint64_t growth) {
-    ModeRun run;
+ReportSeries run_of(Mode mode, std::size_t count, std::uint64_t growth) {
+    ReportSeries run;
     run.mode = mode;
     for (std::uint64_t i = 0; i < count; ++i) {
         run.records.push_back(record_at(mode, i, 4194304 + i * growth));
@@ -91,8 +91,8 @@ TEST(CompareTable, NumbersForBothSidesAndLongerBarsForMoreRss) {
     caps.width = 120;
     ViewOutput output;
     auto view = make_compare_view(Format::table, output.writer(), caps, options);
-    const ModeRun leak = run_of(Mode::leak, 5, block);
-    const ModeRun free = run_of(Mode::free, 5, 0);
+    const ReportSeries leak = run_of(Mode::leak, 5, block);
+    const ReportSeries free = run_of(Mode::free, 5, 0);
     for (std::size_t i = 0; i < 5; ++i) {
         view->row(&leak.records[i], &free.records[i]);
     }

@@ -43,5 +43,15 @@ TEST(Report, SelfContainedAndEscaped) {
     EXPECT_NE(html.find("iteration 2:"), std::string::npos);
 }
 
+TEST(Report, ASeriesWithoutSummaryIsStillDrawnAndSaysSo) {
+    // A compare child that died before its summary: its samples are drawn, the summary is said to be missing.
+    std::vector<ReportSeries> both{synthetic_series(Mode::leak, 4, block), synthetic_series(Mode::free, 3, 0)};
+    both[1].summary.reset();
+    const std::string html = render_html_report({}, both);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"free\" data-metric=\"rss\""), 3U);
+    EXPECT_EQ(count_occurrences(html, "class=\"summary missing\" data-series=\"free\""), 1U);
+    EXPECT_EQ(count_occurrences(html, "<table class=\"summary\" data-series=\"leak\""), 1U);
+}
+
 }  // namespace
 }  // namespace leakdemo
