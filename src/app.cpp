@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "leakdemo/error.hpp"
 #include "leakdemo/exit_code.hpp"
 #include "leakdemo/formats.hpp"
+#include "leakdemo/memory_guard.hpp"
 #include "leakdemo/output.hpp"
 #include "leakdemo/run_loop.hpp"
 #include "leakdemo/signals.hpp"
@@ -103,7 +105,50 @@ ExitCode exit_code_for(const Options& options, const LoopResult& result) {
     return ExitCode::success;
 }
 
+// The memory guard for this run, or a usage error (exit 2) before anything is allocated or created.
+// Says on stderr what the budget is and where it comes from (unless -q); --no-guard always warns.
+std::variant<std::unique_ptr<Guard>, ExitCode> make_guard(const Options& options, const SystemReader& system,
+                                                          Clock& clock) {
+    if (!options.guard.enabled) {
+        print_stderr("leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
+                     "or the OOM killer sends SIGKILL\n");
+        return std::unique_ptr<Guard>(std::make_unique<NoGuard>());
+    }
+    const BudgetResolution resolution = resolve_budget(options.guard, system);
+    if (!resolution.error.empty()) {
+        print_error(fmt::format("--max-memory: {}", resolution.error));
+        return ExitCode::usage;
+    }
+    if (!resolution.warning.empty()) {
+        print_stderr(fmt::format("leakdemo: warning: {}\n", resolution.warning));
+    }
+    if (!resolution.budget) {
+        return std::unique_ptr<Guard>(std::make_unique<NoGuard>());
+    }
+    const Budget& budget = *resolution.budget;
+    if (options.block_bytes > budget.bytes) {
+        print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}); lower it or "
+                                "raise --max-memory",
+                                format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source));
+        return ExitCode::usage;
+    }
+    if (!options.quiet) {
+        print_stderr(fmt::format("leakdemo: guard: stopping before {} ({})\n", format_bytes(budget.bytes),
+                                 budget.source));
+    }
+    return std::unique_ptr<Guard>(std::make_unique<MemoryGuard>(budget, system, clock));
+}
+
 ExitCode run_single(const Options& options) {
+    // The guard first: a budget too small for one block is a usage error, before the output file exists.
+    const LiveSystemReader system;
+    MonotonicClock clock;
+    auto guard_or_exit = make_guard(options, system, clock);
+    if (auto* code = std::get_if<ExitCode>(&guard_or_exit)) {
+        return *code;
+    }
+    Guard& guard = *std::get<std::unique_ptr<Guard>>(guard_or_exit);
+
     // The output file is opened before anything is allocated: a bad path is a usage error (exit 2).
     std::unique_ptr<LineWriter> file;
     if (!options.output_path.empty() && options.output_path != "-") {
@@ -144,10 +189,8 @@ ExitCode run_single(const Options& options) {
     }
 
     ResourceSampler sampler;
-    MonotonicClock clock;
     BlockWorkload workload(
         BlockWorkloadConfig{options.mode, options.touch, options.block_bytes, options.fill});
-    NoGuard guard;
 
     LoopConfig config{options.mode, options.iterations, options.interval};
     LoopResult result;

@@ -22,7 +22,7 @@ constexpr std::string_view examples_footer = R"(Examples:
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
+  3 stopped early (memory guard, or allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 transformer around one of our parsers: CLI11 names the flag in the error ("--block-size: ..."),
 // our parser supplies the reason, and the option receives the parsed number as text.
@@ -197,6 +197,25 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         ->excludes(quiet);
     app.add_flag("--fail-on-leak", options.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
 
+    // The memory guard (memory_guard.hpp). The text is parsed again after CLI11 so the request keeps its kind
+    // (size or percentage); the check makes CLI11 name the flag in the error.
+    std::string max_memory_text;
+    auto* max_memory =
+        app.add_option("--max-memory", max_memory_text,
+                       "stop (exit 3) before leaked + held memory passes SIZE, or N% of available memory "
+                       "(default: 50% of available memory, lowered by the cgroup limit and ulimit -v/-d)")
+            ->check(CLI::Validator(
+                [](std::string& input) -> std::string {
+                    const auto request = parse_max_memory(input);
+                    return request ? std::string{} : request.error();
+                },
+                std::string{}))
+            ->type_name("SIZE|N%");
+    bool no_guard = false;
+    app.add_flag("--no-guard", no_guard,
+                 "turn the memory guard off: a runaway leak then ends with malloc failing or the OOM killer")
+        ->excludes(max_memory);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -218,6 +237,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     }
     options.interval = std::chrono::nanoseconds(interval_ns);
     options.fill = static_cast<unsigned char>(fill);
+    if (*max_memory) {
+        options.guard = parse_max_memory(max_memory_text).value();
+    }
+    options.guard.enabled = !no_guard;
 
     if (!options.output_path.empty()) {
         if (options.output_path == "-") {

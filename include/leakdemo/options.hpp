@@ -6,6 +6,7 @@
 #include <string>
 
 #include "leakdemo/formats.hpp"
+#include "leakdemo/memory_guard.hpp"
 #include "leakdemo/terminal.hpp"
 #include "leakdemo/workload.hpp"
 
@@ -27,6 +28,7 @@ struct Options {
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;
+    GuardRequest guard;  // --max-memory, --no-guard
 };
 
 }  // namespace leakdemo
