@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
-#include <variant>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -106,48 +106,58 @@ ExitCode exit_code_for(const Options& options, const LoopResult& result) {
 }
 
 // The memory guard for this run, or a usage error (exit 2) before anything is allocated or created.
-// Says on stderr what the budget is and where it comes from (unless -q); --no-guard always warns.
-std::variant<std::unique_ptr<Guard>, ExitCode> make_guard(const Options& options, const SystemReader& system,
-                                                          Clock& clock) {
+// `notes` gets what stderr should say once the run is sure to start: the budget and its source, and the
+// --no-guard warning.
+struct GuardSetup {
+    std::unique_ptr<Guard> guard;
+    std::optional<ExitCode> exit;
+    std::string notes;
+};
+
+GuardSetup make_guard(const Options& options, const SystemReader& system, Clock& clock) {
+    GuardSetup setup;
     if (!options.guard.enabled) {
-        print_stderr("leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
-                     "or the OOM killer sends SIGKILL\n");
-        return std::unique_ptr<Guard>(std::make_unique<NoGuard>());
+        setup.notes = "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
+                      "or the OOM killer sends SIGKILL\n";
+        setup.guard = std::make_unique<NoGuard>();
+        return setup;
     }
     const BudgetResolution resolution = resolve_budget(options.guard, system);
     if (!resolution.error.empty()) {
         print_error(fmt::format("--max-memory: {}", resolution.error));
-        return ExitCode::usage;
-    }
-    if (!resolution.warning.empty()) {
-        print_stderr(fmt::format("leakdemo: warning: {}\n", resolution.warning));
+        setup.exit = ExitCode::usage;
+        return setup;
     }
     if (!resolution.budget) {
-        return std::unique_ptr<Guard>(std::make_unique<NoGuard>());
+        setup.notes = fmt::format("leakdemo: warning: {}\n", resolution.warning);
+        setup.guard = std::make_unique<NoGuard>();
+        return setup;
     }
     const Budget& budget = *resolution.budget;
     if (options.block_bytes > budget.bytes) {
         print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}); lower it or "
                                 "raise --max-memory",
                                 format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source));
-        return ExitCode::usage;
+        setup.exit = ExitCode::usage;
+        return setup;
     }
     if (!options.quiet) {
-        print_stderr(fmt::format("leakdemo: guard: stopping before {} ({})\n", format_bytes(budget.bytes),
-                                 budget.source));
+        setup.notes = fmt::format("leakdemo: guard: stopping before {} ({})\n", format_bytes(budget.bytes),
+                                  budget.source);
     }
-    return std::unique_ptr<Guard>(std::make_unique<MemoryGuard>(budget, system, clock));
+    setup.guard = std::make_unique<MemoryGuard>(budget, system, clock);
+    return setup;
 }
 
 ExitCode run_single(const Options& options) {
     // The guard first: a budget too small for one block is a usage error, before the output file exists.
     const LiveSystemReader system;
     MonotonicClock clock;
-    auto guard_or_exit = make_guard(options, system, clock);
-    if (auto* code = std::get_if<ExitCode>(&guard_or_exit)) {
-        return *code;
+    GuardSetup guard_setup = make_guard(options, system, clock);
+    if (guard_setup.exit) {
+        return *guard_setup.exit;
     }
-    Guard& guard = *std::get<std::unique_ptr<Guard>>(guard_or_exit);
+    Guard& guard = *guard_setup.guard;
 
     // The output file is opened before anything is allocated: a bad path is a usage error (exit 2).
     std::unique_ptr<LineWriter> file;
@@ -191,6 +201,8 @@ ExitCode run_single(const Options& options) {
     ResourceSampler sampler;
     BlockWorkload workload(
         BlockWorkloadConfig{options.mode, options.touch, options.block_bytes, options.fill});
+
+    print_stderr(guard_setup.notes);
 
     LoopConfig config{options.mode, options.iterations, options.interval};
     LoopResult result;
