@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leakdemo needs, and only those that are missing.
 #   scripts/setup.sh build   what `make demo` needs: compiler, CMake, CLI11, fmt
-#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, valgrind, ...)
+#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, valgrind, clang 14 and its
+#                            sanitizer/libFuzzer runtimes for the fuzz targets, ...)
 # Checks each package with `dpkg -s`; runs `apt-get update` once, and only when something is missing.
 set -euo pipefail
 
 want=${1:-build}
 
 build_packages=(cmake make g++ libcli11-dev libfmt-dev)
-test_packages=(libgtest-dev python3)
+# clang-14 only recommends its runtimes, and apt runs with --no-install-recommends: name them.
+test_packages=(libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 
 case "$want" in
     build) packages=("${build_packages[@]}") ;;
