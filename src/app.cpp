@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -26,7 +27,10 @@ namespace {
 
 // Diagnostics: one line each, straight to fd 2 in one write.
 void print_error(std::string_view message) {
-    const std::string line = fmt::format("leakdemo: error: {}\n", message);
+    std::string line = fmt::format("leakdemo: error: {}", message);
+    // One line, even when the message quotes a user's path that holds a newline.
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    line += '\n';
     [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
 }
 

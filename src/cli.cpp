@@ -250,10 +250,11 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         } else {
             options.output_format = format_from_extension(options.output_path);
             if (options.output_format == Format::automatic) {
-                return UsageError{fmt::format(
+                // one_line: the path is the user's text and may hold a newline (found by fuzz_command_line).
+                return UsageError{one_line(fmt::format(
                     "--output: cannot tell the format of '{}' from its extension; name it .csv or .jsonl, or "
                     "give --format",
-                    options.output_path)};
+                    options.output_path))};
             }
         }
     }

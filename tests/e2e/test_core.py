@@ -95,6 +95,8 @@ BAD_INPUT = [
     (["--fill", "ff"], "--fill"),
     (["--format", ""], "--format"),
     (["--output", "/nonexistent/x.jsonl"], "--output"),
+    (["--output", "two\nlines.txt"], "--output"),  # still one line on stderr (found by fuzz_command_line)
+    (["--output", "/nonexistent/two\nlines.csv"], "--output"),
     (["--output", "/proc/version.csv"], "--output"),
     (["--summary-only", "--output", "x.csv"], "--summary-only"),
     (["--max-memory", "lots"], "--max-memory"),
