@@ -52,66 +52,76 @@ TEST(MemAvailable, UnreadableOrMissingIsUnknown) {
     EXPECT_FALSE(read_mem_available(system));
 }
 
-TEST(CgroupHeadroom, V1LimitMinusUsageMinusMargin) {
+// One cgroup layout: the files that exist, and the headroom expected (nullopt: no limit from cgroups).
+struct CgroupCase {
+    const char* name;
+    std::map<std::string, std::string> files;
+    std::optional<std::uint64_t> headroom;
+};
+
+class CgroupHeadroomTable : public ::testing::TestWithParam<CgroupCase> {};
+
+TEST_P(CgroupHeadroomTable, LimitMinusUsageMinusMargin) {
     FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "9:name=systemd:/\n4:memory:/demo/run\n1:cpu,cpuacct:/\n0::/\n";
-    system.files["/sys/fs/cgroup/memory/demo/run/memory.limit_in_bytes"] = "1073741824\n";
-    system.files["/sys/fs/cgroup/memory/demo/run/memory.usage_in_bytes"] = "104857600\n";
+    system.files = GetParam().files;
     const auto room = cgroup_headroom(system);
-    ASSERT_TRUE(room);
-    EXPECT_EQ(room->bytes, gib - 100 * mib - margin(gib));
-    EXPECT_NE(room->source.find("cgroup memory limit of 1.0 GiB"), std::string::npos) << room->source;
+    ASSERT_EQ(room.has_value(), GetParam().headroom.has_value());
+    if (room) {
+        EXPECT_EQ(room->bytes, *GetParam().headroom);
+        EXPECT_NE(room->source.find("cgroup memory limit of "), std::string::npos) << room->source;
+    }
 }
 
-TEST(CgroupHeadroom, V1HugeLimitIsUnlimited) {
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "4:memory:/demo\n";
-    system.files["/sys/fs/cgroup/memory/demo/memory.limit_in_bytes"] = "9223372036854771712\n";
-    system.files["/sys/fs/cgroup/memory/demo/memory.usage_in_bytes"] = "3194880\n";
-    system.files["/sys/fs/cgroup/memory/memory.limit_in_bytes"] = "9223372036854771712\n";
-    EXPECT_FALSE(cgroup_headroom(system));
-}
+const std::string v1_unlimited = "9223372036854771712\n";  // what cgroup v1 shows when no limit is set
 
-TEST(CgroupHeadroom, V1ParentLimitCountsToo) {
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "4:memory:/outer/inner\n";
-    system.files["/sys/fs/cgroup/memory/outer/inner/memory.limit_in_bytes"] = "9223372036854771712\n";
-    system.files["/sys/fs/cgroup/memory/outer/memory.limit_in_bytes"] = std::to_string(512 * mib);
-    system.files["/sys/fs/cgroup/memory/outer/memory.usage_in_bytes"] = std::to_string(12 * mib);
-    const auto room = cgroup_headroom(system);
-    ASSERT_TRUE(room);
-    EXPECT_EQ(room->bytes, 512 * mib - 12 * mib - margin(512 * mib));
-}
-
-TEST(CgroupHeadroom, V2MaxMinusCurrent) {
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "0::/user.slice/demo.scope\n";
-    system.files["/sys/fs/cgroup/user.slice/demo.scope/memory.max"] = "268435456\n";
-    system.files["/sys/fs/cgroup/user.slice/demo.scope/memory.current"] = "8388608\n";
-    system.files["/sys/fs/cgroup/user.slice/memory.max"] = "max\n";
-    const auto room = cgroup_headroom(system);
-    ASSERT_TRUE(room);
-    EXPECT_EQ(room->bytes, 256 * mib - 8 * mib - margin(256 * mib));
-}
-
-TEST(CgroupHeadroom, V2MaxIsUnlimited) {
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "0::/demo\n";
-    system.files["/sys/fs/cgroup/demo/memory.max"] = "max\n";
-    system.files["/sys/fs/cgroup/demo/memory.current"] = "8388608\n";
-    EXPECT_FALSE(cgroup_headroom(system));
-}
-
-TEST(CgroupHeadroom, V2InsideAContainerReadsTheMountRoot) {
-    // The path names the host's hierarchy; the container sees only its own cgroup, at the mount root.
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "0::/kubepods/pod42/abc\n";
-    system.files["/sys/fs/cgroup/memory.max"] = std::to_string(128 * mib);
-    system.files["/sys/fs/cgroup/memory.current"] = std::to_string(20 * mib);
-    const auto room = cgroup_headroom(system);
-    ASSERT_TRUE(room);
-    EXPECT_EQ(room->bytes, 128 * mib - 20 * mib - margin(128 * mib));
-}
+INSTANTIATE_TEST_SUITE_P(
+    Layouts, CgroupHeadroomTable,
+    ::testing::Values(
+        CgroupCase{"v1",
+                   {{"/proc/self/cgroup", "9:name=systemd:/\n4:memory:/demo/run\n1:cpu,cpuacct:/\n0::/\n"},
+                    {"/sys/fs/cgroup/memory/demo/run/memory.limit_in_bytes", "1073741824\n"},
+                    {"/sys/fs/cgroup/memory/demo/run/memory.usage_in_bytes", "104857600\n"}},
+                   gib - 100 * mib - margin(gib)},
+        CgroupCase{"v1_huge_limit_is_unlimited",
+                   {{"/proc/self/cgroup", "4:memory:/demo\n"},
+                    {"/sys/fs/cgroup/memory/demo/memory.limit_in_bytes", v1_unlimited},
+                    {"/sys/fs/cgroup/memory/demo/memory.usage_in_bytes", "3194880\n"},
+                    {"/sys/fs/cgroup/memory/memory.limit_in_bytes", v1_unlimited}},
+                   std::nullopt},
+        CgroupCase{"v1_parent_limit_counts",
+                   {{"/proc/self/cgroup", "4:memory:/outer/inner\n"},
+                    {"/sys/fs/cgroup/memory/outer/inner/memory.limit_in_bytes", v1_unlimited},
+                    {"/sys/fs/cgroup/memory/outer/memory.limit_in_bytes", std::to_string(512 * mib)},
+                    {"/sys/fs/cgroup/memory/outer/memory.usage_in_bytes", std::to_string(12 * mib)}},
+                   512 * mib - 12 * mib - margin(512 * mib)},
+        CgroupCase{"v2",
+                   {{"/proc/self/cgroup", "0::/user.slice/demo.scope\n"},
+                    {"/sys/fs/cgroup/user.slice/demo.scope/memory.max", "268435456\n"},
+                    {"/sys/fs/cgroup/user.slice/demo.scope/memory.current", "8388608\n"},
+                    {"/sys/fs/cgroup/user.slice/memory.max", "max\n"}},
+                   256 * mib - 8 * mib - margin(256 * mib)},
+        CgroupCase{"v2_max_is_unlimited",
+                   {{"/proc/self/cgroup", "0::/demo\n"},
+                    {"/sys/fs/cgroup/demo/memory.max", "max\n"},
+                    {"/sys/fs/cgroup/demo/memory.current", "8388608\n"}},
+                   std::nullopt},
+        // The path names the host's hierarchy; the container sees only its own cgroup, at the mount root.
+        CgroupCase{"v2_inside_a_container",
+                   {{"/proc/self/cgroup", "0::/kubepods/pod42/abc\n"},
+                    {"/sys/fs/cgroup/memory.max", std::to_string(128 * mib)},
+                    {"/sys/fs/cgroup/memory.current", std::to_string(20 * mib)}},
+                   128 * mib - 20 * mib - margin(128 * mib)},
+        CgroupCase{"v2_hybrid_unified_mount",
+                   {{"/proc/self/cgroup", "0::/demo\n"},
+                    {"/sys/fs/cgroup/unified/demo/memory.max", std::to_string(256 * mib)},
+                    {"/sys/fs/cgroup/unified/demo/memory.current", "0\n"}},
+                   256 * mib - margin(256 * mib)},
+        CgroupCase{"usage_above_limit_leaves_nothing",
+                   {{"/proc/self/cgroup", "0::/demo\n"},
+                    {"/sys/fs/cgroup/demo/memory.max", std::to_string(64 * mib)},
+                    {"/sys/fs/cgroup/demo/memory.current", std::to_string(60 * mib)}},
+                   0}),
+    [](const ::testing::TestParamInfo<CgroupCase>& param) { return std::string(param.param.name); });
 
 TEST(CgroupHeadroom, UnreadableFilesMeanNoLimit) {
     FakeSystemReader system;
@@ -120,16 +130,6 @@ TEST(CgroupHeadroom, UnreadableFilesMeanNoLimit) {
     EXPECT_FALSE(cgroup_headroom(system)) << "no limit files readable";
     system.files["/sys/fs/cgroup/memory/demo/memory.limit_in_bytes"] = "garbage\n";
     EXPECT_FALSE(cgroup_headroom(system));
-}
-
-TEST(CgroupHeadroom, UsageAboveLimitLeavesNothing) {
-    FakeSystemReader system;
-    system.files["/proc/self/cgroup"] = "0::/demo\n";
-    system.files["/sys/fs/cgroup/demo/memory.max"] = std::to_string(64 * mib);
-    system.files["/sys/fs/cgroup/demo/memory.current"] = std::to_string(60 * mib);
-    const auto room = cgroup_headroom(system);
-    ASSERT_TRUE(room);
-    EXPECT_EQ(room->bytes, 0U);
 }
 
 TEST(RlimitHeadroom, AddressSpaceMinusVmSizeMinusMargin) {
@@ -158,10 +158,19 @@ TEST(RlimitHeadroom, UnlimitedIsNoLimit) {
     EXPECT_FALSE(rlimit_headroom(system));
 }
 
-TEST(ResolveBudget, DefaultIsHalfOfAvailable) {
+// resolve_budget on a machine with 8 GiB available and no cgroup or rlimit.
+BudgetResolution resolve_with_8_gib_available(std::optional<std::uint64_t> max_bytes,
+                                              std::optional<double> percent) {
     FakeSystemReader system;
     system.set_available(8 * gib);
-    const auto resolution = resolve_budget(GuardRequest{}, system);
+    GuardRequest request;
+    request.max_bytes = max_bytes;
+    request.max_available_percent = percent;
+    return resolve_budget(request, system);
+}
+
+TEST(ResolveBudget, DefaultIsHalfOfAvailable) {
+    const auto resolution = resolve_with_8_gib_available(std::nullopt, std::nullopt);
     ASSERT_TRUE(resolution.budget);
     EXPECT_EQ(resolution.budget->bytes, 4 * gib);
     EXPECT_EQ(resolution.budget->source, "50% of available memory");
@@ -191,33 +200,21 @@ TEST(ResolveBudget, RlimitBelowEverythingWins) {
 }
 
 TEST(ResolveBudget, PercentOfAvailable) {
-    FakeSystemReader system;
-    system.set_available(8 * gib);
-    GuardRequest request;
-    request.max_available_percent = 25;
-    const auto resolution = resolve_budget(request, system);
+    const auto resolution = resolve_with_8_gib_available(std::nullopt, 25.0);
     ASSERT_TRUE(resolution.budget);
     EXPECT_EQ(resolution.budget->bytes, 2 * gib);
     EXPECT_EQ(resolution.budget->source, "25% of available memory");
 }
 
 TEST(ResolveBudget, ExplicitSizeAboveHalfIsHonoured) {
-    FakeSystemReader system;
-    system.set_available(8 * gib);
-    GuardRequest request;
-    request.max_bytes = 6 * gib;
-    const auto resolution = resolve_budget(request, system);
+    const auto resolution = resolve_with_8_gib_available(6 * gib, std::nullopt);
     ASSERT_TRUE(resolution.budget);
     EXPECT_EQ(resolution.budget->bytes, 6 * gib);
     EXPECT_EQ(resolution.budget->source, "--max-memory");
 }
 
 TEST(ResolveBudget, ExplicitSizeAboveWhatTheSystemCanGiveIsAnError) {
-    FakeSystemReader system;
-    system.set_available(8 * gib);
-    GuardRequest request;
-    request.max_bytes = 9 * gib;
-    const auto resolution = resolve_budget(request, system);
+    const auto resolution = resolve_with_8_gib_available(9 * gib, std::nullopt);
     EXPECT_FALSE(resolution.budget);
     EXPECT_NE(resolution.error.find("available memory"), std::string::npos) << resolution.error;
 }
