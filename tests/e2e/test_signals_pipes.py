@@ -111,7 +111,11 @@ class Durability(unittest.TestCase):
                 args = ["--mode", mode, "-b", "64KiB", "-i", interval, "--max-memory", "32MiB", "-o", path]
                 process = subprocess.Popen([LEAKDEMO, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                            stdin=subprocess.DEVNULL, env=leakdemo_env(args))
-                time.sleep(rng.uniform(0.01, 0.4))  # a random moment, not a timing assertion
+                # Kill once the run has opened its file (ASan's start-up is slow), at a random moment after.
+                deadline = time.monotonic() + 30
+                while not os.path.exists(path) and process.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0.0, 0.3))  # a random moment, not a timing assertion
                 process.kill()
                 process.wait(timeout=30)
                 with open(path, encoding="utf-8") as output:
