@@ -132,31 +132,29 @@ TEST(CgroupHeadroom, UnreadableFilesMeanNoLimit) {
     EXPECT_FALSE(cgroup_headroom(system));
 }
 
-TEST(RlimitHeadroom, AddressSpaceMinusVmSizeMinusMargin) {
+// rlimit_headroom with VmSize 10 MiB and VmData 2 MiB in /proc/self/status.
+std::optional<Headroom> rlimit_headroom_with(ResourceLimits limits) {
     FakeSystemReader system;
-    system.limits.address_space_bytes = 200 * mib;
+    system.limits = limits;
     system.files["/proc/self/status"] = "Name:\tleakdemo\nVmSize:\t   10240 kB\nVmData:\t    2048 kB\n";
-    const auto room = rlimit_headroom(system);
+    return rlimit_headroom(system);
+}
+
+TEST(RlimitHeadroom, AddressSpaceMinusVmSizeMinusMargin) {
+    const auto room = rlimit_headroom_with({200 * mib, std::nullopt});
     ASSERT_TRUE(room);
     EXPECT_EQ(room->bytes, 200 * mib - 10 * mib - margin(200 * mib));
     EXPECT_NE(room->source.find("RLIMIT_AS"), std::string::npos);
 }
 
 TEST(RlimitHeadroom, TheTighterOfAsAndData) {
-    FakeSystemReader system;
-    system.limits.address_space_bytes = 2 * gib;
-    system.limits.data_bytes = 300 * mib;
-    system.files["/proc/self/status"] = "VmSize:\t   10240 kB\nVmData:\t    2048 kB\n";
-    const auto room = rlimit_headroom(system);
+    const auto room = rlimit_headroom_with({2 * gib, 300 * mib});
     ASSERT_TRUE(room);
     EXPECT_EQ(room->bytes, 300 * mib - 2 * mib - margin(300 * mib));
     EXPECT_NE(room->source.find("RLIMIT_DATA"), std::string::npos);
 }
 
-TEST(RlimitHeadroom, UnlimitedIsNoLimit) {
-    FakeSystemReader system;
-    EXPECT_FALSE(rlimit_headroom(system));
-}
+TEST(RlimitHeadroom, UnlimitedIsNoLimit) { EXPECT_FALSE(rlimit_headroom_with({})); }
 
 // resolve_budget on a machine with 8 GiB available and no cgroup or rlimit.
 BudgetResolution resolve_with_8_gib_available(std::optional<std::uint64_t> max_bytes,
@@ -254,12 +252,16 @@ TEST(MemoryGuard, RefusesTheBlockThatWouldPassTheBudget) {
     EXPECT_TRUE(guard.refuse(0, 11 * mib));
 }
 
-TEST(MemoryGuard, RereadsAboutOnceASecondAndOnlyLowers) {
+// A guard that started with 8 GiB available and the default 50 % budget.
+class GuardOnHalfOf8GiB : public ::testing::Test {
+protected:
+    GuardOnHalfOf8GiB() { system.set_available(8 * gib); }
     FakeSystemReader system;
-    system.set_available(8 * gib);
     FakeClock clock;
-    MemoryGuard guard(Budget{4 * gib, "50% of available memory", 50, 8 * gib}, system, clock);
+    MemoryGuard guard{Budget{4 * gib, "50% of available memory", 50, 8 * gib}, system, clock};
+};
 
+TEST_F(GuardOnHalfOf8GiB, RereadsAboutOnceASecondAndOnlyLowers) {
     // Another program takes 3 GiB: the promise to leave 4 GiB to others now leaves 1 GiB for leakdemo.
     system.set_available(5 * gib);
     EXPECT_FALSE(guard.refuse(0, 2 * gib)) << "no re-read before a second has passed";
@@ -274,12 +276,8 @@ TEST(MemoryGuard, RereadsAboutOnceASecondAndOnlyLowers) {
     EXPECT_EQ(guard.budget().bytes, 1 * gib);
 }
 
-TEST(MemoryGuard, OwnTouchedBlocksDoNotLowerTheBudget) {
+TEST_F(GuardOnHalfOf8GiB, OwnTouchedBlocksDoNotLowerTheBudget) {
     // leakdemo's own blocks reduce MemAvailable by what they hold: outstanding + headroom stays the same.
-    FakeSystemReader system;
-    system.set_available(8 * gib);
-    FakeClock clock;
-    MemoryGuard guard(Budget{4 * gib, "50% of available memory", 50, 8 * gib}, system, clock);
     system.set_available(7 * gib);
     clock.advance(1s);
     EXPECT_FALSE(guard.refuse(1 * gib, 1 * gib));
