@@ -19,6 +19,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo -n 10 -i 0 --format csv > run.csv
   leakdemo -n 50 -i 0 --summary-only --format jsonl | jq .verdict
   leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
+  leakdemo -i 0 --max-memory 256MiB         leak as fast as possible, stop (exit 3) before 256 MiB
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
