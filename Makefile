@@ -1,6 +1,7 @@
 # The README's two commands. Each installs what is missing (scripts/setup.sh), configures, builds, runs.
 #   make demo   the classroom demo: leak and free mode side by side (leakdemo compare)
-#   make test   the whole test suite through ctest
+#   make test   the whole test suite through ctest: the release build, then the same tests under ASan + UBSan
+#               (test-sanitize), then each libFuzzer target for a bounded time (test-fuzz)
 #   make package  the Debian package build/$(PRESET)/leakdemo_<version>_<arch>.deb (CPack)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
@@ -9,7 +10,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR_TEST := ON
 WERROR_DEMO := $(if $(CI),ON,OFF)
 
-.PHONY: demo test build package setup-build setup-test setup-package clean
+.PHONY: demo test test-sanitize test-fuzz build package setup-build setup-test setup-package clean
 
 demo: setup-build
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
@@ -20,6 +21,21 @@ test: setup-test
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_BUILD_TESTS=ON >/dev/null
 	cmake --build $(BUILD_DIR) --parallel $(JOBS)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
+	$(MAKE) --no-print-directory test-sanitize test-fuzz
+
+# Unit and end-to-end tests again on the asan build; the e2e tests see LEAKDEMO_SANITIZED=1 and turn
+# LeakSanitizer off only for runs that leak by design (tests/e2e/helpers.py).
+test-sanitize: setup-test
+	cmake --preset asan -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_BUILD_TESTS=ON >/dev/null
+	cmake --build build/asan --parallel $(JOBS)
+	ctest --test-dir build/asan --output-on-failure --parallel $(JOBS)
+
+# Each libFuzzer target for FUZZ_SECONDS (clang 14, ASan + UBSan), from the seed corpus in fuzz/corpus/.
+FUZZ_SECONDS ?= 30
+test-fuzz: setup-test
+	cmake --preset fuzz -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cmake --build build/fuzz --parallel $(JOBS) --target fuzz_size fuzz_duration fuzz_command_line
+	ctest --test-dir build/fuzz --output-on-failure --parallel $(JOBS)
 
 # The .deb holds what `cmake --install` installs (cmake/Packaging.cmake); tests are not built for it.
 package: setup-package

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leakdemo needs, and only those that are missing.
 #   scripts/setup.sh build   what `make demo` needs: compiler, CMake, CLI11, fmt
-#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, chromium, valgrind, ...)
+#   scripts/setup.sh test    build + what `make test` needs (GoogleTest, python3, valgrind, clang 14 and its
+#                            sanitizer/libFuzzer runtimes for the fuzz targets, chromium, ...)
 #   scripts/setup.sh package build + what `make package` needs: help2man (the man page), dpkg-dev (Depends)
 # Checks each package with `dpkg -s`; runs `apt-get update` once, and only when something is missing.
 set -euo pipefail
@@ -9,7 +10,8 @@ set -euo pipefail
 want=${1:-build}
 
 build_packages=(cmake make g++ libcli11-dev libfmt-dev)
-test_packages=(libgtest-dev python3)
+# clang-14 only recommends its runtimes, and apt runs with --no-install-recommends: name them.
+test_packages=(libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # jq + gnuplot: the README's scripting examples, run by tests/e2e/test_readme_examples.py.
 test_packages+=(jq gnuplot-nox)
 # chromium + a font: the HTML report browser test.

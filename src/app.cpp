@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -18,6 +20,7 @@
 #include "leakdemo/exit_code.hpp"
 #include "leakdemo/formats.hpp"
 #include "leakdemo/explain.hpp"
+#include "leakdemo/memory_guard.hpp"
 #include "leakdemo/output.hpp"
 #include "leakdemo/report.hpp"
 #include "leakdemo/run_loop.hpp"
@@ -29,7 +32,10 @@ namespace {
 
 // Diagnostics: one line each, straight to fd 2 in one write.
 void print_error(std::string_view message) {
-    const std::string line = fmt::format("leakdemo: error: {}\n", message);
+    std::string line = fmt::format("leakdemo: error: {}", message);
+    // One line, even when the message quotes a user's path that holds a newline.
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    line += '\n';
     [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
@@ -129,7 +135,61 @@ ExitCode exit_code_for(const Options& options, const LoopResult& result) {
     return ExitCode::success;
 }
 
+// The memory guard for this run, or a usage error (exit 2) before anything is allocated or created.
+// `notes` gets what stderr should say once the run is sure to start: the budget and its source, and the
+// --no-guard warning.
+struct GuardSetup {
+    std::unique_ptr<Guard> guard;
+    std::optional<ExitCode> exit;
+    std::string notes;
+};
+
+GuardSetup make_guard(const Options& options, const SystemReader& system, Clock& clock) {
+    GuardSetup setup;
+    if (!options.guard.enabled) {
+        setup.notes = "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
+                      "or the OOM killer sends SIGKILL\n";
+        setup.guard = std::make_unique<NoGuard>();
+        return setup;
+    }
+    const BudgetResolution resolution = resolve_budget(options.guard, system);
+    if (!resolution.error.empty()) {
+        print_error(fmt::format("--max-memory: {}", resolution.error));
+        setup.exit = ExitCode::usage;
+        return setup;
+    }
+    if (!resolution.budget) {
+        setup.notes = fmt::format("leakdemo: warning: {}\n", resolution.warning);
+        setup.guard = std::make_unique<NoGuard>();
+        return setup;
+    }
+    const Budget& budget = *resolution.budget;
+    if (options.block_bytes > budget.bytes) {
+        print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}); lower it or "
+                                "raise --max-memory",
+                                format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source));
+        setup.exit = ExitCode::usage;
+        return setup;
+    }
+    // The budget line is for people watching; --summary-only output is the one-liner a script reads.
+    if (!options.quiet && !options.summary_only) {
+        setup.notes = fmt::format("leakdemo: guard: stopping before {} ({})\n", format_bytes(budget.bytes),
+                                  budget.source);
+    }
+    setup.guard = std::make_unique<MemoryGuard>(budget, system, clock);
+    return setup;
+}
+
 ExitCode run_single(const Options& options) {
+    // The guard first: a budget too small for one block is a usage error, before the output file exists.
+    const LiveSystemReader system;
+    MonotonicClock clock;
+    GuardSetup guard_setup = make_guard(options, system, clock);
+    if (guard_setup.exit) {
+        return *guard_setup.exit;
+    }
+    Guard& guard = *guard_setup.guard;
+
     // The output file is opened before anything is allocated: a bad path is a usage error (exit 2).
     std::unique_ptr<LineWriter> file;
     if (!options.output_path.empty() && options.output_path != "-") {
@@ -211,12 +271,12 @@ ExitCode run_single(const Options& options) {
     };
 
     ResourceSampler sampler;
-    MonotonicClock clock;
     BlockWorkloadConfig workload_config{options.mode, options.touch, options.block_bytes, options.fill};
     workload_config.mmap_threshold_bytes = options.mmap_threshold_bytes;
     workload_config.trim = options.trim;
     BlockWorkload workload(workload_config);
-    NoGuard guard;
+
+    print_stderr(guard_setup.notes);
 
     LoopConfig config{options.mode, options.iterations, options.interval};
     LoopResult result;

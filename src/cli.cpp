@@ -22,10 +22,11 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
   leakdemo --mode free -n 10 --explain --chart --report run.html   the classroom: notes, plot, HTML page
   leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
+  leakdemo -i 0 --max-memory 256MiB         leak as fast as possible, stop (exit 3) before 256 MiB
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
+  3 stopped early (memory guard, or allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 transformer around one of our parsers: CLI11 names the flag in the error ("--block-size: ..."),
 // our parser supplies the reason, and the option receives the parsed number as text.
@@ -236,6 +237,24 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                    "at the end (also on Ctrl-C), write a self-contained HTML report: parameters, chart, summary, "
                    "notes")
         ->type_name("FILE.html");
+    // The memory guard (memory_guard.hpp). The text is parsed again after CLI11 so the request keeps its kind
+    // (size or percentage); the check makes CLI11 name the flag in the error.
+    std::string max_memory_text;
+    auto* max_memory =
+        app.add_option("--max-memory", max_memory_text,
+                       "stop (exit 3) before leaked + held memory passes SIZE, or N% of available memory "
+                       "(default: 50% of available memory, lowered by the cgroup limit and ulimit -v/-d)")
+            ->check(CLI::Validator(
+                [](std::string& input) -> std::string {
+                    const auto request = parse_max_memory(input);
+                    return request ? std::string{} : request.error();
+                },
+                std::string{}))
+            ->type_name("SIZE|N%");
+    bool no_guard = false;
+    app.add_flag("--no-guard", no_guard,
+                 "turn the memory guard off: a runaway leak then ends with malloc failing or the OOM killer")
+        ->excludes(max_memory);
     // `leakdemo compare`: fallthrough, so every option above (and any added later) is accepted after
     // `compare` too and reaches the children through compare_child_arguments().
     auto* compare = app.add_subcommand(
@@ -280,6 +299,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     if (*mmap_threshold_option) {
         options.mmap_threshold_bytes = mmap_threshold;
     }
+    if (*max_memory) {
+        options.guard = parse_max_memory(max_memory_text).value();
+    }
+    options.guard.enabled = !no_guard;
 
     if (!options.output_path.empty()) {
         if (options.output_path == "-") {
@@ -289,10 +312,11 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         } else {
             options.output_format = format_from_extension(options.output_path);
             if (options.output_format == Format::automatic) {
-                return UsageError{fmt::format(
+                // one_line: the path is the user's text and may hold a newline (found by fuzz_command_line).
+                return UsageError{one_line(fmt::format(
                     "--output: cannot tell the format of '{}' from its extension; name it .csv or .jsonl, or "
                     "give --format",
-                    options.output_path)};
+                    options.output_path))};
             }
         }
     }

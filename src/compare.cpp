@@ -420,6 +420,16 @@ private:
         child.reaped = true;
         child.wait_status = status;
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        const bool stopped_early =
+            WIFEXITED(status) && WEXITSTATUS(status) == to_int(ExitCode::stopped_early);
+        if (stopped_early && !m_stopping) {
+            // Its guard (or a failed malloc) ended it after it wrote its summary: stop the other one the way
+            // Ctrl-C would, so both report, and end as a single run would (exit 3).
+            m_result.stop_message = fmt::format("compare: the {} child {}", to_string(m_options.compare_modes[side]),
+                                                describe_end(child));
+            stop_children(SIGTERM);
+            return;
+        }
         if (!clean && !m_stopping) {
             fail(fmt::format("compare: the {} child {}", to_string(m_options.compare_modes[side]),
                              describe_end(child)));
@@ -580,10 +590,18 @@ CompareResult run_compare(const Options& options) {
     if (session.output_closed()) {
         return result;  // `compare | head`: a pipeline saying "enough" is success
     }
+    if (!result.stop_message.empty()) {
+        const std::string line = fmt::format("leakdemo: {}\n", result.stop_message);
+        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
+    }
     if (!options.quiet) {
         const TerminalCaps stderr_caps = detect_terminal(STDERR_FILENO, options.color);
         const std::string text = format_compare_summary(result.comparison, stderr_caps.color);
         [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+    }
+    if (!result.stop_message.empty()) {
+        result.exit_code = ExitCode::stopped_early;
+        return result;
     }
     if (session.stop_signal_number() != 0) {
         result.exit_code =

@@ -31,6 +31,9 @@ struct Comparison {
 struct CompareResult {
     ExitCode exit_code = ExitCode::success;
     std::string failure;  // one line for `leakdemo: error: ...` when a child failed; empty otherwise
+    // A child that stopped early by design (its memory guard or a failed malloc: its exit 3) is no failure:
+    // the other child is stopped too, both summaries are shown, compare exits 3. One line for stderr.
+    std::string stop_message;
     Comparison comparison;
 };
 

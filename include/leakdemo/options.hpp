@@ -8,6 +8,7 @@
 
 #include "leakdemo/bars.hpp"
 #include "leakdemo/formats.hpp"
+#include "leakdemo/memory_guard.hpp"
 #include "leakdemo/terminal.hpp"
 #include "leakdemo/workload.hpp"
 
@@ -43,6 +44,8 @@ struct Options {
     std::string report_path;  // --report; empty: none
     Command command = Command::run;
     std::array<Mode, 2> compare_modes{Mode::leak, Mode::free};  // compare --modes A,B
+
+    GuardRequest guard;  // --max-memory, --no-guard
 };
 
 }  // namespace leakdemo

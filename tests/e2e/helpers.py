@@ -13,12 +13,41 @@ SANITIZED = os.environ.get("LEAKDEMO_SANITIZED", "0") in ("1", "ON", "true")
 BLOCK = 4096000  # the article's 4096 * 1000
 
 
-def run(*args, timeout=120, env=None, **kwargs):
-    """Runs leakdemo with args; returns the CompletedProcess (text mode)."""
+def mode_of(args):
+    """The --mode an argument list asks for (leak when not given)."""
+    args = [str(arg) for arg in args]
+    for index, arg in enumerate(args):
+        if arg in ("-m", "--mode") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--mode="):
+            return arg.split("=", 1)[1]
+    return "leak"
+
+
+def sanitizer_env(args):
+    """Under ASan (LEAKDEMO_SANITIZED=1): leak mode leaks on purpose, so LeakSanitizer is off for it; every
+    other run keeps leak detection on and must be clean. malloc returning NULL is a feature under test
+    (exit 3), so ASan must return NULL instead of aborting. ASan's quarantine (freed blocks held back for
+    256 MiB) would make free mode grow RSS like a leak: it is off, as for the unit tests."""
+    if not SANITIZED:
+        return {}
+    detect_leaks = 0 if mode_of(args) == "leak" else 1
+    return {"ASAN_OPTIONS": f"detect_leaks={detect_leaks}:allocator_may_return_null=1:quarantine_size_mb=0"}
+
+
+def leakdemo_env(args, env=None):
+    """The environment a test runs leakdemo in: no COLUMNS, sanitizer options, then the test's own."""
     full_env = dict(os.environ)
     full_env.pop("COLUMNS", None)
+    full_env.update(sanitizer_env(args))
     if env:
         full_env.update(env)
+    return full_env
+
+
+def run(*args, timeout=120, env=None, **kwargs):
+    """Runs leakdemo with args; returns the CompletedProcess (text mode)."""
+    full_env = leakdemo_env(args, env)
     return subprocess.run([LEAKDEMO, *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           env=full_env, stdin=subprocess.DEVNULL, **kwargs)
 

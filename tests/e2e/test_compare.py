@@ -252,18 +252,21 @@ class NoChildLeftBehind(unittest.TestCase):
         self.assertEqual(result.stderr.strip(), "status=0")
 
     @unittest.skipIf(SANITIZED, "ASan reserves terabytes of address space: RLIMIT_AS cannot work under it")
-    def test_a_child_that_fails_stops_the_other(self):
-        # 64 MiB of address space: the leak child's malloc fails after about a dozen blocks (exit 3); the free
-        # child would run forever.
-        script = f"ulimit -v 65536; exec '{LEAKDEMO}' compare -i 10ms --format csv -q"
+    def test_a_child_stopped_early_stops_the_other_and_compare_exits_3(self):
+        # 64 MiB of address space: the leak child's memory guard stops it after about a dozen blocks (its exit
+        # 3, by design, with a summary); the free child would run forever. compare stops it and ends like a
+        # single run stopped early: exit 3, one line saying why, both summaries.
+        script = f"ulimit -v 65536; exec '{LEAKDEMO}' compare -i 10ms --format jsonl"
         result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
                                 stdin=subprocess.DEVNULL)
-        self.assertEqual(result.returncode, 1, result.stderr)
-        lines = result.stderr.splitlines()
-        self.assertEqual(len(lines), 1, result.stderr)
-        self.assertRegex(lines[0], r"^leakdemo: error: compare: the leak child exited with code 3: .*allocation failed")
-        free_rows = [row for row in csv_rows(result.stdout) if row["mode"] == "free"]
-        self.assertGreater(len(free_rows), 1)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertRegex(result.stderr, r"(?m)^leakdemo: compare: the leak child exited with code 3: guard: ")
+        self.assertNotIn("error", result.stderr)
+        records = jsonl_records(result.stdout)
+        summaries = {r["mode"]: r for r in records if r["type"] == "summary"}
+        self.assertEqual(summaries["leak"]["stop_reason"], "guard")
+        self.assertEqual(summaries["free"]["stop_reason"], "interrupted")
+        self.assertGreater(len([r for r in records if r["type"] == "sample" and r["mode"] == "free"]), 1)
 
 
 if __name__ == "__main__":

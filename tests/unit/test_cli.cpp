@@ -93,5 +93,22 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"-o", "run.txt"}, "--output"}, BadCase{{"-q", "--summary-only"}, "--quiet"},
                       BadCase{{"--mode"}, "--mode"}));
 
+TEST(Cli, MemoryGuardFlags) {
+    const auto by_default = std::get<Options>(parse({}));
+    EXPECT_TRUE(by_default.guard.enabled);
+    EXPECT_FALSE(by_default.guard.max_bytes);
+    EXPECT_FALSE(by_default.guard.max_available_percent);
+
+    const auto size = std::get<Options>(parse({"--max-memory", "64MiB"}));
+    EXPECT_EQ(size.guard.max_bytes, std::uint64_t{64} << 20);
+    const auto percent = std::get<Options>(parse({"--max-memory=25%"}));
+    EXPECT_EQ(percent.guard.max_available_percent, 25.0);
+    EXPECT_FALSE(std::get<Options>(parse({"--no-guard"})).guard.enabled);
+
+    const auto conflict = parse({"--no-guard", "--max-memory", "1GiB"});
+    ASSERT_TRUE(std::holds_alternative<UsageError>(conflict));
+    EXPECT_NE(std::get<UsageError>(conflict).message.find("--no-guard"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leakdemo

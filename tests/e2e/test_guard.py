@@ -1,0 +1,129 @@
+"""End-to-end tests of the memory guard: leakdemo stops itself (exit 3, stop_reason guard) before the kernel
+would stop it with SIGKILL (137) or malloc would fail."""
+import os
+import re
+import subprocess
+import unittest
+import uuid
+
+from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, run
+
+MIB = 1 << 20
+
+
+def summary_of(stdout):
+    records = [record for record in jsonl_records(stdout) if record.get("type") == "summary"]
+    assert len(records) == 1, stdout
+    return records[0]
+
+
+class GuardStopsTheRun(unittest.TestCase):
+    def test_max_memory_stops_with_outstanding_within_the_budget(self):
+        result = run("--max-memory", "64MiB", "-i", 0, "--format", "jsonl")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        summary = summary_of(result.stdout)
+        self.assertEqual(summary["stop_reason"], "guard")
+        self.assertLessEqual(summary["outstanding_bytes"], 64 * MIB)
+        # It stopped because the next block would not fit, not earlier.
+        self.assertGreater(summary["outstanding_bytes"] + summary["block_bytes"], 64 * MIB)
+        lines = result.stderr.splitlines()
+        self.assertIn("leakdemo: guard: stopping before 64.0 MiB (--max-memory)", lines)
+        self.assertTrue(any(re.match(r"leakdemo: guard: stopped before iteration \d+: ", line) for line in lines),
+                        result.stderr)
+
+    def test_hold_mode_is_guarded_too(self):
+        result = run("--mode", "hold", "--max-memory", "20MiB", "-b", "1MiB", "-i", 0, "--format", "jsonl")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        summary = summary_of(result.stdout)
+        self.assertEqual(summary["stop_reason"], "guard")
+        self.assertEqual(summary["outstanding_bytes"], 20 * MIB)
+
+    def test_default_budget_is_announced_with_its_source(self):
+        result = run("-n", 1, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr.splitlines()[0],
+                         r"^leakdemo: guard: stopping before \d+\.\d [KMGT]iB \((50% of available memory|cgroup memory "
+                         r"limit of .*|RLIMIT_(AS|DATA) of .*)\)$")
+
+    def test_percentage_of_available_memory(self):
+        result = run("--max-memory", "10%", "-n", 1, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr, r"guard: stopping before .* \((10% of available memory|cgroup .*|RLIMIT.*)\)")
+
+    def test_quiet_drops_the_budget_line_but_never_the_no_guard_warning(self):
+        quiet = run("-n", 1, "-i", 0, "--format", "csv", "-q")
+        self.assertEqual(quiet.stderr, "")
+        unguarded = run("--no-guard", "-n", 1, "-i", 0, "--format", "csv", "-q")
+        self.assertEqual(unguarded.returncode, 0, unguarded.stderr)
+        lines = unguarded.stderr.splitlines()
+        self.assertEqual(len(lines), 1, unguarded.stderr)
+        self.assertTrue(lines[0].startswith("leakdemo: warning: --no-guard"), lines[0])
+
+    @unittest.skipIf(SANITIZED, "ASan reserves terabytes of address space: RLIMIT_AS cannot work under it")
+    def test_ulimit_v_default_flags_stop_by_the_guard_not_by_a_crash(self):
+        # Default flags (leak mode, until stopped) with 200 MiB of address space: the guard, reading
+        # RLIMIT_AS, must stop the run before malloc fails.
+        script = f"ulimit -v 204800; exec '{LEAKDEMO}' -i 0 --format jsonl"
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
+                                stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        summary = summary_of(result.stdout)
+        self.assertEqual(summary["stop_reason"], "guard")
+        self.assertIn("RLIMIT_AS", result.stderr)
+        self.assertNotIn("allocation failed", result.stderr)
+        self.assertGreater(summary["iterations"], 10)
+
+
+CGROUP_V1_MEMORY = "/sys/fs/cgroup/memory"
+
+
+def own_v1_memory_cgroup():
+    """This process's cgroup v1 memory directory, or None."""
+    try:
+        with open("/proc/self/cgroup", encoding="ascii") as lines:
+            for line in lines:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if "memory" in controllers.split(","):
+                    directory = CGROUP_V1_MEMORY + path.rstrip("/")
+                    return directory if os.path.isdir(directory) else CGROUP_V1_MEMORY
+    except OSError:
+        return None
+    return None
+
+
+class GuardInACgroup(unittest.TestCase):
+    """A child cgroup with a 64 MiB limit: leakdemo must stop itself (exit 3), not be OOM-killed (137)."""
+
+    def setUp(self):
+        parent = own_v1_memory_cgroup()
+        if parent is None:
+            self.skipTest("no cgroup v1 memory controller here (/proc/self/cgroup names none)")
+        self.cgroup = os.path.join(parent, f"leakdemo-test-{uuid.uuid4().hex[:8]}")
+        try:
+            os.mkdir(self.cgroup)
+            with open(os.path.join(self.cgroup, "memory.limit_in_bytes"), "w", encoding="ascii") as limit:
+                limit.write(str(64 * MIB))
+        except OSError as error:
+            if os.path.isdir(self.cgroup):
+                os.rmdir(self.cgroup)
+            self.skipTest(f"not permitted to create a memory cgroup here: {error}")
+        self.addCleanup(os.rmdir, self.cgroup)
+
+    def test_leak_mode_stops_itself_inside_a_64_mib_cgroup(self):
+        procs = os.path.join(self.cgroup, "cgroup.procs")
+        # The shell moves itself into the cgroup, then becomes leakdemo: only leakdemo runs under the limit.
+        script = f"echo $$ > '{procs}' || exit 77; exec '{LEAKDEMO}' -i 0 --format jsonl"
+        result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120,
+                                stdin=subprocess.DEVNULL, env=leakdemo_env(["--mode", "leak"]))
+        if result.returncode == 77:
+            self.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
+        self.assertNotEqual(result.returncode, -9, "SIGKILLed by the OOM killer")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("cgroup memory limit of 64.0 MiB", result.stderr)
+        summary = summary_of(result.stdout)
+        self.assertEqual(summary["stop_reason"], "guard")
+        self.assertLessEqual(summary["outstanding_bytes"], 64 * MIB)
+
+
+if __name__ == "__main__":
+    unittest.main()
