@@ -22,6 +22,7 @@
 #include "leakdemo/explain.hpp"
 #include "leakdemo/memory_guard.hpp"
 #include "leakdemo/output.hpp"
+#include "leakdemo/outputs.hpp"
 #include "leakdemo/report.hpp"
 #include "leakdemo/run_loop.hpp"
 #include "leakdemo/signals.hpp"
@@ -135,100 +136,78 @@ ExitCode exit_code_for(const Options& options, const LoopResult& result) {
     return ExitCode::success;
 }
 
-// The memory guard for this run, or a usage error (exit 2) before anything is allocated or created.
-// `notes` gets what stderr should say once the run is sure to start: the budget and its source, and the
-// --no-guard warning.
-struct GuardSetup {
-    std::unique_ptr<Guard> guard;
+// The memory guard's plan: the budget (nullopt: no guard), or a usage error (exit 2) before anything is
+// allocated or created. `notes` is what stderr says once the run is sure to start: the budget and its
+// source, or a warning. `compare` plans with two shares: each child guards half of the budget (issue: two
+// leaking children, each allowed the whole budget, would together pass it).
+struct GuardPlan {
+    std::optional<Budget> budget;
     std::optional<ExitCode> exit;
     std::string notes;
 };
 
-GuardSetup make_guard(const Options& options, const SystemReader& system, Clock& clock) {
-    GuardSetup setup;
+GuardPlan plan_guard(const Options& options, const SystemReader& system, std::uint64_t shares) {
+    GuardPlan plan;
     if (!options.guard.enabled) {
-        setup.notes = "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
-                      "or the OOM killer sends SIGKILL\n";
-        setup.guard = std::make_unique<NoGuard>();
-        return setup;
+        plan.notes = "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
+                     "or the OOM killer sends SIGKILL\n";
+        return plan;
     }
     const BudgetResolution resolution = resolve_budget(options.guard, system);
     if (!resolution.error.empty()) {
         print_error(fmt::format("--max-memory: {}", resolution.error));
-        setup.exit = ExitCode::usage;
-        return setup;
+        plan.exit = ExitCode::usage;
+        return plan;
     }
     if (!resolution.budget) {
-        setup.notes = fmt::format("leakdemo: warning: {}\n", resolution.warning);
-        setup.guard = std::make_unique<NoGuard>();
-        return setup;
+        plan.notes = fmt::format("leakdemo: warning: {}\n", resolution.warning);
+        return plan;
     }
-    const Budget& budget = *resolution.budget;
+    Budget budget = *resolution.budget;
+    const std::string whose = shares > 1 ? fmt::format(", each of {} children gets 1/{}", shares, shares) : "";
+    budget.bytes /= shares;
     if (options.block_bytes > budget.bytes) {
-        print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}); lower it or "
+        print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}{}); lower it or "
                                 "raise --max-memory",
-                                format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source));
-        setup.exit = ExitCode::usage;
-        return setup;
+                                format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source, whose));
+        plan.exit = ExitCode::usage;
+        return plan;
     }
     // The budget line is for people watching; --summary-only output is the one-liner a script reads.
     if (!options.quiet && !options.summary_only) {
-        setup.notes = fmt::format("leakdemo: guard: stopping before {} ({})\n", format_bytes(budget.bytes),
-                                  budget.source);
+        plan.notes = fmt::format("leakdemo: guard: stopping {}before {} ({}{})\n", shares > 1 ? "each child " : "",
+                                 format_bytes(budget.bytes), budget.source, whose);
     }
-    setup.guard = std::make_unique<MemoryGuard>(budget, system, clock);
-    return setup;
+    plan.budget = budget;
+    return plan;
 }
 
 ExitCode run_single(const Options& options) {
     // The guard first: a budget too small for one block is a usage error, before the output file exists.
     const LiveSystemReader system;
     MonotonicClock clock;
-    GuardSetup guard_setup = make_guard(options, system, clock);
-    if (guard_setup.exit) {
-        return *guard_setup.exit;
+    const GuardPlan guard_plan = plan_guard(options, system, 1);
+    if (guard_plan.exit) {
+        return *guard_plan.exit;
     }
-    Guard& guard = *guard_setup.guard;
-
-    // The output file is opened before anything is allocated: a bad path is a usage error (exit 2).
-    std::unique_ptr<LineWriter> file;
-    if (!options.output_path.empty() && options.output_path != "-") {
-        try {
-            file = LineWriter::open_file(options.output_path);
-        } catch (const Error& error) {
-            print_error(fmt::format("--output: {}", error.what()));
-            return ExitCode::usage;
-        }
+    std::unique_ptr<Guard> guard;
+    if (guard_plan.budget) {
+        guard = std::make_unique<MemoryGuard>(*guard_plan.budget, system, clock);
+    } else {
+        guard = std::make_unique<NoGuard>();
     }
 
-    // --report: likewise checked before any allocation; the report itself is written at the end.
-    if (!options.report_path.empty()) {
-        try {
-            LineWriter::open_file(options.report_path);
-        } catch (const Error& error) {
-            print_error(fmt::format("--report: {}", error.what()));
-            return ExitCode::usage;
-        }
+    // -o FILE and --report are opened before anything is allocated: a bad path is a usage error (exit 2).
+    OutputPlan outputs;
+    if (auto usage = plan_outputs(options, outputs)) {
+        print_error(*usage);
+        return ExitCode::usage;
     }
-
+    const std::unique_ptr<LineWriter>& file = outputs.file;
+    const TerminalCaps& caps = outputs.stdout_caps;
+    const TerminalCaps& stderr_caps = outputs.stderr_caps;
+    const Format stdout_format = outputs.stdout_format;
     LineWriter stdout_writer(STDOUT_FILENO);
-    TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
-    TerminalCaps stderr_caps = detect_terminal(STDERR_FILENO, options.color);
-    if (options.ascii) {
-        caps.unicode = false;
-        stderr_caps.unicode = false;
-    }
-
-    // stdout: with -o FILE the terminal keeps the table; with -o - stdout is the file; otherwise --format.
-    Format stdout_format = options.format;
-    if (file) {
-        stdout_format = Format::table;
-    } else if (options.output_path == "-") {
-        stdout_format = options.output_format;
-    }
-    if (stdout_format == Format::automatic) {
-        stdout_format = caps.is_tty ? Format::table : Format::csv;
-    }
 
     FanoutSink sinks;
     std::unique_ptr<Sink> stdout_sink;
@@ -276,12 +255,12 @@ ExitCode run_single(const Options& options) {
     workload_config.trim = options.trim;
     BlockWorkload workload(workload_config);
 
-    print_stderr(guard_setup.notes);
+    print_stderr(guard_plan.notes);
 
     LoopConfig config{options.mode, options.iterations, options.interval};
     LoopResult result;
     try {
-        result = run_loop(config, LoopParts{sampler, clock, workload, guard, *loop_sink, &stop_signal});
+        result = run_loop(config, LoopParts{sampler, clock, workload, *guard, *loop_sink, &stop_signal});
         if (options.summary_only) {
             print_summary_only(options, result.summary, stdout_writer, caps);
         }
@@ -321,7 +300,24 @@ int leakdemo_main(int argc, char** argv) {
         install_signal_handlers();
         const Options& options = std::get<Options>(parsed);
         if (options.command == Command::compare) {
-            const CompareResult result = run_compare(options);
+            // The guard's budget is resolved once, here, and split: each child guards its own half.
+            const GuardPlan guard_plan = plan_guard(options, LiveSystemReader{}, 2);
+            if (guard_plan.exit) {
+                return to_int(*guard_plan.exit);
+            }
+            Options for_children = options;
+            for_children.guard = GuardRequest{};
+            for_children.guard.enabled = guard_plan.budget.has_value();
+            if (guard_plan.budget) {
+                for_children.guard.max_bytes = guard_plan.budget->bytes;
+            }
+            OutputPlan outputs;
+            if (auto usage = plan_outputs(options, outputs)) {
+                print_error(*usage);
+                return to_int(ExitCode::usage);
+            }
+            print_stderr(guard_plan.notes);
+            const CompareResult result = run_compare(for_children, outputs);
             if (!result.failure.empty()) {
                 print_error(result.failure);
             }

@@ -18,10 +18,13 @@
 
 #include <fmt/format.h>
 
+#include "leakdemo/chart.hpp"
 #include "leakdemo/compare_view.hpp"
 #include "leakdemo/error.hpp"
 #include "leakdemo/formats.hpp"
 #include "leakdemo/output.hpp"
+#include "leakdemo/outputs.hpp"
+#include "leakdemo/report.hpp"
 #include "leakdemo/signals.hpp"
 #include "leakdemo/terminal.hpp"
 
@@ -496,6 +499,25 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     if (options.iterations) {
         args.insert(args.end(), {"--iterations", std::to_string(*options.iterations)});
     }
+    // The guard: compare resolved the budget and gives each child its share (app.cpp).
+    if (!options.guard.enabled) {
+        args.emplace_back("--no-guard");
+    } else if (options.guard.max_bytes) {
+        args.insert(args.end(), {"--max-memory", std::to_string(*options.guard.max_bytes)});
+    } else if (options.guard.max_available_percent) {
+        args.insert(args.end(), {"--max-memory", fmt::format("{:g}%", *options.guard.max_available_percent)});
+    }
+    // The allocator knobs change what each child's allocator does; --explain makes the children write note
+    // records, which compare shows under its rows and keeps for --report.
+    if (options.mmap_threshold_bytes) {
+        args.insert(args.end(), {"--mmap-threshold", std::to_string(*options.mmap_threshold_bytes)});
+    }
+    if (options.trim) {
+        args.emplace_back("--trim");
+    }
+    if (options.explain) {
+        args.emplace_back("--explain");
+    }
     // compare reads the children's JSON Lines and prints its own summary.
     args.insert(args.end(), {"--format", "jsonl", "--quiet"});
     return args;
@@ -544,30 +566,13 @@ Parsed<Summary> summary_from_json(const JsonObject& object) {
     return read.result(summary);
 }
 
-CompareResult run_compare(const Options& options) {
+CompareResult run_compare(const Options& options, const OutputPlan& outputs) {
     CompareResult result;
-    // Like a single run: -o FILE is opened before anything starts (a bad path is a usage error).
-    std::unique_ptr<LineWriter> file;
-    if (!options.output_path.empty() && options.output_path != "-") {
-        try {
-            file = LineWriter::open_file(options.output_path);
-        } catch (const Error& error) {
-            result.exit_code = ExitCode::usage;
-            result.failure = fmt::format("--output: {}", error.what());
-            return result;
-        }
-    }
     LineWriter stdout_writer(STDOUT_FILENO);
-    const TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
-    Format stdout_format =
-        file ? Format::table : (options.output_path == "-" ? options.output_format : options.format);
-    if (stdout_format == Format::automatic) {
-        stdout_format = caps.is_tty ? Format::table : Format::csv;
-    }
     std::vector<std::unique_ptr<CompareView>> views;
-    views.push_back(make_compare_view(stdout_format, stdout_writer, caps, options));
-    if (file) {
-        views.push_back(make_compare_view(options.output_format, *file, TerminalCaps{}, options));
+    views.push_back(make_compare_view(outputs.stdout_format, stdout_writer, outputs.stdout_caps, options));
+    if (outputs.file) {
+        views.push_back(make_compare_view(options.output_format, *outputs.file, TerminalCaps{}, options));
     }
     std::vector<CompareView*> view_pointers;
     for (const auto& view : views) {
@@ -576,10 +581,17 @@ CompareResult run_compare(const Options& options) {
 
     RowMerger merger(result.comparison, view_pointers);
     CompareSession session(options, result, merger);
+    bool closed = false;
     try {
         session.run();
     } catch (const OutputClosed&) {
-        // The last rows met a closed stdout: the children are already gone (run() returned or unwound).
+        closed = true;  // the last rows met a closed stdout: the children are already gone
+    }
+    // --report is written however compare ended: completed, Ctrl-C, a child stopped early or failed, `| head`.
+    if (!options.report_path.empty()) {
+        write_html_report(options.report_path, report_parameters(options), result.comparison.runs);
+    }
+    if (closed) {
         return result;
     }
 
@@ -594,10 +606,15 @@ CompareResult run_compare(const Options& options) {
         const std::string line = fmt::format("leakdemo: {}\n", result.stop_message);
         [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
     }
+    const TerminalCaps& stderr_caps = outputs.stderr_caps;
     if (!options.quiet) {
-        const TerminalCaps stderr_caps = detect_terminal(STDERR_FILENO, options.color);
         const std::string text = format_compare_summary(result.comparison, stderr_caps.color);
         [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+    }
+    if (options.chart) {
+        const std::string chart =
+            render_chart(result.comparison.runs, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode});
+        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, chart.data(), chart.size());
     }
     if (!result.stop_message.empty()) {
         result.exit_code = ExitCode::stopped_early;

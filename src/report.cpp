@@ -268,7 +268,13 @@ footer { margin-top: 28px; color: #777777; font-size: 14px; }
 
 std::vector<ReportParameter> report_parameters(const Options& options) {
     std::vector<ReportParameter> parameters;
-    parameters.push_back({"mode", std::string(to_string(options.mode))});
+    if (options.command == Command::compare) {
+        parameters.push_back({"modes", fmt::format("{} vs {} (compare: one child process each)",
+                                                   to_string(options.compare_modes[0]),
+                                                   to_string(options.compare_modes[1]))});
+    } else {
+        parameters.push_back({"mode", std::string(to_string(options.mode))});
+    }
     parameters.push_back({"block size", fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes))});
     parameters.push_back(
         {"iterations", options.iterations ? std::to_string(*options.iterations) : std::string("until stopped")});

@@ -11,6 +11,7 @@
 #include "leakdemo/exit_code.hpp"
 #include "leakdemo/json_object.hpp"
 #include "leakdemo/options.hpp"
+#include "leakdemo/outputs.hpp"
 #include "leakdemo/record.hpp"
 #include "leakdemo/series.hpp"
 #include "leakdemo/summary.hpp"
@@ -51,6 +52,7 @@ Parsed<Summary> summary_from_json(const JsonObject& object);
 // Starts both children, shows their rows as they arrive (table, CSV or JSON Lines per `options`), and
 // returns once both children are gone: never leaves one running. Prints the two-column summary on stderr
 // unless -q. A failing child stops the other; `failure` then names the mode and the reason.
-CompareResult run_compare(const Options& options);
+// `outputs` was planned (plan_outputs) before anything started, as for a single run.
+CompareResult run_compare(const Options& options, const OutputPlan& outputs);
 
 }  // namespace leakdemo
