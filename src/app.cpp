@@ -104,6 +104,14 @@ ExitCode exit_code_for(const Options& options, const LoopResult& result) {
 }
 
 ExitCode run_single(const Options& options) {
+    // Huge pages are a property of the machine, not of the command line: exit 1, before anything exists.
+    if (options.huge_pages) {
+        if (const auto why = huge_pages_unavailable()) {
+            print_error(fmt::format("--huge-pages: {}", *why));
+            return ExitCode::runtime_error;
+        }
+    }
+
     // The output file is opened before anything is allocated: a bad path is a usage error (exit 2).
     std::unique_ptr<LineWriter> file;
     if (!options.output_path.empty() && options.output_path != "-") {
@@ -146,7 +154,7 @@ ExitCode run_single(const Options& options) {
     ResourceSampler sampler;
     MonotonicClock clock;
     BlockWorkload workload(
-        BlockWorkloadConfig{options.mode, options.touch, options.block_bytes, options.fill});
+        BlockWorkloadConfig{options.mode, options.touch, options.block_bytes, options.fill, options.huge_pages});
     NoGuard guard;
 
     LoopConfig config{options.mode, options.iterations, options.interval};

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,7 +49,25 @@ struct BlockWorkloadConfig {
     Touch touch = Touch::all;
     std::uint64_t block_bytes = 4096000;
     unsigned char fill = 0xFF;
+    // --huge-pages: each block is 2 MiB-aligned, its size rounded up to a multiple of 2 MiB, and
+    // madvise(MADV_HUGEPAGE)d, so one page fault maps 2 MiB instead of 4 KiB (Linux THP only).
+    bool huge_pages = false;
 };
+
+// A transparent huge page on x86-64 and arm64 (4 KiB base pages).
+inline constexpr std::uint64_t huge_page_bytes = std::uint64_t{2} << 20;
+// Where Linux publishes its THP policy: "always [madvise] never", the bracketed word is in force.
+inline constexpr std::string_view thp_enabled_path = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+// The bracketed word of a THP policy file ("always [madvise] never" -> "madvise"); nullopt if none.
+std::optional<std::string_view> parse_thp_mode(std::string_view text);
+
+// Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
+// The policy is read from `enabled_path`, so tests can hand it any file.
+std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path = std::string(thp_enabled_path));
+
+// The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
+std::uint64_t huge_block_bytes(std::uint64_t block_bytes);
 
 // The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
 class BlockWorkload final : public Workload {
@@ -57,11 +77,15 @@ public:
     BlockWorkload(const BlockWorkload&) = delete;
     BlockWorkload& operator=(const BlockWorkload&) = delete;
 
+    // Throws Error when --huge-pages cannot madvise the block (the block is freed first).
     bool step() override;
     const WorkloadCounters& counters() const override { return m_counters; }
+    // With huge pages: the rounded size, so the counters match what RSS really gains.
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
 
 private:
+    void* allocate(std::size_t size);
+
     BlockWorkloadConfig m_config;
     WorkloadCounters m_counters;
     std::vector<void*> m_held;  // hold mode only
