@@ -8,7 +8,7 @@ set -euo pipefail
 want=${1:-build}
 
 build_packages=(cmake make g++ libcli11-dev libfmt-dev)
-test_packages=(libgtest-dev python3)
+test_packages=(libgtest-dev python3 libbenchmark-dev hyperfine)
 
 case "$want" in
     build) packages=("${build_packages[@]}") ;;
