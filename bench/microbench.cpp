@@ -123,27 +123,18 @@ BENCHMARK(BM_Mallinfo2);
 
 // --- formatting one sample: into the reused buffer, no write -----------------------------------------
 
-void BM_FormatCsvRow(benchmark::State& state) {
+// The same row through each formatter: BM_FormatRow/csv and BM_FormatRow/jsonl.
+void BM_FormatRow(benchmark::State& state, void (*append_row)(fmt::memory_buffer&, const Record&)) {
     const Record record = sample_record();
     fmt::memory_buffer line;
     for (auto _ : state) {
         line.clear();
-        append_csv_row(line, record);
+        append_row(line, record);
         benchmark::DoNotOptimize(line.data());
     }
 }
-BENCHMARK(BM_FormatCsvRow);
-
-void BM_FormatJsonlSample(benchmark::State& state) {
-    const Record record = sample_record();
-    fmt::memory_buffer line;
-    for (auto _ : state) {
-        line.clear();
-        append_jsonl_sample(line, record);
-        benchmark::DoNotOptimize(line.data());
-    }
-}
-BENCHMARK(BM_FormatJsonlSample);
+BENCHMARK_CAPTURE(BM_FormatRow, csv, append_csv_row);
+BENCHMARK_CAPTURE(BM_FormatRow, jsonl, append_jsonl_sample);
 
 // --- one record through a real sink: formatting + the one write(2) per line -------------------------
 
