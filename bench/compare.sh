@@ -200,7 +200,7 @@ if [ -n "$results" ]; then
     marker="<!-- notes: everything below this line is kept by bench/compare.sh -->"
     notes=""
     if [ -f "$results" ] && grep -qF "$marker" "$results"; then
-        notes=$(sed -n "/^$marker\$/,\$p" "$results")
+        notes=$(awk -v marker="$marker" 'found || $0 == marker { found = 1; print }' "$results")
     fi
     {
         echo "# Benchmark results"

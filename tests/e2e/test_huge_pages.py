@@ -1,8 +1,11 @@
 """--huge-pages end to end: far fewer page faults per block, RSS still grows by every (rounded) block."""
 import os
+import shutil
+import subprocess
+import tempfile
 import unittest
 
-from helpers import BLOCK, SANITIZED, jsonl_records, run, run_csv
+from helpers import BLOCK, LEAKDEMO, SANITIZED, jsonl_records, run, run_csv
 
 THP_ENABLED = "/sys/kernel/mm/transparent_hugepage/enabled"
 HUGE_BLOCK = 4 * 1024 * 1024  # the article's 4,096,000 bytes rounded up to whole 2 MiB pages
@@ -66,6 +69,42 @@ class HugePages(unittest.TestCase):
         self.assertEqual(summary["minor_faults"], faults)
         self.assertAlmostEqual(summary["minor_faults_per_block"], faults / ITERATIONS, places=1)
         self.assertIn("minor page faults per block", result.stderr)
+
+
+class ThpNeverFailsClearly(unittest.TestCase):
+    """THP `never`, shown to the real binary in a private mount namespace (the machine's setting is untouched)."""
+
+    def run_with_policy(self, policy, *args):
+        if not os.path.exists(THP_ENABLED):
+            self.skipTest(f"{THP_ENABLED} does not exist: nothing to cover with a fake policy")
+        if shutil.which("unshare") is None:
+            self.skipTest("unshare (util-linux) is missing")
+        with tempfile.NamedTemporaryFile("w", suffix=".thp") as fake:
+            fake.write(policy)
+            fake.flush()
+            script = 'mount --bind "$1" "$2" || exit 97; shift 2; exec "$@"'
+            result = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", fake.name, THP_ENABLED, LEAKDEMO,
+                                     *map(str, args)], capture_output=True, text=True, timeout=60,
+                                    stdin=subprocess.DEVNULL)
+        if result.returncode == 97 or "unshare failed" in result.stderr or "Operation not permitted" in result.stderr:
+            self.skipTest(f"cannot bind-mount over {THP_ENABLED} here (needs root): {result.stderr.strip()}")
+        return result
+
+    def test_never_exits_1_with_one_line_and_no_samples(self):
+        result = self.run_with_policy("always madvise [never]\n", "--huge-pages", "-n", 3, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.stdout, "", "nothing may be measured or allocated")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertTrue(lines[0].startswith("leakdemo: error: --huge-pages: "), lines[0])
+        self.assertIn("[never]", lines[0])
+
+    def test_the_same_namespace_with_madvise_runs(self):
+        # Proves the fake file is what decides: the same set-up with `madvise` lets the run go ahead.
+        result = self.run_with_policy("always [madvise] never\n", "--huge-pages", "-n", 2, "-i", 0, "--format",
+                                      "csv", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(result.stdout.splitlines()), 4)  # header + samples 0..2
 
 
 class PlainPagesFaultOncePerPage(unittest.TestCase):
