@@ -88,6 +88,10 @@ BENCHMARK(BM_Getrusage);
 // What the sampler does: pread at offset 0 on a descriptor opened once, then parse two numbers.
 void BM_StatmPreadKeptFd(benchmark::State& state) {
     const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        state.SkipWithError("cannot open /proc/self/statm");
+        return;
+    }
     char text[128];
     for (auto _ : state) {
         const ssize_t length = ::pread(fd, text, sizeof text - 1, 0);

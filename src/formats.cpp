@@ -173,7 +173,9 @@ void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
     } else {
         out.append(std::string_view("null"));
     }
-    fmt::format_to(it, ",\"verdict\":\"{}\",\"stop_reason\":\"{}\",\"minor_faults\":{},\"minor_faults_per_block\":{:.1f}}}\n",
+    fmt::format_to(it,
+                   ",\"verdict\":\"{}\",\"stop_reason\":\"{}\",\"minor_faults\":{},"
+                   "\"minor_faults_per_block\":{:.1f}}}\n",
                    to_string(s.verdict), to_string(s.stop_reason), s.minor_faults,
                    finite_or_zero(s.minor_faults_per_block));
 }
