@@ -101,8 +101,8 @@ class ThpNeverFailsClearly(unittest.TestCase):
 
     def test_the_same_namespace_with_madvise_runs(self):
         # Proves the fake file is what decides: the same set-up with `madvise` lets the run go ahead.
-        result = self.run_with_policy("always [madvise] never\n", "--huge-pages", "-n", 2, "-i", 0, "--format",
-                                      "csv", "-q")
+        result = self.run_with_policy("always [madvise] never\n", "--huge-pages", "--mode", "free", "-n", 2, "-i", 0,
+                                      "--format", "csv", "-q")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(len(result.stdout.splitlines()), 4)  # header + samples 0..2
 
