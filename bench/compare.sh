@@ -61,9 +61,9 @@ article="$work/memory_leaks"
 
 # Sizes of each comparison: the issue's in a full run, a few iterations in the smoke pass.
 if [ $smoke -eq 1 ]; then
-    leak_n=20; free_n=2000; pairs=2; runs=1; startup_runs=5; rss_runs=3; bench_reps=2; bench_time=0.01
+    leak_n=20; free_n=2000; pairs=2; runs=1; free_runs=1; huge_runs=1; startup_runs=5; rss_runs=3; bench_reps=2; bench_time=0.01
 else
-    leak_n=200; free_n=200000; pairs=11; runs=3; startup_runs=100; rss_runs=7; bench_reps=10; bench_time=0.2
+    leak_n=200; free_n=200000; pairs=21; runs=1; free_runs=7; huge_runs=5; startup_runs=100; rss_runs=7; bench_reps=10; bench_time=0.2
 fi
 
 py() { python3 -c "$@"; }
@@ -106,21 +106,26 @@ check "sample() median" "${sample_us} µs (CPU $(micro BM_Sample cpu_time) µs)"
 check "CSV row formatting" "${csv_us} µs (CPU $(micro BM_FormatRow/csv cpu_time) µs)" "$csv_us" le 1 "≤ 1 µs"
 check "JSONL row formatting" "${jsonl_us} µs (CPU $(micro BM_FormatRow/jsonl cpu_time) µs)" "$jsonl_us" le 1 "≤ 1 µs"
 
-# 2. Leak mode against the C loop, paired: each pair runs both (order alternating), the ratio of medians;
-#    the figure is the median ratio over the pairs. Page faults dominate: the excess is leakdemo's own.
+# 2. Leak mode against the C loop, paired: a pair is one run of each, back to back (order alternating), so
+#    both see the same load; the figure is the median of the per-pair ratios. Page faults dominate: the
+#    excess is leakdemo's own. CPU time (user + system) per pair is shown too: it moves less with load.
 echo "compare.sh: leak mode, $pairs pairs of $leak_n x 4,096,000 bytes" >&2
 leak_cmd="$leakdemo --mode leak -n $leak_n -i 0 --format csv"
 article_cmd="$article $leak_n 0"
-ratios=(); leak_times=(); article_times=()
+hf --warmup 2 --runs 1 "$leak_cmd" "$article_cmd"  # page cache and allocator warm before the first pair
+ratios=(); cpu_ratios=(); leak_times=(); article_times=()
+# wall, then user+system seconds, of command $2 in hyperfine JSON $1
+run_figures() { py "import json,sys; r=json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]; print(r['median'], r['user']+r['system'])" "$1" "$2"; }
 for pair in $(seq 1 "$pairs"); do
     if [ $((pair % 2)) -eq 1 ]; then
-        hf --warmup 1 --runs "$runs" --export-json "$work/pair.json" "$leak_cmd" "$article_cmd"
-        l=$(median_of "$work/pair.json" 0); c=$(median_of "$work/pair.json" 1)
+        hf --runs "$runs" --export-json "$work/pair.json" "$leak_cmd" "$article_cmd"
+        read -r l l_cpu < <(run_figures "$work/pair.json" 0); read -r c c_cpu < <(run_figures "$work/pair.json" 1)
     else
-        hf --warmup 1 --runs "$runs" --export-json "$work/pair.json" "$article_cmd" "$leak_cmd"
-        c=$(median_of "$work/pair.json" 0); l=$(median_of "$work/pair.json" 1)
+        hf --runs "$runs" --export-json "$work/pair.json" "$article_cmd" "$leak_cmd"
+        read -r c c_cpu < <(run_figures "$work/pair.json" 0); read -r l l_cpu < <(run_figures "$work/pair.json" 1)
     fi
     ratios+=("$(py "import sys; print(float(sys.argv[1])/float(sys.argv[2]))" "$l" "$c")")
+    cpu_ratios+=("$(py "import sys; print(float(sys.argv[1])/float(sys.argv[2]))" "$l_cpu" "$c_cpu")")
     leak_times+=("$l"); article_times+=("$c")
 done
 ratio=$(median_list "${ratios[@]}")
@@ -130,10 +135,13 @@ spread=$(py "import sys; r=sorted(map(float, sys.argv[1:])); print(f'{r[0]:.3f}-
 check "leak mode leakdemo/C wall time" \
     "$(py "import sys; print(f'{float(sys.argv[1]):.3f}')" "$ratio") (pairs $spread; medians ${leak_ms} ms / ${article_ms} ms)" \
     "$ratio" le 1.03 "≤ 1.03"
+add_row "leak mode leakdemo/C CPU time (user + system)" \
+    "$(py "import sys; r=sorted(map(float, sys.argv[1:])); m=r[len(r)//2] if len(r)%2 else (r[len(r)//2-1]+r[len(r)//2])/2; print(f'{m:.3f} (pairs {r[0]:.3f}-{r[-1]:.3f})')" "${cpu_ratios[@]}")" \
+    "(figure)" info
 
 # 3. Free mode throughput: 4 KiB blocks, CSV to /dev/null, one write(2) per sample.
 echo "compare.sh: free mode, $free_n x 4 KiB" >&2
-hf --warmup 1 --runs "$((runs * 2))" --export-json "$work/free.json" \
+hf --warmup 1 --runs "$free_runs" --export-json "$work/free.json" \
     "$leakdemo --mode free -n $free_n -b 4KiB -i 0 --format csv"
 free_s=$(median_of "$work/free.json" 0)
 per_s=$(py "import sys; print(round((int(sys.argv[1])+1)/float(sys.argv[2])))" "$free_n" "$free_s")
@@ -175,7 +183,7 @@ if "$leakdemo" --huge-pages -n 1 -i 0 --format csv -q >/dev/null 2>"$work/huge.e
     }
     plain_faults=$(faults_per_block)
     huge_faults=$(faults_per_block --huge-pages)
-    hf --warmup 1 --runs "$((runs * 2))" --export-json "$work/huge.json" "$leak_cmd" "$leak_cmd --huge-pages"
+    hf --warmup 1 --runs "$huge_runs" --export-json "$work/huge.json" "$leak_cmd" "$leak_cmd --huge-pages"
     plain_ms=$(py "import sys; print(f'{float(sys.argv[1])*1e3:.1f}')" "$(median_of "$work/huge.json" 0)")
     huge_ms=$(py "import sys; print(f'{float(sys.argv[1])*1e3:.1f}')" "$(median_of "$work/huge.json" 1)")
     add_row "leak mode faults per block: 4 KiB pages / --huge-pages" \
@@ -213,7 +221,7 @@ if [ -n "$results" ]; then
         echo "- load average (1, 5, 15 min): before $load_before, after $load_after"
         echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)')"
         echo "- tools: $(hyperfine --version), $("${CC:-cc}" --version | head -1), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unavailable)"
-        echo "- sizes: leak $leak_n x 4,096,000 B in $pairs pairs of $runs runs each; free $free_n x 4 KiB"
+        echo "- sizes: leak $leak_n x 4,096,000 B in $pairs pairs (one run of each per pair); free $free_n x 4 KiB"
         echo
         table
         echo
