@@ -86,6 +86,8 @@ check() {  # figure value-shown value op limit target-text
 }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_before=$(load)
+# Read before the results file is rewritten (that rewrite would count as a local change).
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)')"
 
 # 1. Microbenchmarks: medians over repetitions, wall time (real_time) and CPU time.
 echo "compare.sh: microbenchmarks" >&2
@@ -219,7 +221,7 @@ if [ -n "$results" ]; then
         echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs," \
             "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
         echo "- load average (1, 5, 15 min): before $load_before, after $load_after"
-        echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)')"
+        echo "- commit: $commit"
         echo "- tools: $(hyperfine --version), $("${CC:-cc}" --version | head -1), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unavailable)"
         echo "- sizes: leak $leak_n x 4,096,000 B in $pairs pairs (one run of each per pair); free $free_n x 4 KiB"
         echo
