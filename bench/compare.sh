@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
         --leakdemo) leakdemo=${2:?--leakdemo needs a path}; shift ;;
         --microbench) microbench=${2:?--microbench needs a path}; shift ;;
         --results) results=${2:?--results needs a file}; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
     shift
