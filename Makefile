@@ -18,7 +18,7 @@ demo: setup-build
 	scripts/demo.sh $(BUILD_DIR)/bin/leakdemo
 
 test: setup-test
-	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_BUILD_TESTS=ON >/dev/null
+	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_BUILD_TESTS=ON -DLEAKDEMO_BUILD_BENCH=ON >/dev/null
 	cmake --build $(BUILD_DIR) --parallel $(JOBS)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
 	$(MAKE) --no-print-directory test-sanitize test-fuzz

@@ -20,6 +20,8 @@ test_packages+=(chromium fonts-dejavu-core)
 # The tests build both, and render the page with groff (groff-base).
 package_packages=(help2man dpkg-dev)
 test_packages+=("${package_packages[@]}" groff-base)
+# Google Benchmark + hyperfine: the benchmarks in bench/ (CTest runs their smoke pass).
+test_packages+=(libbenchmark-dev hyperfine)
 
 case "$want" in
     build) packages=("${build_packages[@]}") ;;

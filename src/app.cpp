@@ -253,6 +253,7 @@ ExitCode run_single(const Options& options) {
     BlockWorkloadConfig workload_config{options.mode, options.touch, options.block_bytes, options.fill};
     workload_config.mmap_threshold_bytes = options.mmap_threshold_bytes;
     workload_config.trim = options.trim;
+    workload_config.huge_pages = options.huge_pages;
     BlockWorkload workload(workload_config);
 
     print_stderr(guard_plan.notes);
@@ -299,6 +300,13 @@ int leakdemo_main(int argc, char** argv) {
         }
         install_signal_handlers();
         const Options& options = std::get<Options>(parsed);
+        // Huge pages are a property of the machine, not of the command line: exit 1, before anything exists.
+        if (options.huge_pages) {
+            if (const auto why = huge_pages_unavailable()) {
+                print_error(fmt::format("--huge-pages: {}", *why));
+                return to_int(ExitCode::runtime_error);
+            }
+        }
         if (options.command == Command::compare) {
             // The guard's budget is resolved once, here, and split: each child guards its own half.
             const GuardPlan guard_plan = plan_guard(options, LiveSystemReader{}, 2);

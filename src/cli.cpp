@@ -210,6 +210,9 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                  "--format csv)")
         ->excludes(quiet);
     app.add_flag("--fail-on-leak", options.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
+    app.add_flag("--huge-pages", options.huge_pages,
+                 "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
+                 "maps 2 MiB instead of 4 KiB (Linux, THP `always` or `madvise`; exit 1 if THP is off)");
 
     // Classroom: notes, allocator knobs, bars, chart, report (README "Classroom").
     app.add_flag("--explain", options.explain,

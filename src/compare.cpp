@@ -518,6 +518,9 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     if (options.explain) {
         args.emplace_back("--explain");
     }
+    if (options.huge_pages) {
+        args.emplace_back("--huge-pages");
+    }
     // compare reads the children's JSON Lines and prints its own summary.
     args.insert(args.end(), {"--format", "jsonl", "--quiet"});
     return args;

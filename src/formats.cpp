@@ -154,7 +154,8 @@ void append_csv_summary_row(fmt::memory_buffer& out, const Summary& s) {
     if (s.hwm_bytes) {
         fmt::format_to(it, "{}", *s.hwm_bytes);
     }
-    fmt::format_to(it, ",{},{}\n", to_string(s.verdict), to_string(s.stop_reason));
+    fmt::format_to(it, ",{},{},{},{:.1f}\n", to_string(s.verdict), to_string(s.stop_reason), s.minor_faults,
+                   finite_or_zero(s.minor_faults_per_block));
 }
 
 void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
@@ -172,8 +173,11 @@ void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
     } else {
         out.append(std::string_view("null"));
     }
-    fmt::format_to(it, ",\"verdict\":\"{}\",\"stop_reason\":\"{}\"}}\n", to_string(s.verdict),
-                   to_string(s.stop_reason));
+    fmt::format_to(it,
+                   ",\"verdict\":\"{}\",\"stop_reason\":\"{}\",\"minor_faults\":{},"
+                   "\"minor_faults_per_block\":{:.1f}}}\n",
+                   to_string(s.verdict), to_string(s.stop_reason), s.minor_faults,
+                   finite_or_zero(s.minor_faults_per_block));
 }
 
 void append_jsonl_note(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view text) {
@@ -232,6 +236,10 @@ std::string format_human_summary(const Summary& s, bool color) {
     text += fmt::format("  peak         {} (VmHWM), {} (ru_maxrss, a high-water mark)\n",
                         s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"),
                         format_bytes(s.maxrss_bytes));
+    if (s.iterations > 0) {
+        text += fmt::format("  faults       {:.1f} minor page faults per block ({} in all)\n",
+                            s.minor_faults_per_block, s.minor_faults);
+    }
     const std::string verdict(to_string(s.verdict));
     text += fmt::format("  verdict      {}\n", paint(s.verdict == Verdict::leaking ? red : green, verdict));
     return text;

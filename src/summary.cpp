@@ -72,6 +72,13 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     summary.rss_growth_per_iteration_bytes = m_slope.slope();
     summary.maxrss_bytes = m_last.sample.maxrss_bytes;
     summary.verdict = verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
+    if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so
+        summary.minor_faults = m_last.sample.minor_faults - m_first->sample.minor_faults;
+    }
+    if (summary.iterations > 0) {
+        summary.minor_faults_per_block =
+            static_cast<double>(summary.minor_faults) / static_cast<double>(summary.iterations);
+    }
     return summary;
 }
 

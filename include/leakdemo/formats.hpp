@@ -21,7 +21,8 @@ inline constexpr std::string_view csv_header =
 // The summary as one CSV row (--summary-only --format csv), same field names as the JSON summary.
 inline constexpr std::string_view csv_summary_header =
     "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,rss_start_bytes,"
-    "rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,hwm_bytes,verdict,stop_reason\n";
+    "rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,hwm_bytes,verdict,stop_reason,"
+    "minor_faults,minor_faults_per_block\n";
 
 // One line each, newline included, appended to `out`.
 void append_csv_row(fmt::memory_buffer& out, const Record& record);

@@ -53,6 +53,10 @@ struct Summary {
     std::optional<std::uint64_t> hwm_bytes;
     Verdict verdict = Verdict::stable;
     StopReason stop_reason = StopReason::completed;
+    // Minor page faults during the run (last sample - baseline) and per block: ~1,001 for a 4,096,000-byte
+    // block on 4 KiB pages, a handful with --huge-pages (one fault maps 2 MiB).
+    std::uint64_t minor_faults = 0;
+    double minor_faults_per_block = 0;
 };
 
 // Folds records into a Summary as they arrive.

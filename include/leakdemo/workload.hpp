@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,11 +55,29 @@ struct BlockWorkloadConfig {
     // Allocator knobs for classroom experiments (--mmap-threshold, --trim).
     std::optional<std::uint64_t> mmap_threshold_bytes{};  // mallopt(M_MMAP_THRESHOLD) once, at construction
     bool trim = false;                                   // malloc_trim(0) after each free()
+    // --huge-pages: each block is 2 MiB-aligned, its size rounded up to a multiple of 2 MiB, and
+    // madvise(MADV_HUGEPAGE)d, so one page fault maps 2 MiB instead of 4 KiB (Linux THP only).
+    bool huge_pages = false;
 };
 
 // glibc's largest M_MMAP_THRESHOLD on 64-bit (HEAP_MAX_SIZE / 2). Blocks above it are always mmap'd: their
 // free() never raises the dynamic threshold.
 inline constexpr std::uint64_t max_mmap_threshold_bytes = std::uint64_t{32} << 20;
+
+// A transparent huge page on x86-64 and arm64 (4 KiB base pages).
+inline constexpr std::uint64_t huge_page_bytes = std::uint64_t{2} << 20;
+// Where Linux publishes its THP policy: "always [madvise] never", the bracketed word is in force.
+inline constexpr std::string_view thp_enabled_path = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+// The bracketed word of a THP policy file ("always [madvise] never" -> "madvise"); nullopt if none.
+std::optional<std::string_view> parse_thp_mode(std::string_view text);
+
+// Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
+// The policy is read from `enabled_path`, so tests can hand it any file.
+std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path = std::string(thp_enabled_path));
+
+// The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
+std::uint64_t huge_block_bytes(std::uint64_t block_bytes);
 
 // The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
 class BlockWorkload final : public Workload {
@@ -68,11 +87,15 @@ public:
     BlockWorkload(const BlockWorkload&) = delete;
     BlockWorkload& operator=(const BlockWorkload&) = delete;
 
+    // Throws Error when --huge-pages cannot madvise the block (the block is freed first).
     bool step() override;
     const WorkloadCounters& counters() const override { return m_counters; }
+    // With huge pages: the rounded size, so the counters match what RSS really gains.
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
 
 private:
+    void* allocate(std::size_t size);
+
     BlockWorkloadConfig m_config;
     WorkloadCounters m_counters;
     std::vector<void*> m_held;  // hold mode only

@@ -65,9 +65,10 @@ TEST(ResourceSampler, NeverOpensAFilePerSample) {
     const int probe = ::open("/dev/null", O_RDONLY);
     EXPECT_LT(probe, 0) << "the limit must really forbid opening files";
     bool threw = false;
+    MemorySample last;
     try {
         for (int i = 0; i < 1000; ++i) {
-            (void)sampler.sample();
+            last = sampler.sample();
         }
     } catch (...) {
         threw = true;
@@ -77,6 +78,9 @@ TEST(ResourceSampler, NeverOpensAFilePerSample) {
         ::close(probe);
     }
     EXPECT_FALSE(threw);
+    // Real figures, not zeros: a sampler that opened per sample and swallowed the failure would fail here.
+    EXPECT_GT(last.rss_bytes, 0U);
+    EXPECT_GE(last.vsz_bytes, last.rss_bytes);
     EXPECT_EQ(sampler.statm_descriptor(), statm_fd);
 }
 
