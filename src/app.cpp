@@ -238,7 +238,8 @@ ExitCode run_single(const Options& options) {
     std::unique_ptr<Sink> explaining_sink;
     if (options.explain) {
         explaining_sink =
-            make_explaining_sink(ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim}, sinks);
+            make_explaining_sink(
+            ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages}, sinks);
         loop_sink = explaining_sink.get();
     }
     // Written after the run however it ended: completed, Ctrl-C, allocation failure, or `| head`.

@@ -190,9 +190,19 @@ void Explainer::explain_first_touch(const Step& step, const Record& current,
     const std::string block = format_bytes(step.block);
     // What first touch cost: one minor fault per fresh page.
     if (m_context.touch != Touch::none) {
-        const Faults faults = step.pages_committed()               ? Faults::committed
-                              : step.faults * 8 < step.block_pages ? Faults::none
-                                                                   : Faults::unknown;
+        // With --huge-pages a fresh block costs one fault per 2 MiB, not one per 4 KiB: a handful of faults
+        // then means huge pages, not pages that were already resident.
+        const bool few_faults = step.faults * 8 < step.block_pages;
+        const Faults faults = step.pages_committed()                                  ? Faults::committed
+                              : few_faults && m_context.huge_pages && step.faults > 0 ? Faults::huge
+                              : few_faults                                            ? Faults::none
+                                                                                      : Faults::unknown;
+        if (faults == Faults::huge && m_faults != Faults::huge) {
+            notes.push_back(fmt::format(
+                "first touch of {}: only {} where 4 KiB pages would take {}: --huge-pages made the block "
+                "2 MiB-aligned and madvise(MADV_HUGEPAGE)d, so one fault maps a whole 2 MiB transparent huge page",
+                block, plural(step.faults, "minor page fault"), step.block_pages));
+        }
         if (faults == Faults::committed && m_faults != Faults::committed) {
             notes.push_back(
                 fmt::format("first touch of {}: {} (the block spans {} of {}); the kernel commits "

@@ -18,6 +18,7 @@ struct ExplainContext {
     Touch touch = Touch::all;
     std::optional<std::uint64_t> mmap_threshold_bytes{};  // --mmap-threshold (mallopt)
     bool trim = false;                                    // --trim (malloc_trim after free)
+    bool huge_pages = false;                              // --huge-pages (2 MiB-aligned, MADV_HUGEPAGE)
     std::uint64_t page_bytes = 4096;
 };
 
@@ -38,7 +39,7 @@ public:
 private:
     enum class Path { unknown, mmap, heap_fresh, heap_existing };
     enum class Release { unknown, unmapped, trimmed, kept };
-    enum class Faults { unknown, committed, none };
+    enum class Faults { unknown, committed, huge, none };
 
     // One kind of event each; every one appends its notes, if any.
     Path explain_path(const Step& step, const Record& current, std::vector<std::string>& notes);

@@ -58,6 +58,24 @@ class HugePages(unittest.TestCase):
         self.assertLessEqual(rows[-1]["rss_bytes"] - rows[0]["rss_bytes"], 2 * HUGE_BLOCK)
         self.assertEqual(rows[-1]["leaked_bytes"], 0)
 
+    def test_explain_names_huge_pages_from_the_measured_faults(self):
+        result = run("--huge-pages", "-n", 3, "-i", 0, "--explain", "--format", "jsonl", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        notes = [r["text"] for r in jsonl_records(result.stdout) if r["type"] == "note"]
+        huge = [text for text in notes if "transparent huge page" in text]
+        self.assertEqual(len(huge), 1, notes)
+        self.assertRegex(huge[0], r"only \d+ minor page faults? where 4 KiB pages would take 1024")
+        self.assertFalse(any("already resident" in text for text in notes), notes)
+
+    def test_compare_passes_huge_pages_to_both_children(self):
+        result = run("compare", "--huge-pages", "-n", 3, "-i", 0, "--format", "jsonl", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        samples = [r for r in jsonl_records(result.stdout) if r["type"] == "sample"]
+        self.assertEqual({r["block_bytes"] for r in samples}, {4 << 20}, "the block rounded up to 2 x 2 MiB")
+        leak = [r for r in samples if r["mode"] == "leak"]
+        faults = leak[-1]["minor_faults"] - leak[0]["minor_faults"]
+        self.assertLess(faults, 3 * 100, "huge pages: a handful of faults per block, not 1,024")
+
     def test_summary_reports_faults_per_block(self):
         result = run("--mode", "leak", "-n", ITERATIONS, "-i", "0", "--format", "jsonl", "--huge-pages")
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -125,6 +125,25 @@ TEST(Explainer, LeakModeNamesTheLeakOnceAndNeverTheHeap) {
     }
 }
 
+TEST(Explainer, HugePagesExplainTheFewFaultsOfAFreshBlock) {
+    ExplainContext context;
+    context.huge_pages = true;
+    constexpr std::uint64_t rounded = 4 << 20;  // --huge-pages rounds the block up to 2 x 2 MiB
+    Scenario run(Mode::leak, rounded, context);
+    const std::string first = run.step({true, 4 << 20, 6 << 20, 0, 4 << 20, 4});
+    EXPECT_TRUE(has(first, "only 4 minor page faults where 4 KiB pages would take 1024")) << first;
+    EXPECT_TRUE(has(first, "2 MiB transparent huge page")) << first;
+    EXPECT_FALSE(has(first, "already resident")) << "the pages were fresh: " << first;
+}
+
+TEST(Explainer, FewFaultsWithoutHugePagesMeanResidentPages) {
+    Scenario run(Mode::free);
+    run.step(free_first);
+    run.step(free_heap);
+    const std::string third = run.step(free_reuse);
+    EXPECT_FALSE(has(third, "huge page")) << third;
+}
+
 TEST(Explainer, HoldModeIsStillReachable) {
     Scenario run(Mode::hold);
     const std::string first = run.step(leak_step);
