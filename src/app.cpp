@@ -52,9 +52,9 @@ public:
             sink->record(record);
         }
     }
-    void note(std::uint64_t iteration, const std::string& text) override {
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
         for (Sink* sink : m_sinks) {
-            sink->note(iteration, text);
+            sink->note(mode, iteration, text);
         }
     }
     void summary(const Summary& summary) override {
@@ -71,7 +71,7 @@ private:
 class StderrNoteSink final : public Sink {
 public:
     void record(const Record& /*record*/) override {}
-    void note(std::uint64_t iteration, const std::string& text) override {
+    void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
         print_stderr(fmt::format("leakdemo: note: iteration {}: {}\n", iteration, text));
     }
 };

@@ -94,7 +94,7 @@ public:
         m_out.write_line(m_line);
     }
 
-    void note(std::uint64_t /*iteration*/, const std::string& text) override {
+    void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& text) override {
         // Notes are prose: wrapped to the width so a projected terminal shows them whole.
         const std::string first = fmt::format("       {} ", m_caps.unicode ? "↳" : ">");
         const auto width = static_cast<std::size_t>(std::max(m_caps.width - 1, 20));

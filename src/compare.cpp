@@ -391,7 +391,7 @@ private:
             const std::string text = json_string(object.value(), "text").value_or("");
             run.notes.push_back(Note{iteration, text});
             if (!m_output_closed) {
-                guarded([&] { m_merger.note(run.mode, iteration, text); });
+                guarded([&] { m_merger.emit_notes(); });
             }
         }
         // Other record types (added later) are not compare's business.

@@ -3,6 +3,7 @@
 #include "leakdemo/compare_view.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <iterator>
 #include <string_view>
@@ -25,8 +26,8 @@ public:
             }
         }
     }
-    void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
-        m_sink->note(iteration, text);
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        m_sink->note(mode, iteration, text);
     }
     void finish(const Comparison& comparison) override {
         // Each child's own summary record, in --modes order: the last lines, as in a single run.
@@ -64,8 +65,8 @@ public:
         // The numbers take 5 + 5 * 10 characters; each bar is a space, two '|' and its cells.
         constexpr int fixed_width = 5 + 5 * 10;
         m_bar_width = std::clamp((caps.width - fixed_width) / 2 - 3, 0, 30);
-        if (m_bar_width < 4) {
-            m_bar_width = 0;  // too narrow for a bar that says anything
+        if (m_bar_width < 4 || options.bars == BarsMode::never) {
+            m_bar_width = 0;  // too narrow for a bar that says anything, or --bars never
         }
         // Bars share one scale: the expected end of a growing run of at most 64 blocks, so in a classroom
         // run (-n 20) the bars grow row by row to the full width; a longer run doubles the scale whenever a
@@ -107,6 +108,14 @@ public:
             }
         }
         m_line.push_back('\n');
+        m_out.write_line(m_line);
+    }
+
+    // --explain: under the row it belongs to, naming the child that measured it.
+    void note(Mode mode, std::uint64_t /*iteration*/, const std::string& text) override {
+        m_line.clear();
+        fmt::format_to(std::back_inserter(m_line), "      {} {}: {}\n", m_caps.unicode ? "↳" : ">", to_string(mode),
+                       text);
         m_out.write_line(m_line);
     }
 
@@ -208,9 +217,17 @@ void RowMerger::emit_ready() {
     }
 }
 
-void RowMerger::note(Mode mode, std::uint64_t iteration, const std::string& text) {
-    for (CompareView* view : m_views) {
-        view->note(mode, iteration, text);
+void RowMerger::emit_notes() { emit_notes_before(m_emitted); }
+
+void RowMerger::emit_notes_before(std::uint64_t iteration) {
+    for (std::size_t side = 0; side < 2; ++side) {
+        const ReportSeries& run = m_comparison.runs[side];
+        while (m_notes_emitted[side] < run.notes.size() && run.notes[m_notes_emitted[side]].iteration < iteration) {
+            const Note& note = run.notes[m_notes_emitted[side]++];
+            for (CompareView* view : m_views) {
+                view->note(run.mode, note.iteration, note.text);
+            }
+        }
     }
 }
 
@@ -221,6 +238,7 @@ void RowMerger::finish() {
         emit(m_emitted < first.records.size() ? &first.records[m_emitted] : nullptr,
              m_emitted < second.records.size() ? &second.records[m_emitted] : nullptr);
     }
+    emit_notes_before(std::numeric_limits<std::uint64_t>::max());  // every note left, whatever its iteration
     for (CompareView* view : m_views) {
         view->finish(m_comparison);
     }
@@ -231,6 +249,7 @@ void RowMerger::emit(const Record* first, const Record* second) {
     for (CompareView* view : m_views) {
         view->row(first, second);
     }
+    emit_notes();
 }
 
 // The two-column summary for stderr.

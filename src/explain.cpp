@@ -313,11 +313,11 @@ public:
     void record(const Record& record) override {
         m_downstream.record(record);
         for (const std::string& text : m_explainer.explain(record)) {
-            m_downstream.note(record.iteration, text);
+            m_downstream.note(record.mode, record.iteration, text);
         }
     }
-    void note(std::uint64_t iteration, const std::string& text) override {
-        m_downstream.note(iteration, text);
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        m_downstream.note(mode, iteration, text);
     }
     void summary(const Summary& summary) override { m_downstream.summary(summary); }
 

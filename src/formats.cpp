@@ -42,9 +42,9 @@ public:
         append_jsonl_sample(m_line, record);
         m_out.write_line(m_line);
     }
-    void note(std::uint64_t iteration, const std::string& text) override {
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
         m_line.clear();
-        append_jsonl_note(m_line, iteration, text);
+        append_jsonl_note(m_line, mode, iteration, text);
         m_out.write_line(m_line);
     }
     void summary(const Summary& summary) override {
@@ -96,7 +96,7 @@ public:
         m_out.write_line(m_line);
     }
 
-    void note(std::uint64_t /*iteration*/, const std::string& text) override {
+    void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
         fmt::format_to(std::back_inserter(m_line), "       {} {}\n", m_caps.unicode ? "↳" : ">", text);
         m_out.write_line(m_line);
@@ -180,8 +180,9 @@ void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
                    finite_or_zero(s.minor_faults_per_block));
 }
 
-void append_jsonl_note(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view text) {
-    fmt::format_to(std::back_inserter(out), "{{\"type\":\"note\",\"iteration\":{},\"text\":", iteration);
+void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text) {
+    fmt::format_to(std::back_inserter(out), "{{\"type\":\"note\",\"mode\":\"{}\",\"iteration\":{},\"text\":",
+                   to_string(mode), iteration);
     append_json_string(out, text);
     out.append(std::string_view("}\n"));
 }

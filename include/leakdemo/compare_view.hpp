@@ -27,23 +27,27 @@ public:
 std::unique_ptr<CompareView> make_compare_view(Format format, LineWriter& out, const TerminalCaps& caps,
                                                const Options& options);
 
-// Emits iteration k to the views once both children reported it; finish() sends what is left one-sided
-// (a child that stopped early) and then the summaries.
+// Emits iteration k to the views once both children reported it, each row followed by the --explain notes
+// the children wrote for it (a note waits for its row); finish() sends what is left one-sided (a child that
+// stopped early), the remaining notes, and then the summaries.
 class RowMerger {
 public:
     RowMerger(const Comparison& comparison, std::vector<CompareView*> views)
         : m_comparison(comparison), m_views(std::move(views)) {}
 
     void emit_ready();
-    void note(Mode mode, std::uint64_t iteration, const std::string& text);
+    // A child's note was appended to its run's notes: pass on those whose row is out.
+    void emit_notes();
     void finish();
 
 private:
     void emit(const Record* first, const Record* second);
+    void emit_notes_before(std::uint64_t iteration);
 
     const Comparison& m_comparison;
     std::vector<CompareView*> m_views;
-    std::size_t m_emitted = 0;
+    std::size_t m_emitted = 0;                 // rows sent: iterations 0 .. m_emitted - 1
+    std::size_t m_notes_emitted[2] = {0, 0};  // per child, notes sent
 };
 
 // The two-column summary for stderr: one column per child, both verdicts.

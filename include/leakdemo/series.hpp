@@ -32,7 +32,7 @@ class SeriesRecorder final : public Sink {
 public:
     explicit SeriesRecorder(Mode mode) { m_series.mode = mode; }
     void record(const Record& record) override { m_series.records.push_back(record); }
-    void note(std::uint64_t iteration, const std::string& text) override {
+    void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
         m_series.notes.push_back(Note{iteration, text});
     }
     void summary(const Summary& summary) override { m_series.summary = summary; }

@@ -12,8 +12,8 @@ class Sink {
 public:
     virtual ~Sink() = default;
     virtual void record(const Record& record) = 0;
-    // A plain-language note (--explain), tied to the iteration that caused it.
-    virtual void note(std::uint64_t /*iteration*/, const std::string& /*text*/) {}
+    // A plain-language note (--explain), tied to the run (mode) and the iteration that caused it.
+    virtual void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& /*text*/) {}
     virtual void summary(const Summary& /*summary*/) {}
 };
 

@@ -190,6 +190,76 @@ class MergedOutput(unittest.TestCase):
                              "--fail-on-leak").returncode, 0)
 
 
+class CompareUsesTheSingleRunsOptions(unittest.TestCase):
+    """The guard, the classroom options and the allocator knobs mean the same after `compare`."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def test_the_guard_budget_is_split_between_the_children(self):
+        # 64 MiB for both: each child stops itself (exit 3) before its own 32 MiB; no -n, so only the guard ends it.
+        result = run("compare", "--max-memory", "64MiB", "-i", 0, "--format", "jsonl")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertRegex(result.stderr, r"(?m)^leakdemo: guard: stopping each child before 32\.0 MiB")
+        summaries = {r["mode"]: r for r in jsonl_records(result.stdout) if r["type"] == "summary"}
+        self.assertEqual(summaries["leak"]["stop_reason"], "guard")
+        self.assertLessEqual(summaries["leak"]["outstanding_bytes"], 32 << 20)
+        self.assertGreater(summaries["leak"]["outstanding_bytes"], (32 << 20) - 2 * BLOCK)
+
+    def test_report_draws_both_modes(self):
+        path = os.path.join(self.tmp.name, "both.html")
+        result = run("compare", "-n", 4, "-i", 0, "--format", "csv", "-q", "--report", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(path, encoding="utf-8") as report:
+            html = report.read()
+        for mode in ("leak", "free"):
+            for metric in ("rss", "maxrss"):
+                points = html.count(f'class="point" data-series="{mode}" data-metric="{metric}"')
+                self.assertEqual(points, 5, (mode, metric))
+        self.assertIn("leak vs free", html)
+        self.assertNotIn("http", html)
+
+    def test_chart_plots_both_modes_on_stderr(self):
+        result = run("compare", "-n", 4, "-i", 0, "--format", "csv", "-q", "--chart", env={"COLUMNS": "80"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("leak", result.stderr)
+        self.assertIn("free", result.stderr)
+        self.assertTrue(all(len(line) < 80 for line in result.stderr.splitlines()), result.stderr)
+
+    def test_explain_notes_come_from_both_children(self):
+        result = run("compare", "-n", 3, "-i", 0, "--format", "jsonl", "-q", "--explain")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        notes = [r for r in jsonl_records(result.stdout) if r["type"] == "note"]
+        self.assertEqual({r["mode"] for r in notes}, {"leak", "free"}, "each note names its child")
+        texts = " ".join(r["text"] for r in notes)
+        self.assertIn("definitely lost", texts)  # the leak child's
+        self.assertIn("heap", texts)  # the free child's: the second block came from the brk heap
+
+    def test_table_shows_each_note_under_its_row(self):
+        result = run("compare", "-n", 3, "-i", 0, "--format", "table", "-q", "--explain", "--bars", "never")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertFalse(any("|" in line for line in lines), "--bars never: no bars")
+        row_of = {}
+        for index, line in enumerate(lines):
+            fields = line.split()
+            if fields and fields[0].isdigit():
+                row_of[int(fields[0])] = index
+        heap_note = next(i for i, line in enumerate(lines) if "free: block 2 came from the brk heap" in line)
+        self.assertGreater(heap_note, row_of[2], "the note follows the row of the iteration it explains")
+        self.assertLess(heap_note, row_of[3])
+
+    def test_mmap_threshold_reaches_the_children(self):
+        result = run("compare", "--modes", "free,hold", "--mmap-threshold", "128KiB", "-n", 4, "-i", 0,
+                     "--format", "csv", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        free = [row for row in csv_rows(result.stdout) if row["mode"] == "free"]
+        # With the threshold fixed, free() unmaps every block: RSS stays near the baseline, no heap growth.
+        self.assertLess(free[-1]["rss_bytes"] - free[0]["rss_bytes"], BLOCK // 2)
+        self.assertLess(free[-1]["heap_arena_bytes"], BLOCK // 2)
+
+
 class BadCompareInput(unittest.TestCase):
     def test_bad_modes_and_mode_are_usage_errors_naming_the_flag(self):
         cases = [(["--modes", "leak"], "--modes"), (["--modes", "free,free"], "--modes"),

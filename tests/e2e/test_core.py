@@ -114,6 +114,17 @@ BAD_INPUT = [
     (["--quiet=loud"], "--quiet"),
     (["frobnicate"], "frobnicate"),
     (["-x"], "-x"),
+    # The compare subcommand: its own flag, the flags it refuses, and the shared ones checked before any child.
+    (["compare", "--modes", "leak"], "--modes"),
+    (["compare", "--modes", "free,free"], "--modes"),
+    (["compare", "--modes", "leak,sideways"], "--modes"),
+    (["compare", "--mode", "free"], "--mode"),
+    (["compare", "--summary-only"], "--summary-only"),
+    (["compare", "--max-memory", "100TiB"], "--max-memory"),
+    (["compare", "--max-memory", "6MiB"], "--block-size"),  # each child's half cannot hold one block
+    (["compare", "--output", "/nonexistent/dir/x.csv"], "--output"),
+    (["compare", "--report", "/nonexistent/dir/x.html"], "--report"),
+    (["compare", "--interval", "-1"], "--interval"),
 ]
 
 

@@ -100,7 +100,9 @@ private:
 class RecordingSink final : public Sink {
 public:
     void record(const Record& record) override { records.push_back(record); }
-    void note(std::uint64_t iteration, const std::string& text) override { notes.emplace_back(iteration, text); }
+    void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
+        notes.emplace_back(iteration, text);
+    }
     void summary(const Summary& summary) override { summaries.push_back(summary); }
 
     std::vector<Record> records;
