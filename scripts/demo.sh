@@ -4,7 +4,12 @@
 set -euo pipefail
 leakdemo=${1:?usage: demo.sh path/to/leakdemo}
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*" >&2; }
+# Bold only on a terminal that wants colour, like leakdemo itself.
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
+    say() { printf '\n\033[1m%s\033[0m\n' "$*" >&2; }
+else
+    say() { printf '\n%s\n' "$*" >&2; }
+fi
 
 say "leak vs free: malloc + memset a 4,096,000-byte block every 0.2 s; the leak child loses the pointer, the free child calls free()"
 # --format table: the table even when stdout is not a terminal (make demo | tee, CI logs).

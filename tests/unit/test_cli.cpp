@@ -68,6 +68,12 @@ struct BadCase {
     std::string flag;  // the message must name it
 };
 
+void PrintTo(const BadCase& bad, std::ostream* out) {
+    for (const auto& arg : bad.args) {
+        *out << arg << ' ';
+    }
+}
+
 class CliRejects : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(CliRejects, WithOneLineNamingTheFlag) {

@@ -93,6 +93,10 @@ struct CommitCase {
     bool expect_growth;
 };
 
+void PrintTo(const CommitCase& c, std::ostream* out) {
+    *out << to_string(c.mode) << " touch=" << to_string(c.touch) << " fill=" << static_cast<int>(c.fill);
+}
+
 class WorkloadCommits : public ::testing::TestWithParam<CommitCase> {};
 
 TEST_P(WorkloadCommits, ResidentMemoryMovesAsDesigned) {

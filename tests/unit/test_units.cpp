@@ -12,6 +12,9 @@ struct SizeCase {
     std::uint64_t bytes;
 };
 
+// Readable test names in ctest ("Sizes/ParseSizeValid.Parses/4MiB"), not the struct's bytes.
+void PrintTo(const SizeCase& size_case, std::ostream* out) { *out << size_case.text; }
+
 class ParseSizeValid : public ::testing::TestWithParam<SizeCase> {};
 
 TEST_P(ParseSizeValid, Parses) {
