@@ -14,8 +14,14 @@ BLOCK = 4096000  # the article's 4096 * 1000
 
 
 def mode_of(args):
-    """The --mode an argument list asks for (leak when not given)."""
+    """The --mode an argument list asks for (leak when not given); for compare, leak if a child leaks."""
     args = [str(arg) for arg in args]
+    if "compare" in args:
+        modes = "leak,free"
+        for index, arg in enumerate(args):
+            if arg == "--modes" and index + 1 < len(args):
+                modes = args[index + 1]
+        return "leak" if "leak" in modes.split(",") else modes.split(",")[0]
     for index, arg in enumerate(args):
         if arg in ("-m", "--mode") and index + 1 < len(args):
             return args[index + 1]

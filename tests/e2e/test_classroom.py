@@ -172,6 +172,7 @@ class Bars(unittest.TestCase):
                 self.assertIn("█", out)
                 self.assertIn("┃", out)
 
+    @unittest.skipIf(SANITIZED, "ASan's own ~20 MiB baseline RSS moves the bar's scale; the Release run checks it")
     def test_bar_grows_with_rss_in_leak_mode(self):
         out = self.table(80, "-n", 6)
         rows = [line for line in out.splitlines() if re.match(r"^\s+\d+\s", line)]
@@ -291,7 +292,8 @@ class Report(unittest.TestCase):
             self.assertEqual(self.points(text, "free", metric), 13, metric)
         for label in ("free: RSS", "free: max RSS", "free: leaked"):
             self.assertIn(f">{label}</text>", text)
-        self.assertIn("raised glibc's dynamic mmap threshold", text, "the --explain notes")
+        if not SANITIZED:  # the notes tell glibc's story; ASan replaces malloc
+            self.assertIn("raised glibc's dynamic mmap threshold", text, "the --explain notes")
         self.assertIn("4096000 bytes (3.9 MiB)", text, "the parameters")
         self.assertIn("verdict", text)
         self.assertFalse(os.path.exists(self.path + ".tmp"))

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import unittest
 
-from helpers import LEAKDEMO, SOURCE_DIR
+from helpers import LEAKDEMO, SOURCE_DIR, leakdemo_env
 
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(LEAKDEMO)))
 
@@ -277,8 +277,9 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
 
         installed = os.path.join(root, "usr", "bin", "leakdemo")
         self.assertEqual(check_output(installed, "--version").strip(), f"leakdemo {project_version()}")
-        result = subprocess.run([installed, "--format", "csv", "-n", "2", "-i", "0", "-q"], capture_output=True,
-                                text=True, stdin=subprocess.DEVNULL, timeout=60)
+        args = ["--format", "csv", "-n", "2", "-i", "0", "-q"]
+        result = subprocess.run([installed, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                timeout=60, env=leakdemo_env(args))
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(len(result.stdout.splitlines()), 4)  # header + baseline + 2 samples
         with gzip.open(os.path.join(root, "usr", "share", "man", "man1", "leakdemo.1.gz"), "rt",

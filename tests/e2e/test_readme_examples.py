@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 
-from helpers import BLOCK, LEAKDEMO, SOURCE_DIR
+from helpers import BLOCK, LEAKDEMO, SOURCE_DIR, sanitizer_env
 
 
 def scripting_examples():
@@ -33,6 +33,7 @@ def run_example(script, directory):
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(os.path.abspath(LEAKDEMO)) + os.pathsep + env.get("PATH", "")
     env.pop("COLUMNS", None)
+    env.update(sanitizer_env(["--mode", "leak"]))  # the examples leak on purpose (ASan build: LSan off)
     return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=directory, env=env,
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import BLOCK, LEAKDEMO, csv_rows, jsonl_records, run
+from helpers import BLOCK, LEAKDEMO, csv_rows, jsonl_records, leakdemo_env, run
 
 # Written from the text (the stable schema), not from the program's output.
 EXPECTED_CSV_HEADER = ("iteration,elapsed_s,mode,block_bytes,requested_bytes,outstanding_bytes,leaked_bytes,"
@@ -208,8 +208,9 @@ class OutputFile(unittest.TestCase):
 
     def test_interrupted_run_leaves_every_completed_sample_whole_on_disk(self):
         out = self.path("run.csv")
-        process = subprocess.Popen([LEAKDEMO, "-i", "100ms", "-o", out, "-q"], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        args = ["-i", "100ms", "-o", out, "-q"]
+        process = subprocess.Popen([LEAKDEMO, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, text=True, env=leakdemo_env(args))
         try:
             deadline = time.monotonic() + 60
             while True:  # wait until a few samples are on disk, however slow the machine
