@@ -151,6 +151,11 @@ Parsed<std::uint64_t> parse_size(std::string_view text) {
             fmt::format("unknown unit '{}' in '{}' (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)", number->unit,
                         trimmed));
     }
+    if (!number->fraction.empty() && *factor == 1) {
+        // A fraction needs a unit to scale it: "1.5" bytes would silently become 1.
+        return Parsed<std::uint64_t>::fail(
+            fmt::format("'{}' is not a whole number of bytes (a fraction needs a unit, e.g. 1.5MiB)", trimmed));
+    }
     const auto bytes = scale(*number, *factor);
     if (!bytes) {
         return Parsed<std::uint64_t>::fail(fmt::format("'{}' is too large", trimmed));

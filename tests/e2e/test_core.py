@@ -86,6 +86,7 @@ BAD_INPUT = [
     (["--block-size", "100TiB"], "--block-size"),
     (["--block-size", "60TiB"], "--block-size"),  # below the 64 TiB ceiling, above any guard budget
     (["--iterations", "1.5"], "--iterations"),
+    (["--block-size", "1.5"], "--block-size"),  # a fraction of a byte: it needs a unit (1.5MiB)
     (["--iterations", "99999999999999999999999"], "--iterations"),
     (["--interval", "1e3"], "--interval"),
     (["--interval", "5parsecs"], "--interval"),

@@ -43,7 +43,8 @@ TEST_P(ParseSizeInvalid, RejectsWithAMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, ParseSizeInvalid,
                          ::testing::Values("", "-1", "abc", "4XB", "MiB", "1.", ".", "0x10", "1e9",
-                                           "18446744073709551616", "20000000TiB", "4 M i B", "+5"));
+                                           "18446744073709551616", "20000000TiB", "4 M i B", "+5", "1.5",
+                                           "2.5B"));
 
 TEST(ParseDuration, AcceptsTheDocumentedForms) {
     EXPECT_EQ(parse_duration("0").value(), 0ns);
