@@ -3,22 +3,16 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.hpp"
 #include "leakdemo/cli.hpp"
 
 namespace leakdemo {
 namespace {
 
-CliResult parse(std::vector<std::string> args) {
-    args.insert(args.begin(), "leakdemo");
-    std::vector<const char*> argv;
-    for (const auto& a : args) {
-        argv.push_back(a.c_str());
-    }
-    return parse_command_line(static_cast<int>(argv.size()), argv.data());
-}
+using testing::parse_args;
 
 TEST(Cli, DefaultsAreTheArticles) {
-    const auto result = parse({});
+    const auto result = parse_args({});
     ASSERT_TRUE(std::holds_alternative<Options>(result));
     const auto& o = std::get<Options>(result);
     EXPECT_EQ(o.mode, Mode::leak);
@@ -31,7 +25,7 @@ TEST(Cli, DefaultsAreTheArticles) {
 }
 
 TEST(Cli, ParsesEveryFlag) {
-    const auto result = parse({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page",
+    const auto result = parse_args({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page",
                                "--fill", "0x00", "--format", "jsonl", "--color", "never", "-q", "--fail-on-leak"});
     ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
     const auto& o = std::get<Options>(result);
@@ -48,17 +42,17 @@ TEST(Cli, ParsesEveryFlag) {
 }
 
 TEST(Cli, OutputFormatComesFromTheExtension) {
-    EXPECT_EQ(std::get<Options>(parse({"-o", "run.csv"})).output_format, Format::csv);
-    EXPECT_EQ(std::get<Options>(parse({"-o", "run.jsonl"})).output_format, Format::jsonl);
-    EXPECT_EQ(std::get<Options>(parse({"-o", "run.json"})).output_format, Format::jsonl);
-    EXPECT_EQ(std::get<Options>(parse({"-o", "run.txt", "--format", "csv"})).output_format, Format::csv);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.csv"})).output_format, Format::csv);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.jsonl"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.json"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.txt", "--format", "csv"})).output_format, Format::csv);
 }
 
 TEST(Cli, HelpAndVersionAreInfo) {
-    const auto help = parse({"--help"});
+    const auto help = parse_args({"--help"});
     ASSERT_TRUE(std::holds_alternative<InfoRequest>(help));
     EXPECT_NE(std::get<InfoRequest>(help).text.find("Exit codes"), std::string::npos);
-    const auto version = parse({"--version"});
+    const auto version = parse_args({"--version"});
     ASSERT_TRUE(std::holds_alternative<InfoRequest>(version));
     EXPECT_EQ(std::get<InfoRequest>(version).text.rfind("leakdemo ", 0), 0U);
 }
@@ -77,7 +71,7 @@ void PrintTo(const BadCase& bad, std::ostream* out) {
 class CliRejects : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(CliRejects, WithOneLineNamingTheFlag) {
-    const auto result = parse(GetParam().args);
+    const auto result = parse_args(GetParam().args);
     ASSERT_TRUE(std::holds_alternative<UsageError>(result));
     const std::string& message = std::get<UsageError>(result).message;
     EXPECT_NE(message.find(GetParam().flag), std::string::npos) << message;
@@ -100,18 +94,18 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"--mode"}, "--mode"}));
 
 TEST(Cli, MemoryGuardFlags) {
-    const auto by_default = std::get<Options>(parse({}));
+    const auto by_default = std::get<Options>(parse_args({}));
     EXPECT_TRUE(by_default.guard.enabled);
     EXPECT_FALSE(by_default.guard.max_bytes);
     EXPECT_FALSE(by_default.guard.max_available_percent);
 
-    const auto size = std::get<Options>(parse({"--max-memory", "64MiB"}));
+    const auto size = std::get<Options>(parse_args({"--max-memory", "64MiB"}));
     EXPECT_EQ(size.guard.max_bytes, std::uint64_t{64} << 20);
-    const auto percent = std::get<Options>(parse({"--max-memory=25%"}));
+    const auto percent = std::get<Options>(parse_args({"--max-memory=25%"}));
     EXPECT_EQ(percent.guard.max_available_percent, 25.0);
-    EXPECT_FALSE(std::get<Options>(parse({"--no-guard"})).guard.enabled);
+    EXPECT_FALSE(std::get<Options>(parse_args({"--no-guard"})).guard.enabled);
 
-    const auto conflict = parse({"--no-guard", "--max-memory", "1GiB"});
+    const auto conflict = parse_args({"--no-guard", "--max-memory", "1GiB"});
     ASSERT_TRUE(std::holds_alternative<UsageError>(conflict));
     EXPECT_NE(std::get<UsageError>(conflict).message.find("--no-guard"), std::string::npos);
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.hpp"
 #include "leakdemo/cli.hpp"
 #include "leakdemo/compare.hpp"
 #include "leakdemo/formats.hpp"
@@ -11,13 +12,7 @@
 namespace leakdemo {
 namespace {
 
-CliResult parse_args(const std::vector<std::string>& args) {
-    std::vector<const char*> argv{"leakdemo"};
-    for (const std::string& arg : args) {
-        argv.push_back(arg.c_str());
-    }
-    return parse_command_line(static_cast<int>(argv.size()), argv.data());
-}
+using testing::parse_args;
 
 TEST(CompareModes, ParsesTwoDistinctModes) {
     const auto modes = parse_compare_modes("leak,hold");
