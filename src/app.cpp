@@ -40,10 +40,6 @@ void print_error(std::string_view message) {
     [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
-void print_stderr(std::string_view text) {
-    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
-}
-
 class FanoutSink final : public Sink {
 public:
     void add(Sink* sink) { m_sinks.push_back(sink); }

@@ -606,18 +606,14 @@ CompareResult run_compare(const Options& options, const OutputPlan& outputs) {
         return result;  // `compare | head`: a pipeline saying "enough" is success
     }
     if (!result.stop_message.empty()) {
-        const std::string line = fmt::format("leakdemo: {}\n", result.stop_message);
-        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
+        print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
     }
     const TerminalCaps& stderr_caps = outputs.stderr_caps;
     if (!options.quiet) {
-        const std::string text = format_compare_summary(result.comparison, stderr_caps.color);
-        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+        print_stderr(format_compare_summary(result.comparison, stderr_caps.color));
     }
     if (options.chart) {
-        const std::string chart =
-            render_chart(result.comparison.runs, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode});
-        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, chart.data(), chart.size());
+        print_stderr(render_chart(result.comparison.runs, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
     }
     if (!result.stop_message.empty()) {
         result.exit_code = ExitCode::stopped_early;

@@ -48,4 +48,8 @@ void LineWriter::write_line(std::string_view line) {
     }
 }
 
+void print_stderr(std::string_view text) {
+    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+}
+
 }  // namespace leakdemo

@@ -30,4 +30,7 @@ private:
     bool m_owns_fd;
 };
 
+// Human text for stderr (summary, chart, notes), in one write(2); a failure to write it is not reported.
+void print_stderr(std::string_view text);
+
 }  // namespace leakdemo
