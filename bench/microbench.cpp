@@ -17,10 +17,10 @@
 #include <malloc.h>
 #endif
 
-#include "leakdemo/formats.hpp"
-#include "leakdemo/output.hpp"
-#include "leakdemo/sampler.hpp"
-#include "leakdemo/workload.hpp"
+#include "output/formats.hpp"
+#include "output/output.hpp"
+#include "measure/sampler.hpp"
+#include "measure/workload.hpp"
 
 namespace leakdemo {
 namespace {

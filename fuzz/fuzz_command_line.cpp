@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "leakdemo/cli.hpp"
+#include "cli/cli.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     constexpr std::size_t max_arguments = 64;

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "leakdemo/memory_guard.hpp"
-#include "leakdemo/units.hpp"
+#include "measure/memory_guard.hpp"
+#include "util/units.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

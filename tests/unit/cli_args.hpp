@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "leakdemo/cli.hpp"
+#include "cli/cli.hpp"
 
 namespace leakdemo::testing {
 

@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "leakdemo/clock.hpp"
-#include "leakdemo/guard.hpp"
-#include "leakdemo/sampler.hpp"
-#include "leakdemo/sink.hpp"
-#include "leakdemo/workload.hpp"
+#include "measure/clock.hpp"
+#include "measure/guard.hpp"
+#include "measure/sampler.hpp"
+#include "measure/sink.hpp"
+#include "measure/workload.hpp"
 
 namespace leakdemo::testing {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "leakdemo/series.hpp"
+#include "output/series.hpp"
 
 namespace leakdemo::testing {
 

@@ -1,0 +1,32 @@
+#include "cli/options.hpp"
+
+#include <fmt/format.h>
+
+#include "util/units.hpp"
+
+namespace leakdemo {
+
+std::vector<ReportParameter> report_parameters(const Options& options) {
+    std::vector<ReportParameter> parameters;
+    if (options.command == Command::compare) {
+        parameters.push_back({"modes", fmt::format("{} vs {} (compare: one child process each)",
+                                                   to_string(options.compare_modes[0]),
+                                                   to_string(options.compare_modes[1]))});
+    } else {
+        parameters.push_back({"mode", std::string(to_string(options.mode))});
+    }
+    parameters.push_back({"block size", fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes))});
+    parameters.push_back(
+        {"iterations", options.iterations ? std::to_string(*options.iterations) : std::string("until stopped")});
+    parameters.push_back({"interval", format_duration(options.interval)});
+    parameters.push_back({"touch", std::string(to_string(options.touch))});
+    parameters.push_back({"fill byte", fmt::format("0x{:02x}", options.fill)});
+    parameters.push_back({"mmap threshold", options.mmap_threshold_bytes
+                                                ? fmt::format("{} (--mmap-threshold: dynamic threshold off)",
+                                                              format_bytes(*options.mmap_threshold_bytes))
+                                                : std::string("glibc default (128 KiB, dynamic)")});
+    parameters.push_back({"malloc_trim after free", options.trim ? "yes (--trim)" : "no"});
+    return parameters;
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "output/bars.hpp"
+#include "output/report.hpp"
+#include "output/formats.hpp"
+#include "measure/memory_guard.hpp"
+#include "output/terminal.hpp"
+#include "measure/workload.hpp"
+
+namespace leakdemo {
+
+// What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
+enum class Command { run, compare };
+
+// Everything the command line decides, as plain data. Filled only by cli.cpp.
+struct Options {
+    Mode mode = Mode::leak;
+    Touch touch = Touch::all;
+    std::uint64_t block_bytes = 4096000;  // the article's 4096 * 1000
+    unsigned char fill = 0xFF;            // the article's memset(ptr, -1, ...)
+    bool huge_pages = false;              // --huge-pages: 2 MiB-aligned, madvise(MADV_HUGEPAGE) blocks
+    std::optional<std::uint64_t> iterations;
+    std::chrono::nanoseconds interval = std::chrono::seconds(1);
+
+    Format format = Format::automatic;
+    std::string output_path;  // -o; empty: none
+    Format output_format = Format::automatic;
+    ColorMode color = ColorMode::automatic;
+    bool quiet = false;
+    bool summary_only = false;
+    bool fail_on_leak = false;
+
+    // Classroom (README "Classroom"): notes, allocator knobs, bars, chart, HTML report.
+    bool explain = false;
+    std::optional<std::uint64_t> mmap_threshold_bytes;  // --mmap-threshold
+    bool trim = false;
+    BarsMode bars = BarsMode::automatic;
+    bool ascii = false;
+    bool chart = false;
+    std::string report_path;  // --report; empty: none
+    Command command = Command::run;
+    std::array<Mode, 2> compare_modes{Mode::leak, Mode::free};  // compare --modes A,B
+
+    GuardRequest guard;  // --max-memory, --no-guard
+};
+
+// The options as the HTML report's "Parameters" table shows them (single run and compare).
+std::vector<ReportParameter> report_parameters(const Options& options);
+
+}  // namespace leakdemo

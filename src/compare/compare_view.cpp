@@ -1,0 +1,294 @@
+// compare's views: the live side-by-side table with bars, CSV / JSON Lines through the single run's sinks,
+// the merge of two children's rows by iteration, and the two-column summary.
+#include "compare/compare_view.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <cmath>
+#include <iterator>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "util/units.hpp"
+
+namespace leakdemo {
+namespace {
+
+// CSV and JSON Lines: the single run's own sinks, so the merged rows have exactly the single-run schema.
+class SinkCompareView final : public CompareView {
+public:
+    explicit SinkCompareView(std::unique_ptr<Sink> sink) : m_sink(std::move(sink)) {}
+    void row(const Record* first, const Record* second) override {
+        for (const Record* record : {first, second}) {
+            if (record != nullptr) {
+                m_sink->record(*record);
+            }
+        }
+    }
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        m_sink->note(mode, iteration, text);
+    }
+    void finish(const Comparison& comparison) override {
+        // Each child's own summary record, in --modes order: the last lines, as in a single run.
+        for (const ReportSeries& run : comparison.runs) {
+            if (run.summary) {
+                m_sink->summary(*run.summary);
+            }
+        }
+    }
+
+private:
+    std::unique_ptr<Sink> m_sink;
+};
+
+constexpr std::string_view reset = "\033[0m";
+constexpr std::string_view bold = "\033[1m";
+
+std::string_view colour_of(Mode mode) {
+    switch (mode) {
+        case Mode::leak:
+            return "\033[31m";  // red: lost for good
+        case Mode::hold:
+            return "\033[33m";  // yellow: grows, but reachable
+        case Mode::free:
+            break;
+    }
+    return "\033[32m";  // green
+}
+
+// The live table: iteration, RSS and max RSS of each child, the difference, and a bar per child.
+class TableCompareView final : public CompareView {
+public:
+    TableCompareView(LineWriter& out, const TerminalCaps& caps, const Options& options)
+        : m_out(out), m_caps(caps), m_modes(options.compare_modes) {
+        // The numbers take 5 + 5 * 10 characters; each bar is a space, two '|' and its cells.
+        constexpr int fixed_width = 5 + 5 * 10;
+        m_bar_width = std::clamp((caps.width - fixed_width) / 2 - 3, 0, 30);
+        if (m_bar_width < 4 || options.bars == BarsMode::never) {
+            m_bar_width = 0;  // too narrow for a bar that says anything, or --bars never
+        }
+        // Bars share one scale: the expected end of a growing run of at most 64 blocks, so in a classroom
+        // run (-n 20) the bars grow row by row to the full width; a longer run doubles the scale whenever a
+        // row outgrows it.
+        constexpr std::uint64_t max_blocks_in_scale = 64;
+        const std::uint64_t blocks = std::min(options.iterations.value_or(16), max_blocks_in_scale);
+        m_scale = static_cast<double>(blocks) * static_cast<double>(options.block_bytes);
+    }
+
+    void row(const Record* first, const Record* second) override {
+        m_line.clear();
+        if (!m_header_written) {
+            header(first != nullptr ? *first : *second);
+            m_header_written = true;
+        }
+        const Record* sides[] = {first, second};
+        const Record& any = first != nullptr ? *first : *second;
+        fmt::format_to(std::back_inserter(m_line), "{:>5}", any.iteration);
+        for (const Record* record : sides) {
+            if (record != nullptr) {
+                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}",
+                               format_bytes(record->sample.rss_bytes),
+                               format_bytes(record->sample.maxrss_bytes));
+            } else {
+                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", "-", "-");
+            }
+        }
+        if (first != nullptr && second != nullptr) {
+            const auto difference = static_cast<std::int64_t>(first->sample.rss_bytes) -
+                                    static_cast<std::int64_t>(second->sample.rss_bytes);
+            fmt::format_to(std::back_inserter(m_line), " {:>9}", format_signed_bytes(difference));
+        } else {
+            fmt::format_to(std::back_inserter(m_line), " {:>9}", "-");
+        }
+        if (m_bar_width > 0) {
+            for (std::size_t side = 0; side < 2; ++side) {
+                m_line.push_back(' ');
+                bar(m_modes[side], sides[side]);
+            }
+        }
+        m_line.push_back('\n');
+        m_out.write_line(m_line);
+    }
+
+    // --explain: under the row it belongs to, naming the child that measured it.
+    void note(Mode mode, std::uint64_t /*iteration*/, const std::string& text) override {
+        m_line.clear();
+        fmt::format_to(std::back_inserter(m_line), "      {} {}: {}\n", m_caps.unicode ? "↳" : ">", to_string(mode),
+                       text);
+        m_out.write_line(m_line);
+    }
+
+private:
+    void header(const Record& any) {
+        if (m_caps.color) {
+            m_line.append(bold);
+        }
+        fmt::format_to(std::back_inserter(m_line), "{:>5}", "iter");
+        for (const Mode mode : m_modes) {
+            fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", fmt::format("{} rss", to_string(mode)),
+                           fmt::format("{} max", to_string(mode)));
+        }
+        // fmt pads by code points, so "Δ rss" lines up like "d rss".
+        fmt::format_to(std::back_inserter(m_line), " {:>9}",
+                       fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
+        if (m_bar_width > 0) {
+            // Each label over its bar; the last one unpadded, so the line has no trailing blanks.
+            fmt::format_to(std::back_inserter(m_line), " {:<{}} {} rss",
+                           fmt::format("{} rss", to_string(m_modes[0])), m_bar_width + 2,
+                           to_string(m_modes[1]));
+        }
+        if (m_caps.color) {
+            m_line.append(reset);
+        }
+        m_line.push_back('\n');
+        // 10 % headroom: a block costs a little more than its size (chunk header, page rounding).
+        m_scale = (m_scale + static_cast<double>(any.sample.rss_bytes)) * 1.1;
+    }
+
+    // A proportional bar between "|" marks, in eighths of a cell when the terminal speaks UTF-8.
+    void bar(Mode mode, const Record* record) {
+        if (record == nullptr) {
+            fmt::format_to(std::back_inserter(m_line), "{:{}}", "", m_bar_width + 2);
+            return;
+        }
+        const auto rss = static_cast<double>(record->sample.rss_bytes);
+        while (rss > m_scale) {
+            m_scale *= 2;
+        }
+        const int eighths = static_cast<int>(rss / m_scale * m_bar_width * 8 + 0.5);
+        m_line.push_back('|');
+        if (m_caps.color) {
+            m_line.append(colour_of(mode));
+        }
+        int cells = 0;
+        if (m_caps.unicode) {
+            static constexpr std::string_view partial[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+            for (; cells < eighths / 8; ++cells) {
+                m_line.append(std::string_view("█"));
+            }
+            if (eighths % 8 != 0) {
+                m_line.append(partial[eighths % 8]);
+                ++cells;
+            }
+        } else {
+            for (; cells < (eighths + 4) / 8; ++cells) {
+                m_line.push_back('#');
+            }
+        }
+        if (m_caps.color) {
+            m_line.append(reset);
+        }
+        for (; cells < m_bar_width; ++cells) {
+            m_line.push_back(' ');
+        }
+        m_line.push_back('|');
+    }
+
+    LineWriter& m_out;
+    TerminalCaps m_caps;
+    std::array<Mode, 2> m_modes;
+    fmt::memory_buffer m_line;
+    bool m_header_written = false;
+    int m_bar_width = 0;
+    double m_scale = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<CompareView> make_compare_view(Format format, LineWriter& out, const TerminalCaps& caps,
+                                               const Options& options) {
+    switch (format) {
+        case Format::csv:
+            return std::make_unique<SinkCompareView>(make_csv_sink(out));
+        case Format::jsonl:
+            return std::make_unique<SinkCompareView>(make_jsonl_sink(out));
+        case Format::table:
+        case Format::automatic:
+            break;
+    }
+    return std::make_unique<TableCompareView>(out, caps, options);
+}
+
+void RowMerger::emit_ready() {
+    const auto& [first, second] = m_comparison.runs;
+    while (m_emitted < first.records.size() && m_emitted < second.records.size()) {
+        emit(&first.records[m_emitted], &second.records[m_emitted]);
+    }
+}
+
+void RowMerger::emit_notes() { emit_notes_before(m_emitted); }
+
+void RowMerger::emit_notes_before(std::uint64_t iteration) {
+    for (std::size_t side = 0; side < 2; ++side) {
+        const ReportSeries& run = m_comparison.runs[side];
+        while (m_notes_emitted[side] < run.notes.size() && run.notes[m_notes_emitted[side]].iteration < iteration) {
+            const Note& note = run.notes[m_notes_emitted[side]++];
+            for (CompareView* view : m_views) {
+                view->note(run.mode, note.iteration, note.text);
+            }
+        }
+    }
+}
+
+void RowMerger::finish() {
+    emit_ready();
+    const auto& [first, second] = m_comparison.runs;
+    while (m_emitted < first.records.size() || m_emitted < second.records.size()) {
+        emit(m_emitted < first.records.size() ? &first.records[m_emitted] : nullptr,
+             m_emitted < second.records.size() ? &second.records[m_emitted] : nullptr);
+    }
+    emit_notes_before(std::numeric_limits<std::uint64_t>::max());  // every note left, whatever its iteration
+    for (CompareView* view : m_views) {
+        view->finish(m_comparison);
+    }
+}
+
+void RowMerger::emit(const Record* first, const Record* second) {
+    ++m_emitted;
+    for (CompareView* view : m_views) {
+        view->row(first, second);
+    }
+    emit_notes();
+}
+
+// The two-column summary for stderr.
+std::string format_compare_summary(const Comparison& comparison, bool color) {
+    const auto& runs = comparison.runs;
+    std::string text =
+        fmt::format("leakdemo compare: {} vs {}\n", to_string(runs[0].mode), to_string(runs[1].mode));
+    const auto line = [&text, &runs](std::string_view label, auto value_of) {
+        std::string cells[2];
+        for (std::size_t side = 0; side < 2; ++side) {
+            cells[side] = runs[side].summary ? value_of(*runs[side].summary) : std::string("-");
+        }
+        text += fmt::format("  {:<14} {:>14} {:>14}\n", label, cells[0], cells[1]);
+    };
+    text += fmt::format("  {:<14} {:>14} {:>14}\n", "", to_string(runs[0].mode), to_string(runs[1].mode));
+    line("iterations", [](const Summary& s) { return std::to_string(s.iterations); });
+    line("requested", [](const Summary& s) { return format_bytes(s.requested_bytes); });
+    line("leaked", [](const Summary& s) { return format_bytes(s.leaked_bytes); });
+    line("RSS start", [](const Summary& s) { return format_bytes(s.rss_start_bytes); });
+    line("RSS end", [](const Summary& s) { return format_bytes(s.rss_end_bytes); });
+    line("RSS growth", [](const Summary& s) { return format_signed_bytes(s.rss_growth_bytes); });
+    line("per iteration", [](const Summary& s) {
+        return format_signed_bytes(static_cast<std::int64_t>(std::llround(s.rss_growth_per_iteration_bytes)));
+    });
+    line("peak (VmHWM)",
+         [](const Summary& s) { return s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"); });
+    line("max rss", [](const Summary& s) { return format_bytes(s.maxrss_bytes); });
+    line("stopped", [](const Summary& s) { return std::string(to_string(s.stop_reason)); });
+    // The verdict row is coloured by hand: escape codes must not count towards the column width.
+    text += fmt::format("  {:<14}", "verdict");
+    for (const ReportSeries& run : runs) {
+        const std::string word =
+            run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
+        const bool leaking = run.summary && run.summary->verdict == Verdict::leaking;
+        text += fmt::format(" {:>{}}", "", 14 - static_cast<int>(word.size()));
+        text += color ? fmt::format("{}{}{}", leaking ? "\033[31m" : "\033[32m", word, reset) : word;
+    }
+    text += "\n";
+    return text;
+}
+
+}  // namespace leakdemo

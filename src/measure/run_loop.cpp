@@ -1,0 +1,80 @@
+#include "measure/run_loop.hpp"
+
+#include <fmt/format.h>
+
+#include "util/units.hpp"
+
+namespace leakdemo {
+namespace {
+
+Record make_record(std::uint64_t iteration, std::int64_t baseline_ns, Mode mode, const Workload& workload,
+                   const MemorySample& sample) {
+    Record record;
+    record.iteration = iteration;
+    record.elapsed_ns = sample.timestamp_ns - baseline_ns;
+    record.mode = mode;
+    record.block_bytes = workload.block_bytes();
+    record.counters = workload.counters();
+    record.sample = sample;
+    return record;
+}
+
+}  // namespace
+
+LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
+    auto stop_requested = [&parts] { return parts.stop_requested != nullptr ? parts.stop_requested() : 0; };
+
+    SummaryBuilder summary;
+    LoopResult result;
+    StopReason reason = StopReason::completed;
+
+    // Sample 0: the baseline, before any allocation.
+    const MemorySample baseline = parts.sampler.sample();
+    const std::int64_t baseline_ns = baseline.timestamp_ns;
+    const auto start = parts.clock.now();
+    {
+        const Record record = make_record(0, baseline_ns, config.mode, parts.workload, baseline);
+        summary.add(record);
+        parts.sink.record(record);
+    }
+
+    for (std::uint64_t iteration = 1; !config.iterations || iteration <= *config.iterations; ++iteration) {
+        if (const int signal_number = stop_requested(); signal_number != 0) {
+            reason = StopReason::interrupted;
+            result.signal_number = signal_number;
+            break;
+        }
+        const std::uint64_t block = parts.workload.block_bytes();
+        if (auto why = parts.guard.refuse(parts.workload.counters().outstanding_bytes, block)) {
+            reason = StopReason::guard;
+            result.stop_message = fmt::format("guard: stopped before iteration {}: {}", iteration, *why);
+            break;
+        }
+        if (!parts.workload.step()) {
+            reason = StopReason::alloc_failed;
+            result.stop_message = fmt::format("allocation failed at iteration {}: malloc({}) returned NULL ({})",
+                                              iteration, block, format_bytes(block));
+            break;
+        }
+        const Record record = make_record(iteration, baseline_ns, config.mode, parts.workload, parts.sampler.sample());
+        summary.add(record);
+        parts.sink.record(record);
+
+        if (config.iterations && iteration == *config.iterations) {
+            break;
+        }
+        // Paced from the baseline, not from the end of this iteration: no drift by the work's own time.
+        const auto deadline = start + config.interval * static_cast<std::int64_t>(iteration);
+        if (config.interval.count() > 0 && !parts.clock.sleep_until(deadline)) {
+            reason = StopReason::interrupted;
+            result.signal_number = stop_requested();
+            break;
+        }
+    }
+
+    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes());
+    parts.sink.summary(result.summary);
+    return result;
+}
+
+}  // namespace leakdemo

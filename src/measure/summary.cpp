@@ -1,0 +1,85 @@
+#include "measure/summary.hpp"
+
+namespace leakdemo {
+
+std::string_view to_string(StopReason reason) {
+    switch (reason) {
+        case StopReason::completed:
+            return "completed";
+        case StopReason::interrupted:
+            return "interrupted";
+        case StopReason::alloc_failed:
+            return "alloc_failed";
+        case StopReason::guard:
+            return "guard";
+    }
+    return "?";
+}
+
+std::string_view to_string(Verdict verdict) { return verdict == Verdict::leaking ? "leaking" : "stable"; }
+
+Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
+    if (iterations < min_iterations_for_verdict) {
+        return Verdict::stable;
+    }
+    return rss_slope_bytes >= 0.5 * static_cast<double>(block_bytes) ? Verdict::leaking : Verdict::stable;
+}
+
+void SlopeAccumulator::add(double x, double y) {
+    ++m_count;
+    const auto n = static_cast<double>(m_count);
+    const double dx = x - m_mean_x;
+    m_mean_x += dx / n;
+    m_mean_y += (y - m_mean_y) / n;
+    // Welford's co-moment update: uses the new mean of y and the old deviation of x.
+    m_sxx += dx * (x - m_mean_x);
+    m_sxy += dx * (y - m_mean_y);
+}
+
+double SlopeAccumulator::slope() const {
+    if (m_count < 2 || m_sxx <= 0) {
+        return 0;
+    }
+    return m_sxy / m_sxx;
+}
+
+void SummaryBuilder::add(const Record& record) {
+    if (!m_first) {
+        m_first = record;
+    }
+    m_last = record;
+    m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
+}
+
+Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const {
+    Summary summary;
+    summary.stop_reason = reason;
+    summary.hwm_bytes = hwm_bytes;
+    if (!m_first) {
+        return summary;
+    }
+    summary.mode = m_last.mode;
+    summary.iterations = m_last.iteration;
+    summary.elapsed_s = static_cast<double>(m_last.elapsed_ns) / 1e9;
+    summary.block_bytes = m_last.block_bytes;
+    summary.requested_bytes = m_last.counters.requested_bytes;
+    summary.leaked_bytes = m_last.counters.leaked_bytes;
+    summary.outstanding_bytes = m_last.counters.outstanding_bytes;
+    summary.rss_start_bytes = m_first->sample.rss_bytes;
+    summary.rss_end_bytes = m_last.sample.rss_bytes;
+    summary.rss_growth_bytes =
+        static_cast<std::int64_t>(m_last.sample.rss_bytes) - static_cast<std::int64_t>(m_first->sample.rss_bytes);
+    summary.rss_growth_per_iteration_bytes = m_slope.slope();
+    summary.maxrss_bytes = m_last.sample.maxrss_bytes;
+    summary.verdict = verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
+    if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so
+        summary.minor_faults = m_last.sample.minor_faults - m_first->sample.minor_faults;
+    }
+    if (summary.iterations > 0) {
+        summary.minor_faults_per_block =
+            static_cast<double>(summary.minor_faults) / static_cast<double>(summary.iterations);
+    }
+    return summary;
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "measure/record.hpp"
+
+namespace leakdemo {
+
+enum class StopReason { completed, interrupted, alloc_failed, guard };
+enum class Verdict { stable, leaking };
+
+std::string_view to_string(StopReason reason);
+std::string_view to_string(Verdict verdict);
+
+// The verdict rule (documented in the README): a run is `leaking` when resident memory grew, by the
+// least-squares slope over all samples, by at least half a block per iteration, over at least
+// `min_iterations_for_verdict` iterations. Fewer iterations cannot tell glibc's one-time warm-up in
+// free mode (mmap, then one heap block) from a leak, so they are `stable`.
+inline constexpr std::uint64_t min_iterations_for_verdict = 3;
+Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations);
+
+// Least-squares slope of y against x, updated one point at a time (Welford), so a run of any length
+// keeps O(1) memory: leakdemo must not grow its own RSS while it measures RSS.
+class SlopeAccumulator {
+public:
+    void add(double x, double y);
+    double slope() const;  // 0 with fewer than two distinct x
+    std::uint64_t count() const { return m_count; }
+
+private:
+    std::uint64_t m_count = 0;
+    double m_mean_x = 0;
+    double m_mean_y = 0;
+    double m_sxx = 0;
+    double m_sxy = 0;
+};
+
+struct Summary {
+    Mode mode = Mode::leak;
+    std::uint64_t iterations = 0;  // completed iterations (samples - 1)
+    double elapsed_s = 0;
+    std::uint64_t block_bytes = 0;
+    std::uint64_t requested_bytes = 0;
+    std::uint64_t leaked_bytes = 0;
+    std::uint64_t outstanding_bytes = 0;
+    std::uint64_t rss_start_bytes = 0;
+    std::uint64_t rss_end_bytes = 0;
+    std::int64_t rss_growth_bytes = 0;
+    double rss_growth_per_iteration_bytes = 0;
+    std::uint64_t maxrss_bytes = 0;
+    std::optional<std::uint64_t> hwm_bytes;
+    Verdict verdict = Verdict::stable;
+    StopReason stop_reason = StopReason::completed;
+    // Minor page faults during the run (last sample - baseline) and per block: ~1,001 for a 4,096,000-byte
+    // block on 4 KiB pages, a handful with --huge-pages (one fault maps 2 MiB).
+    std::uint64_t minor_faults = 0;
+    double minor_faults_per_block = 0;
+};
+
+// Folds records into a Summary as they arrive.
+class SummaryBuilder {
+public:
+    void add(const Record& record);
+    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
+    bool empty() const { return !m_first.has_value(); }
+
+private:
+    std::optional<Record> m_first;
+    Record m_last;
+    SlopeAccumulator m_slope;
+};
+
+}  // namespace leakdemo

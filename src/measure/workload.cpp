@@ -1,0 +1,220 @@
+#include "measure/workload.hpp"
+
+#include <malloc.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace leakdemo {
+namespace {
+
+constexpr std::size_t page_bytes = 4096;
+
+// Hides where a pointer came from. Without this GCC folds malloc + memset(0) into calloc (which commits
+// nothing) and, with the free() that follows, deletes malloc/memset/free outright (MEMORY-FACTS.md).
+inline void* launder(void* pointer) {
+    asm volatile("" : "+r"(pointer));
+    return pointer;
+}
+
+// Tells the compiler the bytes behind `pointer` are read by someone: the stores must happen.
+inline void keep_written(void* pointer) { asm volatile("" : : "r"(pointer) : "memory"); }
+
+void touch(unsigned char* block, std::size_t size, Touch policy, unsigned char fill) {
+    switch (policy) {
+        case Touch::all:
+            std::memset(block, fill, size);
+            break;
+        case Touch::page:
+            // One write per page commits the page as fully as a memset of all of it.
+            for (std::size_t offset = 0; offset < size; offset += page_bytes) {
+                block[offset] = fill;
+            }
+            if (size > 0) {
+                block[size - 1] = fill;
+            }
+            break;
+        case Touch::none:
+            break;
+    }
+    keep_written(block);
+}
+
+// Bytes glibc holds in mmap'd chunks right now; 0 without mallinfo2 (glibc < 2.33).
+std::uint64_t mmapped_heap_bytes() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    return ::mallinfo2().hblkhd;
+#else
+    return 0;
+#endif
+}
+
+}  // namespace
+
+std::string_view to_string(Mode mode) {
+    switch (mode) {
+        case Mode::leak:
+            return "leak";
+        case Mode::free:
+            return "free";
+        case Mode::hold:
+            return "hold";
+    }
+    return "?";
+}
+
+std::optional<Mode> mode_from_string(std::string_view text) {
+    for (const Mode mode : {Mode::leak, Mode::free, Mode::hold}) {
+        if (to_string(mode) == text) {
+            return mode;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(Touch touch) {
+    switch (touch) {
+        case Touch::all:
+            return "all";
+        case Touch::page:
+            return "page";
+        case Touch::none:
+            return "none";
+    }
+    return "?";
+}
+
+std::optional<std::string_view> parse_thp_mode(std::string_view text) {
+    const auto open = text.find('[');
+    const auto close = text.find(']', open == std::string_view::npos ? 0 : open);
+    if (open == std::string_view::npos || close == std::string_view::npos || close == open + 1) {
+        return std::nullopt;
+    }
+    return text.substr(open + 1, close - open - 1);
+}
+
+std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    // Read once, before anything is allocated; the file is one short line.
+    std::FILE* file = std::fopen(enabled_path.c_str(), "re");
+    if (file == nullptr) {
+        return fmt::format("this kernel has no transparent huge pages ({}: {})", enabled_path, std::strerror(errno));
+    }
+    char text[256] = {};
+    const std::size_t length = std::fread(text, 1, sizeof text - 1, file);
+    std::fclose(file);
+    const auto mode = parse_thp_mode(std::string_view(text, length));
+    if (!mode) {
+        return fmt::format("cannot read the transparent huge page mode from {}", enabled_path);
+    }
+    if (*mode == "never") {
+        return fmt::format("transparent huge pages are disabled ({} is [never]; as root: echo madvise > {})",
+                           enabled_path, enabled_path);
+    }
+    // `always` and `madvise` both honour madvise(MADV_HUGEPAGE).
+    return std::nullopt;
+#else
+    (void)enabled_path;
+    return std::string("transparent huge pages need Linux (madvise MADV_HUGEPAGE)");
+#endif
+}
+
+std::uint64_t huge_block_bytes(std::uint64_t block_bytes) {
+    return (block_bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
+}
+
+BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
+    if (m_config.huge_pages) {
+        m_config.block_bytes = huge_block_bytes(m_config.block_bytes);
+    }
+    // Setting the threshold by hand also switches glibc's dynamic threshold off (mallopt(3)).
+    if (m_config.mmap_threshold_bytes &&
+        ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(*m_config.mmap_threshold_bytes)) == 0) {
+        throw Error(fmt::format("--mmap-threshold: mallopt(M_MMAP_THRESHOLD, {}) failed (is malloc replaced, e.g. "
+                                "by a sanitizer?)",
+                                *m_config.mmap_threshold_bytes));
+    }
+}
+
+BlockWorkload::~BlockWorkload() {
+    // hold mode kept its pointers reachable all along; it gives them back at exit. Leaked blocks
+    // are, by design, gone: nothing here can free them.
+    for (void* block : m_held) {
+        std::free(block);
+    }
+}
+
+bool BlockWorkload::step() {
+    const auto size = static_cast<std::size_t>(m_config.block_bytes);
+    if (m_config.mode == Mode::hold) {
+        // Grow the container first (geometrically), so its own growth cannot fail after the block exists.
+        if (m_held.size() == m_held.capacity()) {
+            m_held.reserve(m_held.empty() ? 64 : 2 * m_held.capacity());
+        }
+    }
+    const std::uint64_t mmapped_before = mmapped_heap_bytes();
+    void* raw = launder(allocate(size));
+    if (raw == nullptr) {
+        return false;
+    }
+    if (mmapped_heap_bytes() >= mmapped_before + m_config.block_bytes) {
+        m_counters.mmapped_blocks += 1;
+    }
+    touch(static_cast<unsigned char*>(raw), size, m_config.touch, m_config.fill);
+
+    m_counters.blocks += 1;
+    m_counters.requested_bytes += m_config.block_bytes;
+    switch (m_config.mode) {
+        case Mode::leak:
+            // The only pointer to the block goes out of scope here: unreachable for good.
+            m_counters.outstanding_bytes += m_config.block_bytes;
+            m_counters.leaked_bytes += m_config.block_bytes;
+            break;
+        case Mode::free:
+            std::free(launder(raw));
+            if (m_config.trim) {
+                ::malloc_trim(0);  // give the heap's free top (and free pages inside it) back to the OS
+            }
+            break;
+        case Mode::hold:
+            m_held.push_back(raw);
+            m_counters.outstanding_bytes += m_config.block_bytes;
+            break;
+    }
+    return true;
+}
+
+void* BlockWorkload::allocate(std::size_t size) {
+    if (!m_config.huge_pages) {
+        return std::malloc(size);
+    }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    // Still the C heap (posix_memalign), so valgrind, ASan and mallinfo2 see the block like any other;
+    // only its placement changes: a huge page can back a 2 MiB range only if the range is 2 MiB-aligned.
+    void* block = nullptr;
+    if (::posix_memalign(&block, static_cast<std::size_t>(huge_page_bytes), size) != 0) {
+        return nullptr;
+    }
+    if (::madvise(block, size, MADV_HUGEPAGE) != 0) {
+        const int error = errno;
+        std::free(block);
+        throw Error(fmt::format("--huge-pages: madvise(MADV_HUGEPAGE) failed: {}", std::strerror(error)));
+    }
+    return block;
+#else
+    (void)size;
+    throw Error("--huge-pages: transparent huge pages need Linux");
+#endif
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakdemo {
+
+// What happens to each block after it is touched.
+enum class Mode {
+    leak,  // the pointer is dropped: the block is unreachable for good (the article, free() commented out)
+    free,  // free() right after touching (the article with line 43 restored)
+    hold,  // the pointer is kept in a live container: memory grows but stays reachable; freed at exit
+};
+
+// How a block is touched so that the kernel commits (or does not commit) its pages.
+enum class Touch {
+    all,   // memset every byte with the fill byte (the article's memset(ptr, -1, size))
+    page,  // write one byte per 4 KiB page: commits the same pages for far less work
+    none,  // do not touch: virtual size grows, resident size does not (lazy commit)
+};
+
+std::string_view to_string(Mode mode);
+std::optional<Mode> mode_from_string(std::string_view text);
+std::string_view to_string(Touch touch);
+
+// Exact bookkeeping of what the workload did, in bytes.
+struct WorkloadCounters {
+    std::uint64_t blocks = 0;             // successful allocations
+    std::uint64_t requested_bytes = 0;    // sum of all allocations
+    std::uint64_t outstanding_bytes = 0;  // allocated and not freed (leaked + held)
+    std::uint64_t leaked_bytes = 0;       // allocated, not freed, and no pointer left
+    // Blocks glibc served with their own mmap, seen by mallinfo2's hblkhd rising across the malloc call
+    // (measured before any free, so --explain can tell mmap from the brk heap even in free mode).
+    std::uint64_t mmapped_blocks = 0;
+};
+
+// One allocation per step. An interface so that loop tests can script failures without allocating.
+class Workload {
+public:
+    virtual ~Workload() = default;
+    // Allocates, touches and then leaks/frees/holds one block. False when malloc returned NULL.
+    virtual bool step() = 0;
+    virtual const WorkloadCounters& counters() const = 0;
+    virtual std::uint64_t block_bytes() const = 0;
+};
+
+struct BlockWorkloadConfig {
+    Mode mode = Mode::leak;
+    Touch touch = Touch::all;
+    std::uint64_t block_bytes = 4096000;
+    unsigned char fill = 0xFF;
+    // Allocator knobs for classroom experiments (--mmap-threshold, --trim).
+    std::optional<std::uint64_t> mmap_threshold_bytes{};  // mallopt(M_MMAP_THRESHOLD) once, at construction
+    bool trim = false;                                   // malloc_trim(0) after each free()
+    // --huge-pages: each block is 2 MiB-aligned, its size rounded up to a multiple of 2 MiB, and
+    // madvise(MADV_HUGEPAGE)d, so one page fault maps 2 MiB instead of 4 KiB (Linux THP only).
+    bool huge_pages = false;
+};
+
+// glibc's largest M_MMAP_THRESHOLD on 64-bit (HEAP_MAX_SIZE / 2). Blocks above it are always mmap'd: their
+// free() never raises the dynamic threshold.
+inline constexpr std::uint64_t max_mmap_threshold_bytes = std::uint64_t{32} << 20;
+
+// A transparent huge page on x86-64 and arm64 (4 KiB base pages).
+inline constexpr std::uint64_t huge_page_bytes = std::uint64_t{2} << 20;
+// Where Linux publishes its THP policy: "always [madvise] never", the bracketed word is in force.
+inline constexpr std::string_view thp_enabled_path = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+// The bracketed word of a THP policy file ("always [madvise] never" -> "madvise"); nullopt if none.
+std::optional<std::string_view> parse_thp_mode(std::string_view text);
+
+// Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
+// The policy is read from `enabled_path`, so tests can hand it any file.
+std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path = std::string(thp_enabled_path));
+
+// The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
+std::uint64_t huge_block_bytes(std::uint64_t block_bytes);
+
+// The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
+class BlockWorkload final : public Workload {
+public:
+    explicit BlockWorkload(BlockWorkloadConfig config);  // throws Error when mallopt refuses the threshold
+    ~BlockWorkload() override;  // frees what hold mode kept; leaked blocks stay leaked
+    BlockWorkload(const BlockWorkload&) = delete;
+    BlockWorkload& operator=(const BlockWorkload&) = delete;
+
+    // Throws Error when --huge-pages cannot madvise the block (the block is freed first).
+    bool step() override;
+    const WorkloadCounters& counters() const override { return m_counters; }
+    // With huge pages: the rounded size, so the counters match what RSS really gains.
+    std::uint64_t block_bytes() const override { return m_config.block_bytes; }
+
+private:
+    void* allocate(std::size_t size);
+
+    BlockWorkloadConfig m_config;
+    WorkloadCounters m_counters;
+    std::vector<void*> m_held;  // hold mode only
+};
+
+}  // namespace leakdemo

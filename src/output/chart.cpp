@@ -1,0 +1,123 @@
+#include "output/chart.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "util/units.hpp"
+
+namespace leakdemo {
+namespace {
+
+struct Glyphs {
+    std::string_view rss;
+    std::string_view max_rss;
+};
+
+// Filled glyph for RSS, hollow for max RSS; one shape per series.
+constexpr std::array<Glyphs, 3> unicode_glyphs{{{"●", "○"}, {"■", "□"}, {"▲", "△"}}};
+constexpr std::array<Glyphs, 3> ascii_glyphs{{{"*", "."}, {"#", "+"}, {"@", "-"}}};
+
+constexpr int label_width = 10;  // "999.9 MiB" right-aligned, then the axis
+
+}  // namespace
+
+std::uint64_t axis_step_bytes(std::uint64_t top, int max_ticks) {
+    std::uint64_t step = 1024;
+    while (step * static_cast<std::uint64_t>(std::max(max_ticks, 1)) < top && step < (std::uint64_t{1} << 60)) {
+        step *= 2;
+    }
+    return step;
+}
+
+std::string render_chart(std::span<const ReportSeries> series, const ChartStyle& style) {
+    std::uint64_t last_iteration = 0;
+    std::uint64_t top_bytes = 0;
+    bool any = false;
+    for (const ReportSeries& one : series) {
+        for (const Record& record : one.records) {
+            any = true;
+            last_iteration = std::max(last_iteration, record.iteration);
+            top_bytes = std::max({top_bytes, record.sample.rss_bytes, record.sample.maxrss_bytes});
+        }
+    }
+    if (!any) {
+        return {};
+    }
+    const int columns = std::max(style.width - 1 - (label_width + 2), 10);  // label, space, axis
+    // An odd number of rows puts the middle label exactly at half the top.
+    const int rows = std::max(style.height, 3) | 1;
+    // The top is a whole number of round steps, so the three labels read 0, half and top in round units.
+    const std::uint64_t step = axis_step_bytes(top_bytes, 4);
+    const auto top = static_cast<double>(std::max<std::uint64_t>((top_bytes + step - 1) / step, 2) * step);
+
+    // grid[row][column] holds one glyph (as text); row 0 is the top.
+    std::vector<std::vector<std::string_view>> grid(static_cast<std::size_t>(rows),
+                                                    std::vector<std::string_view>(static_cast<std::size_t>(columns), " "));
+    const auto column_of = [&](std::uint64_t iteration) {
+        if (last_iteration == 0) {
+            return 0;
+        }
+        return static_cast<int>(std::lround(static_cast<double>(iteration) * (columns - 1) /
+                                            static_cast<double>(last_iteration)));
+    };
+    const auto row_of = [&](std::uint64_t bytes) {
+        const auto from_bottom = static_cast<int>(std::lround(static_cast<double>(bytes) / top * (rows - 1)));
+        return rows - 1 - std::clamp(from_bottom, 0, rows - 1);
+    };
+    const auto& glyphs = style.unicode ? unicode_glyphs : ascii_glyphs;
+    // Max RSS first, then RSS over it: where both are equal the current value shows.
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t s = 0; s < series.size(); ++s) {
+            const Glyphs& glyph = glyphs[s % glyphs.size()];
+            for (const Record& record : series[s].records) {
+                const std::uint64_t bytes = pass == 0 ? record.sample.maxrss_bytes : record.sample.rss_bytes;
+                grid[static_cast<std::size_t>(row_of(bytes))][static_cast<std::size_t>(column_of(record.iteration))] =
+                    pass == 0 ? glyph.max_rss : glyph.rss;
+            }
+        }
+    }
+
+    std::string text = "RSS and max RSS by iteration\n";
+    for (int row = 0; row < rows; ++row) {
+        std::string label;
+        if (row == 0 || row == (rows - 1) / 2 || row == rows - 1) {
+            const double value = top * (rows - 1 - row) / (rows - 1);
+            label = format_bytes(static_cast<std::uint64_t>(value));
+        }
+        std::string line = fmt::format("{:>{}} {}", label, label_width, style.unicode ? "┤" : "|");
+        for (std::string_view cell : grid[static_cast<std::size_t>(row)]) {
+            line.append(cell);
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        text += line;
+        text += '\n';
+    }
+    std::string axis = fmt::format("{:>{}} {}", "", label_width, style.unicode ? "└" : "+");
+    for (int column = 0; column < columns; ++column) {
+        axis.append(style.unicode ? "─" : "-");
+    }
+    text += axis + '\n';
+    const std::string first = "0";
+    const std::string last = fmt::format("{}", last_iteration);
+    const std::string middle = "iteration";
+    const int gap = std::max(columns - static_cast<int>(first.size() + middle.size() + last.size()), 2);
+    text += fmt::format("{:>{}} {}{:>{}}{}{:>{}}\n", "", label_width, first, "", gap / 2, middle, last,
+                        gap - gap / 2 + static_cast<int>(last.size()));
+
+    // One legend line per series, so two modes still fit a narrow terminal.
+    for (std::size_t s = 0; s < series.size(); ++s) {
+        const Glyphs& glyph = glyphs[s % glyphs.size()];
+        const std::string_view name = to_string(series[s].mode);
+        text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name, glyph.max_rss,
+                            name);
+    }
+    return text;
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,55 @@
+#include "output/output.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/error.hpp"
+
+namespace leakdemo {
+
+LineWriter::~LineWriter() {
+    if (m_owns_fd && m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+std::unique_ptr<LineWriter> LineWriter::open_file(const std::string& path) {
+    if (path == "-") {
+        return std::make_unique<LineWriter>(STDOUT_FILENO);
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        throw Error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    }
+    return std::make_unique<LineWriter>(fd, true);
+}
+
+void LineWriter::write_line(std::string_view line) {
+    // One write(2) per line. A short write (full disk, signal mid-copy) is finished at once, so a line
+    // is never left half-written by leakdemo itself.
+    const char* data = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+        const ssize_t written = ::write(m_fd, data, left);
+        if (written < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EPIPE) {
+                throw OutputClosed();
+            }
+            throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));
+        }
+        data += written;
+        left -= static_cast<std::size_t>(written);
+    }
+}
+
+void print_stderr(std::string_view text) {
+    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+}
+
+}  // namespace leakdemo

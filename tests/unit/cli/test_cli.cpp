@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_args.hpp"
+#include "cli/cli.hpp"
+
+namespace leakdemo {
+namespace {
+
+using testing::parse_args;
+
+TEST(Cli, DefaultsAreTheArticles) {
+    const auto result = parse_args({});
+    ASSERT_TRUE(std::holds_alternative<Options>(result));
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.mode, Mode::leak);
+    EXPECT_EQ(o.block_bytes, 4096000U);
+    EXPECT_EQ(o.fill, 0xFF);
+    EXPECT_EQ(o.touch, Touch::all);
+    EXPECT_FALSE(o.iterations.has_value());
+    EXPECT_EQ(o.interval, std::chrono::seconds(1));
+    EXPECT_EQ(o.format, Format::automatic);
+}
+
+TEST(Cli, ParsesEveryFlag) {
+    const auto result = parse_args({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page",
+                               "--fill", "0x00", "--format", "jsonl", "--color", "never", "-q", "--fail-on-leak"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.mode, Mode::free);
+    EXPECT_EQ(o.block_bytes, 4194304U);
+    EXPECT_EQ(o.iterations, 20U);
+    EXPECT_EQ(o.interval, std::chrono::milliseconds(250));
+    EXPECT_EQ(o.touch, Touch::page);
+    EXPECT_EQ(o.fill, 0);
+    EXPECT_EQ(o.format, Format::jsonl);
+    EXPECT_EQ(o.color, ColorMode::never);
+    EXPECT_TRUE(o.quiet);
+    EXPECT_TRUE(o.fail_on_leak);
+}
+
+TEST(Cli, OutputFormatComesFromTheExtension) {
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.csv"})).output_format, Format::csv);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.jsonl"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.json"})).output_format, Format::jsonl);
+    EXPECT_EQ(std::get<Options>(parse_args({"-o", "run.txt", "--format", "csv"})).output_format, Format::csv);
+}
+
+TEST(Cli, HelpAndVersionAreInfo) {
+    const auto help = parse_args({"--help"});
+    ASSERT_TRUE(std::holds_alternative<InfoRequest>(help));
+    EXPECT_NE(std::get<InfoRequest>(help).text.find("Exit codes"), std::string::npos);
+    const auto version = parse_args({"--version"});
+    ASSERT_TRUE(std::holds_alternative<InfoRequest>(version));
+    EXPECT_EQ(std::get<InfoRequest>(version).text.rfind("leakdemo ", 0), 0U);
+}
+
+struct BadCase {
+    std::vector<std::string> args;
+    std::string flag;  // the message must name it
+};
+
+void PrintTo(const BadCase& bad, std::ostream* out) {
+    for (const auto& arg : bad.args) {
+        *out << arg << ' ';
+    }
+}
+
+class CliRejects : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(CliRejects, WithOneLineNamingTheFlag) {
+    const auto result = parse_args(GetParam().args);
+    ASSERT_TRUE(std::holds_alternative<UsageError>(result));
+    const std::string& message = std::get<UsageError>(result).message;
+    EXPECT_NE(message.find(GetParam().flag), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadInput, CliRejects,
+    ::testing::Values(BadCase{{"--block-size", "0"}, "--block-size"}, BadCase{{"-b", "-5"}, "--block-size"},
+                      BadCase{{"-b", "lots"}, "--block-size"}, BadCase{{"-b", "4XB"}, "--block-size"},
+                      BadCase{{"-b", "99999999999999999999999"}, "--block-size"},
+                      BadCase{{"-b", "100TiB"}, "--block-size"}, BadCase{{"-n", "0"}, "--iterations"},
+                      BadCase{{"-n", "-1"}, "--iterations"}, BadCase{{"-n", "1e99"}, "--iterations"},
+                      BadCase{{"-n", "ten"}, "--iterations"}, BadCase{{"-i", "-1"}, "--interval"},
+                      BadCase{{"-i", "25h"}, "--interval"}, BadCase{{"-i", "soon"}, "--interval"},
+                      BadCase{{"-m", "bogus"}, "--mode"}, BadCase{{"--touch", "half"}, "--touch"},
+                      BadCase{{"--fill", "256"}, "--fill"}, BadCase{{"--format", "xml"}, "--format"},
+                      BadCase{{"--color", "sometimes"}, "--color"}, BadCase{{"--frobnicate"}, "--frobnicate"},
+                      BadCase{{"-o", "run.txt"}, "--output"}, BadCase{{"-q", "--summary-only"}, "--quiet"},
+                      BadCase{{"--mode"}, "--mode"}));
+
+TEST(Cli, MemoryGuardFlags) {
+    const auto by_default = std::get<Options>(parse_args({}));
+    EXPECT_TRUE(by_default.guard.enabled);
+    EXPECT_FALSE(by_default.guard.max_bytes);
+    EXPECT_FALSE(by_default.guard.max_available_percent);
+
+    const auto size = std::get<Options>(parse_args({"--max-memory", "64MiB"}));
+    EXPECT_EQ(size.guard.max_bytes, std::uint64_t{64} << 20);
+    const auto percent = std::get<Options>(parse_args({"--max-memory=25%"}));
+    EXPECT_EQ(percent.guard.max_available_percent, 25.0);
+    EXPECT_FALSE(std::get<Options>(parse_args({"--no-guard"})).guard.enabled);
+
+    const auto conflict = parse_args({"--no-guard", "--max-memory", "1GiB"});
+    ASSERT_TRUE(std::holds_alternative<UsageError>(conflict));
+    EXPECT_NE(std::get<UsageError>(conflict).message.find("--no-guard"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leakdemo

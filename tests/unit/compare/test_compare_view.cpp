@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "compare/compare_view.hpp"
+
+namespace leakdemo {
+namespace {
+
+constexpr std::uint64_t block = 4096000;
+
+Record record_at(Mode mode, std::uint64_t iteration, std::uint64_t rss_bytes) {
+    Record r;
+    r.iteration = iteration;
+    r.mode = mode;
+    r.block_bytes = block;
+    r.counters.requested_bytes = iteration * block;
+    r.sample.rss_bytes = rss_bytes;
+    r.sample.maxrss_bytes = rss_bytes;
+    return r;
+}
+
+// A run that grows by `growth` per iteration from 4 MiB, `count` records long.
+ReportSeries run_of(Mode mode, std::size_t count, std::uint64_t growth) {
+    ReportSeries run;
+    run.mode = mode;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        run.records.push_back(record_at(mode, i, 4194304 + i * growth));
+    }
+    return run;
+}
+
+class RecordingView final : public CompareView {
+public:
+    void row(const Record* first, const Record* second) override {
+        rows.emplace_back(first != nullptr ? static_cast<int>(first->iteration) : -1,
+                          second != nullptr ? static_cast<int>(second->iteration) : -1);
+    }
+    void finish(const Comparison& /*comparison*/) override { ++finished; }
+    std::vector<std::pair<int, int>> rows;
+    int finished = 0;
+};
+
+TEST(RowMerger, WaitsForBothChildrenThenSendsTheRestOneSided) {
+    Comparison comparison;
+    comparison.runs = {run_of(Mode::leak, 3, block), run_of(Mode::free, 0, 0)};
+    RecordingView view;
+    RowMerger merger(comparison, {&view});
+    merger.emit_ready();
+    EXPECT_TRUE(view.rows.empty()) << "the free child has reported nothing yet";
+
+    comparison.runs[1] = run_of(Mode::free, 2, 0);
+    merger.emit_ready();
+    EXPECT_EQ(view.rows, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}}));
+
+    merger.finish();  // the free child stopped early: iteration 2 has only the leak side
+    EXPECT_EQ(view.rows, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}, {2, -1}}));
+    EXPECT_EQ(view.finished, 1);
+}
+
+// Runs a view into a temporary file and returns what it wrote.
+class ViewOutput {
+public:
+    ViewOutput() : m_file(std::tmpfile()), m_writer(fileno(m_file)) {}
+    ~ViewOutput() { std::fclose(m_file); }
+    ViewOutput(const ViewOutput&) = delete;
+    ViewOutput& operator=(const ViewOutput&) = delete;
+    LineWriter& writer() { return m_writer; }
+    std::vector<std::string> lines() {
+        std::rewind(m_file);
+        std::vector<std::string> result;
+        char buffer[1024];
+        while (std::fgets(buffer, sizeof buffer, m_file) != nullptr) {
+            result.emplace_back(buffer);
+        }
+        return result;
+    }
+
+private:
+    std::FILE* m_file;
+    LineWriter m_writer;
+};
+
+TEST(CompareTable, NumbersForBothSidesAndLongerBarsForMoreRss) {
+    Options options;
+    options.iterations = 4;
+    TerminalCaps caps;
+    caps.width = 120;
+    ViewOutput output;
+    auto view = make_compare_view(Format::table, output.writer(), caps, options);
+    const ReportSeries leak = run_of(Mode::leak, 5, block);
+    const ReportSeries free = run_of(Mode::free, 5, 0);
+    for (std::size_t i = 0; i < 5; ++i) {
+        view->row(&leak.records[i], &free.records[i]);
+    }
+    view->row(&leak.records[4], nullptr);
+    const auto lines = output.lines();
+    ASSERT_EQ(lines.size(), 1U + 6U);
+    EXPECT_NE(lines[0].find("leak rss"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find("free max"), std::string::npos) << lines[0];
+    // Bars sit between '|' pairs, "... |####   | |#      |": bar b is the text after the (2b+1)-th '|'.
+    const auto bar_cells = [](const std::string& line, int bar) {
+        std::size_t open = line.find('|');
+        for (int i = 0; i < 2 * bar; ++i) {
+            open = line.find('|', open + 1);
+        }
+        const std::string inside = line.substr(open + 1, line.find('|', open + 1) - open - 1);
+        return std::count(inside.begin(), inside.end(), '#');
+    };
+    EXPECT_GT(bar_cells(lines[5], 0), bar_cells(lines[1], 0)) << "the leak bar grows";
+    EXPECT_EQ(bar_cells(lines[5], 1), bar_cells(lines[1], 1)) << "the free bar stays";
+    EXPECT_NE(lines[5].find("+15.6 MiB"), std::string::npos) << "the difference: 4 blocks\n" << lines[5];
+    EXPECT_NE(lines[6].find(" - "), std::string::npos) << "a missing side shows '-'\n" << lines[6];
+}
+
+TEST(CompareTable, NoBarsWhenTooNarrow) {
+    Options options;
+    TerminalCaps caps;
+    caps.width = 40;
+    ViewOutput output;
+    auto view = make_compare_view(Format::table, output.writer(), caps, options);
+    const Record record = record_at(Mode::leak, 0, 4194304);
+    view->row(&record, &record);
+    for (const std::string& line : output.lines()) {
+        EXPECT_EQ(line.find('|'), std::string::npos) << line;
+    }
+}
+
+TEST(CompareSummary, TwoColumnsAndBothVerdicts) {
+    Comparison comparison;
+    comparison.runs[0].mode = Mode::leak;
+    comparison.runs[1].mode = Mode::free;
+    Summary leaking;
+    leaking.mode = Mode::leak;
+    leaking.iterations = 20;
+    leaking.verdict = Verdict::leaking;
+    comparison.runs[0].summary = leaking;
+    // The free child died before its summary: its column says so instead of inventing numbers.
+    const std::string text = format_compare_summary(comparison, false);
+    EXPECT_NE(text.find("leak vs free"), std::string::npos) << text;
+    std::string verdict_line;
+    std::string iterations_line;
+    for (std::size_t start = 0, end = 0; (end = text.find('\n', start)) != std::string::npos;
+         start = end + 1) {
+        const std::string line = text.substr(start, end - start);
+        if (line.find("verdict") != std::string::npos) {
+            verdict_line = line;
+        }
+        if (line.find("iterations") != std::string::npos) {
+            iterations_line = line;
+        }
+    }
+    EXPECT_EQ(verdict_line, "  verdict               leaking              -");
+    EXPECT_EQ(iterations_line, "  iterations                 20              -");
+    EXPECT_EQ(text.find("\033["), std::string::npos) << "no colour unless asked";
+    EXPECT_NE(format_compare_summary(comparison, true).find("\033[31mleaking"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leakdemo

@@ -1,0 +1,145 @@
+// --huge-pages: the THP policy check (read through an injectable path), the 2 MiB rounding, and the
+// per-block fault figure the summary reports.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "output/formats.hpp"
+#include "measure/summary.hpp"
+#include "measure/workload.hpp"
+
+namespace leakdemo {
+namespace {
+
+// A THP policy file with the given text, removed again at the end of the test.
+class PolicyFile {
+public:
+    explicit PolicyFile(const std::string& text) {
+        char name[] = "/tmp/leakdemo_thp_XXXXXX";
+        const int fd = ::mkstemp(name);
+        EXPECT_GE(fd, 0);
+        m_path = name;
+        EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+        ::close(fd);
+    }
+    ~PolicyFile() { std::remove(m_path.c_str()); }
+    PolicyFile(const PolicyFile&) = delete;
+    PolicyFile& operator=(const PolicyFile&) = delete;
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
+TEST(ParseThpMode, TakesTheBracketedWord) {
+    EXPECT_EQ(parse_thp_mode("always [madvise] never\n"), "madvise");
+    EXPECT_EQ(parse_thp_mode("[always] madvise never\n"), "always");
+    EXPECT_EQ(parse_thp_mode("always madvise [never]\n"), "never");
+    EXPECT_FALSE(parse_thp_mode("always madvise never\n").has_value());
+    EXPECT_FALSE(parse_thp_mode("[]").has_value());
+    EXPECT_FALSE(parse_thp_mode("").has_value());
+}
+
+#if defined(__linux__)
+TEST(HugePagesUnavailable, NeverIsRefusedWithTheReason) {
+    const PolicyFile never("always madvise [never]\n");
+    const auto why = huge_pages_unavailable(never.path());
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("[never]"), std::string::npos) << *why;
+    EXPECT_NE(why->find(never.path()), std::string::npos) << *why;
+    EXPECT_EQ(why->find('\n'), std::string::npos) << "one line: " << *why;
+}
+
+TEST(HugePagesUnavailable, MadviseAndAlwaysAreAccepted) {
+    const PolicyFile madvise("always [madvise] never\n");
+    const PolicyFile always("[always] madvise never\n");
+    EXPECT_EQ(huge_pages_unavailable(madvise.path()), std::nullopt);
+    EXPECT_EQ(huge_pages_unavailable(always.path()), std::nullopt);
+}
+
+TEST(HugePagesUnavailable, AKernelWithoutThpIsRefused) {
+    const auto missing = huge_pages_unavailable("/nonexistent/transparent_hugepage/enabled");
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_NE(missing->find("no transparent huge pages"), std::string::npos) << *missing;
+
+    const PolicyFile garbage("no brackets here\n");
+    const auto unreadable = huge_pages_unavailable(garbage.path());
+    ASSERT_TRUE(unreadable.has_value());
+    EXPECT_NE(unreadable->find("cannot read"), std::string::npos) << *unreadable;
+}
+#endif
+
+TEST(HugeBlockBytes, RoundsUpToWholeHugePages) {
+    EXPECT_EQ(huge_block_bytes(1), huge_page_bytes);
+    EXPECT_EQ(huge_block_bytes(huge_page_bytes), huge_page_bytes);
+    EXPECT_EQ(huge_block_bytes(huge_page_bytes + 1), 2 * huge_page_bytes);
+    EXPECT_EQ(huge_block_bytes(4096000), 4194304U);  // the article's block becomes 4 MiB
+}
+
+TEST(BlockWorkload, HugePagesCountTheRoundedBlock) {
+    BlockWorkload plain({Mode::free, Touch::page, 4096000, 1});
+    EXPECT_EQ(plain.block_bytes(), 4096000U);
+#if defined(__linux__)
+    if (huge_pages_unavailable()) {
+        GTEST_SKIP() << "no transparent huge pages here: " << *huge_pages_unavailable();
+    }
+    BlockWorkload huge({.mode = Mode::free, .touch = Touch::page, .block_bytes = 4096000, .fill = 1, .huge_pages = true});
+    EXPECT_EQ(huge.block_bytes(), 4194304U);
+    ASSERT_TRUE(huge.step());
+    EXPECT_EQ(huge.counters().requested_bytes, 4194304U);
+    EXPECT_EQ(huge.counters().outstanding_bytes, 0U);
+#endif
+}
+
+Record record_with_faults(std::uint64_t iteration, std::uint64_t minor_faults) {
+    Record record;
+    record.iteration = iteration;
+    record.block_bytes = 4096000;
+    record.sample.minor_faults = minor_faults;
+    return record;
+}
+
+TEST(Summary, ReportsMinorFaultsPerBlock) {
+    SummaryBuilder builder;
+    builder.add(record_with_faults(0, 150));
+    builder.add(record_with_faults(1, 1151));
+    builder.add(record_with_faults(2, 2152));
+    builder.add(record_with_faults(3, 3153));
+    builder.add(record_with_faults(4, 4154));
+    const Summary summary = builder.finish(StopReason::completed, std::nullopt);
+    EXPECT_EQ(summary.minor_faults, 4004U);
+    EXPECT_DOUBLE_EQ(summary.minor_faults_per_block, 1001.0);
+
+    fmt::memory_buffer json;
+    append_jsonl_summary(json, summary);
+    const std::string line(json.data(), json.size());
+    EXPECT_NE(line.find("\"minor_faults\":4004,\"minor_faults_per_block\":1001.0}"), std::string::npos) << line;
+    EXPECT_NE(format_human_summary(summary, false).find("1001.0 minor page faults per block"), std::string::npos);
+}
+
+TEST(Summary, NoIterationsMeansNoFaultsPerBlock) {
+    SummaryBuilder builder;
+    builder.add(record_with_faults(0, 150));
+    const Summary summary = builder.finish(StopReason::interrupted, std::nullopt);
+    EXPECT_EQ(summary.minor_faults, 0U);
+    EXPECT_DOUBLE_EQ(summary.minor_faults_per_block, 0.0);
+}
+
+TEST(CsvSummary, FaultColumnsAreAppendedAtTheEnd) {
+    // The schema rule: columns may be appended, never inserted.
+    EXPECT_TRUE(csv_summary_header.ends_with(",verdict,stop_reason,minor_faults,minor_faults_per_block\n"));
+    Summary summary;
+    summary.minor_faults = 8;
+    summary.minor_faults_per_block = 4;
+    fmt::memory_buffer row;
+    append_csv_summary_row(row, summary);
+    const std::string text(row.data(), row.size());
+    EXPECT_TRUE(text.ends_with(",stable,completed,8,4.0\n")) << text;
+}
+
+}  // namespace
+}  // namespace leakdemo

@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include "measure/summary.hpp"
+
+namespace leakdemo {
+namespace {
+
+TEST(Slope, ExactForAStraightLine) {
+    SlopeAccumulator slope;
+    for (int x = 0; x <= 10; ++x) {
+        slope.add(x, 3'000'000.0 + 4'100'096.0 * x);
+    }
+    EXPECT_NEAR(slope.slope(), 4'100'096.0, 1e-3);
+}
+
+TEST(Slope, ZeroForAFlatLineAndForTooFewPoints) {
+    SlopeAccumulator flat;
+    for (int x = 0; x < 5; ++x) {
+        flat.add(x, 7e6);
+    }
+    EXPECT_DOUBLE_EQ(flat.slope(), 0.0);
+    SlopeAccumulator one;
+    one.add(0, 5);
+    EXPECT_DOUBLE_EQ(one.slope(), 0.0);
+}
+
+TEST(Slope, MatchesTheClosedFormOnNoisyData) {
+    const double ys[] = {3.0e6, 3.1e6, 7.2e6, 7.1e6, 7.3e6, 7.2e6};
+    SlopeAccumulator slope;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    const double n = 6;
+    for (int x = 0; x < 6; ++x) {
+        slope.add(x, ys[x]);
+        sx += x;
+        sy += ys[x];
+        sxx += x * x;
+        sxy += x * ys[x];
+    }
+    const double expected = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    EXPECT_NEAR(slope.slope(), expected, 1e-6 * expected);
+}
+
+TEST(Verdict, HalfABlockPerIterationIsTheLine) {
+    EXPECT_EQ(verdict_for(4'100'096, 4'096'000, 10), Verdict::leaking);
+    EXPECT_EQ(verdict_for(2'048'000, 4'096'000, 10), Verdict::leaking);
+    EXPECT_EQ(verdict_for(2'047'999, 4'096'000, 10), Verdict::stable);
+    EXPECT_EQ(verdict_for(0, 4'096'000, 10), Verdict::stable);
+    EXPECT_EQ(verdict_for(-100'000, 4'096'000, 10), Verdict::stable);
+}
+
+TEST(Verdict, TooFewIterationsAreStable) {
+    EXPECT_EQ(verdict_for(4'100'096, 4'096'000, min_iterations_for_verdict - 1), Verdict::stable);
+    EXPECT_EQ(verdict_for(4'100'096, 4'096'000, min_iterations_for_verdict), Verdict::leaking);
+}
+
+TEST(Verdict, FreeModeWarmUpStepIsNotALeak) {
+    // glibc in free mode: iteration 1 is mmap'd and returned, iteration 2 lands on the heap and stays.
+    SlopeAccumulator slope;
+    for (int x = 0; x <= 20; ++x) {
+        slope.add(x, x >= 2 ? 7.2e6 : 3.1e6);
+    }
+    EXPECT_EQ(verdict_for(slope.slope(), 4'096'000, 20), Verdict::stable);
+}
+
+Record make(std::uint64_t iteration, std::uint64_t rss, std::uint64_t maxrss) {
+    Record r;
+    r.iteration = iteration;
+    r.elapsed_ns = static_cast<std::int64_t>(iteration) * 1'000'000;
+    r.block_bytes = 1000;
+    r.counters.requested_bytes = iteration * 1000;
+    r.counters.leaked_bytes = iteration * 1000;
+    r.counters.outstanding_bytes = iteration * 1000;
+    r.sample.rss_bytes = rss;
+    r.sample.maxrss_bytes = maxrss;
+    return r;
+}
+
+TEST(SummaryBuilder, UsesFirstAndLastRecords) {
+    SummaryBuilder builder;
+    builder.add(make(0, 5000, 5000));
+    builder.add(make(1, 6000, 6000));
+    builder.add(make(2, 7000, 7000));
+    builder.add(make(3, 8000, 8000));
+    const Summary s = builder.finish(StopReason::completed, 9000);
+    EXPECT_EQ(s.iterations, 3U);
+    EXPECT_EQ(s.rss_start_bytes, 5000U);
+    EXPECT_EQ(s.rss_end_bytes, 8000U);
+    EXPECT_EQ(s.rss_growth_bytes, 3000);
+    EXPECT_NEAR(s.rss_growth_per_iteration_bytes, 1000.0, 1e-9);
+    EXPECT_EQ(s.requested_bytes, 3000U);
+    EXPECT_EQ(s.maxrss_bytes, 8000U);
+    EXPECT_EQ(s.hwm_bytes, 9000U);
+    EXPECT_EQ(s.verdict, Verdict::leaking);
+    EXPECT_NEAR(s.elapsed_s, 0.003, 1e-12);
+}
+
+TEST(SummaryBuilder, NegativeGrowthIsSigned) {
+    SummaryBuilder builder;
+    builder.add(make(0, 9000, 9000));
+    builder.add(make(1, 4000, 9000));
+    EXPECT_EQ(builder.finish(StopReason::interrupted, std::nullopt).rss_growth_bytes, -5000);
+}
+
+}  // namespace
+}  // namespace leakdemo

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "output/report.hpp"
+
+#include <fmt/format.h>
+#include "series_fixtures.hpp"
+
+namespace leakdemo {
+namespace {
+
+using testing::count_occurrences;
+using testing::synthetic_series;
+
+constexpr std::uint64_t block = 4096000;
+
+TEST(Report, EverySampleOfEverySeriesIsAPoint) {
+    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 11, block), synthetic_series(Mode::hold, 7, block)};
+    const std::string html = render_html_report({}, both);
+    for (std::string_view metric : {"rss", "maxrss"}) {
+        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"leak\" data-metric=\"{}\"", metric)), 11U);
+        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"hold\" data-metric=\"{}\"", metric)), 7U);
+    }
+    // The third line is what each mode keeps: unreachable bytes for leak, reachable ones for hold.
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"leak\" data-metric=\"leaked\""), 11U);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"hold\" data-metric=\"held\""), 7U);
+    for (std::string_view label : {">leak: RSS<", ">leak: max RSS<", ">leak: leaked<", ">hold: RSS<", ">hold: held<"}) {
+        EXPECT_EQ(count_occurrences(html, label), 1U) << label;
+    }
+    EXPECT_NE(html.find("leaking"), std::string::npos);
+    EXPECT_NE(html.find("<title>leakdemo report: leak vs hold</title>"), std::string::npos);
+}
+
+TEST(Report, SelfContainedAndEscaped) {
+    std::vector<ReportSeries> one{synthetic_series(Mode::free, 3, 0)};
+    one[0].notes.push_back(Note{2, "a <b> & \"c\""});
+    const std::vector<ReportParameter> parameters{{"block <size>", "4 & 4"}};
+    const std::string html = render_html_report(parameters, one);
+    EXPECT_EQ(html.find("http"), std::string::npos) << "no URL of any kind";
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_EQ(html.find("@import"), std::string::npos);
+    EXPECT_NE(html.find("a &lt;b&gt; &amp; &quot;c&quot;"), std::string::npos);
+    EXPECT_NE(html.find("block &lt;size&gt;"), std::string::npos);
+    EXPECT_NE(html.find("iteration 2:"), std::string::npos);
+}
+
+TEST(Report, ASeriesWithoutSummaryIsStillDrawnAndSaysSo) {
+    // A compare child that died before its summary: its samples are drawn, the summary is said to be missing.
+    std::vector<ReportSeries> both{synthetic_series(Mode::leak, 4, block), synthetic_series(Mode::free, 3, 0)};
+    both[1].summary.reset();
+    const std::string html = render_html_report({}, both);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"free\" data-metric=\"rss\""), 3U);
+    EXPECT_EQ(count_occurrences(html, "class=\"summary missing\" data-series=\"free\""), 1U);
+    EXPECT_EQ(count_occurrences(html, "<table class=\"summary\" data-series=\"leak\""), 1U);
+}
+
+}  // namespace
+}  // namespace leakdemo
