@@ -12,8 +12,8 @@
 
 namespace leakdemo {
 
-Parsed<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
-    using Result = Parsed<std::array<Mode, 2>>;
+Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
+    using Result = Expected<std::array<Mode, 2>>;
     const auto comma = text.find(',');
     if (comma == std::string_view::npos) {
         return Result::fail(fmt::format("'{}' names one mode; give two, e.g. leak,free", text));
@@ -27,7 +27,7 @@ Parsed<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
         std::string lower(names[side]);
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        const auto mode = mode_from_string(lower);
+        const auto mode = enum_from_name<Mode>(lower);
         if (!mode) {
             return Result::fail(fmt::format("'{}' is not a mode (leak, free or hold)", names[side]));
         }
@@ -75,23 +75,23 @@ CLI::Validator parsed_by(Parser parser) {
         std::string{});  // no validator text in --help: the type name says it
 }
 
-Parsed<std::uint64_t> parse_block_size(std::string_view text) {
+Expected<std::uint64_t> parse_block_size(std::string_view text) {
     auto size = parse_size(text);
     if (size && size.value() == 0) {
-        return Parsed<std::uint64_t>::fail("a block must be at least 1 byte");
+        return Expected<std::uint64_t>::fail("a block must be at least 1 byte");
     }
     // malloc takes a size_t and glibc refuses anything above PTRDIFF_MAX: say so up front.
     constexpr std::uint64_t max_block = std::uint64_t{1} << 46;  // 64 TiB
     if (size && size.value() > max_block) {
-        return Parsed<std::uint64_t>::fail(fmt::format("'{}' is larger than the maximum block of 64 TiB", text));
+        return Expected<std::uint64_t>::fail(fmt::format("'{}' is larger than the maximum block of 64 TiB", text));
     }
     return size;
 }
 
-Parsed<std::uint64_t> parse_fill(std::string_view text) {
+Expected<std::uint64_t> parse_fill(std::string_view text) {
     // 0..255 in decimal or 0x00..0xff; -1 means 0xFF as in the article's memset(ptr, -1, ...).
     if (text == "-1") {
-        return Parsed<std::uint64_t>::ok(0xFF);
+        return Expected<std::uint64_t>::ok(0xFF);
     }
     unsigned value = 0;
     std::string_view digits = text;
@@ -117,16 +117,16 @@ Parsed<std::uint64_t> parse_fill(std::string_view text) {
         value = value * static_cast<unsigned>(base) + static_cast<unsigned>(d);
     }
     if (!ok || value > 255) {
-        return Parsed<std::uint64_t>::fail(fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
+        return Expected<std::uint64_t>::fail(fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
     }
-    return Parsed<std::uint64_t>::ok(value);
+    return Expected<std::uint64_t>::ok(value);
 }
 
-Parsed<std::uint64_t> parse_mmap_threshold(std::string_view text) {
+Expected<std::uint64_t> parse_mmap_threshold(std::string_view text) {
     auto size = parse_size(text);
     // glibc's mallopt refuses more than HEAP_MAX_SIZE / 2 (32 MiB on 64-bit): say so before running.
     if (size && size.value() > max_mmap_threshold_bytes) {
-        return Parsed<std::uint64_t>::fail(
+        return Expected<std::uint64_t>::fail(
             fmt::format("'{}' is above glibc's maximum mmap threshold of 32 MiB (33554432 bytes)", text));
     }
     return size;

@@ -26,6 +26,6 @@ using CliResult = std::variant<Options, InfoRequest, UsageError>;
 CliResult parse_command_line(int argc, const char* const* argv);
 
 // "--modes A,B": exactly two distinct modes out of leak, free, hold.
-Parsed<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
+Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
 
 }  // namespace leakdemo

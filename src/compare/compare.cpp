@@ -36,25 +36,6 @@ constexpr auto grace_period = std::chrono::seconds(2);
 // What compare keeps of a child's stderr: enough for its one-line error.
 constexpr std::size_t max_stderr_bytes = 4096;
 
-std::optional<Verdict> verdict_from_string(std::string_view text) {
-    for (const Verdict verdict : {Verdict::stable, Verdict::leaking}) {
-        if (to_string(verdict) == text) {
-            return verdict;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<StopReason> stop_reason_from_string(std::string_view text) {
-    for (const StopReason reason :
-         {StopReason::completed, StopReason::interrupted, StopReason::alloc_failed, StopReason::guard}) {
-        if (to_string(reason) == text) {
-            return reason;
-        }
-    }
-    return std::nullopt;
-}
-
 // Reads the named fields of a record one by one and remembers the first that is missing or mistyped.
 class FieldReader {
 public:
@@ -75,11 +56,11 @@ public:
     }
 
     template <typename T>
-    Parsed<T> result(T value) const {
+    Expected<T> result(T value) const {
         if (!m_missing.empty()) {
-            return Parsed<T>::fail(fmt::format("missing or mistyped field '{}'", m_missing));
+            return Expected<T>::fail(fmt::format("missing or mistyped field '{}'", m_missing));
         }
-        return Parsed<T>::ok(std::move(value));
+        return Expected<T>::ok(std::move(value));
     }
 
 private:
@@ -491,12 +472,12 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     return args;
 }
 
-Parsed<Record> record_from_json(const JsonObject& object) {
+Expected<Record> record_from_json(const JsonObject& object) {
     FieldReader read(object);
     Record record;
     record.iteration = read.uint("iteration");
     record.elapsed_ns = static_cast<std::int64_t>(std::llround(read.number("elapsed_s") * 1e9));
-    record.mode = read.word<Mode>("mode", mode_from_string);
+    record.mode = read.word<Mode>("mode", enum_from_name<Mode>);
     record.block_bytes = read.uint("block_bytes");
     record.counters.requested_bytes = read.uint("requested_bytes");
     record.counters.outstanding_bytes = read.uint("outstanding_bytes");
@@ -513,10 +494,10 @@ Parsed<Record> record_from_json(const JsonObject& object) {
     return read.result(record);
 }
 
-Parsed<Summary> summary_from_json(const JsonObject& object) {
+Expected<Summary> summary_from_json(const JsonObject& object) {
     FieldReader read(object);
     Summary summary;
-    summary.mode = read.word<Mode>("mode", mode_from_string);
+    summary.mode = read.word<Mode>("mode", enum_from_name<Mode>);
     summary.iterations = read.uint("iterations");
     summary.elapsed_s = read.number("elapsed_s");
     summary.block_bytes = read.uint("block_bytes");
@@ -529,8 +510,8 @@ Parsed<Summary> summary_from_json(const JsonObject& object) {
     summary.rss_growth_per_iteration_bytes = read.number("rss_growth_per_iteration_bytes");
     summary.maxrss_bytes = read.uint("maxrss_bytes");
     summary.hwm_bytes = json_uint(object, "hwm_bytes");  // null when VmHWM was unreadable
-    summary.verdict = read.word<Verdict>("verdict", verdict_from_string);
-    summary.stop_reason = read.word<StopReason>("stop_reason", stop_reason_from_string);
+    summary.verdict = read.word<Verdict>("verdict", enum_from_name<Verdict>);
+    summary.stop_reason = read.word<StopReason>("stop_reason", enum_from_name<StopReason>);
     return read.result(summary);
 }
 

@@ -43,8 +43,8 @@ struct CompareResult {
 std::vector<std::string> compare_child_arguments(const Options& options, Mode mode);
 
 // Decode one of leakdemo's own JSON Lines records (type "sample" / "summary").
-Parsed<Record> record_from_json(const JsonObject& object);
-Parsed<Summary> summary_from_json(const JsonObject& object);
+Expected<Record> record_from_json(const JsonObject& object);
+Expected<Summary> summary_from_json(const JsonObject& object);
 
 // Starts both children, shows their rows as they arrive (table, CSV or JSON Lines per `options`), and
 // returns once both children are gone: never leaves one running. Prints the two-column summary on stderr

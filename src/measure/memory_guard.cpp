@@ -248,7 +248,7 @@ std::optional<Headroom> rlimit_headroom(const SystemReader& system) {
     return best;
 }
 
-Parsed<GuardRequest> parse_max_memory(std::string_view text) {
+Expected<GuardRequest> parse_max_memory(std::string_view text) {
     GuardRequest request;
     if (!text.empty() && text.back() == '%') {
         std::string_view number = text.substr(0, text.size() - 1);
@@ -263,24 +263,24 @@ Parsed<GuardRequest> parse_max_memory(std::string_view text) {
             std::from_chars(number.data(), number.data() + number.size(), percent);
         }
         if (!decimal) {
-            return Parsed<GuardRequest>::fail(fmt::format("'{}' is not a percentage (e.g. 25%)", text));
+            return Expected<GuardRequest>::fail(fmt::format("'{}' is not a percentage (e.g. 25%)", text));
         }
         if (percent <= 0 || percent > 100) {
-            return Parsed<GuardRequest>::fail(
+            return Expected<GuardRequest>::fail(
                 fmt::format("'{}' must be more than 0% and at most 100% of available memory", text));
         }
         request.max_available_percent = percent;
-        return Parsed<GuardRequest>::ok(request);
+        return Expected<GuardRequest>::ok(request);
     }
     const auto size = parse_size(text);
     if (!size) {
-        return Parsed<GuardRequest>::fail(size.error() + " (or a percentage of available memory, e.g. 25%)");
+        return Expected<GuardRequest>::fail(size.error() + " (or a percentage of available memory, e.g. 25%)");
     }
     if (size.value() == 0) {
-        return Parsed<GuardRequest>::fail("the budget must be more than 0 bytes (--no-guard turns the guard off)");
+        return Expected<GuardRequest>::fail("the budget must be more than 0 bytes (--no-guard turns the guard off)");
     }
     request.max_bytes = size.value();
-    return Parsed<GuardRequest>::ok(request);
+    return Expected<GuardRequest>::ok(request);
 }
 
 BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader& system) {

@@ -67,7 +67,7 @@ inline constexpr double default_available_percent = 50.0;
 
 // --max-memory: a size ("64MiB", as parse_size) or a share of available memory ("25%", "12.5%"; more than
 // 0, at most 100). The result has max_bytes or max_available_percent set.
-Parsed<GuardRequest> parse_max_memory(std::string_view text);
+Expected<GuardRequest> parse_max_memory(std::string_view text);
 
 // The budget: the most `outstanding_bytes + block` may reach, and which source set it.
 struct Budget {

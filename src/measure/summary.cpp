@@ -2,22 +2,6 @@
 
 namespace leakdemo {
 
-std::string_view to_string(StopReason reason) {
-    switch (reason) {
-        case StopReason::completed:
-            return "completed";
-        case StopReason::interrupted:
-            return "interrupted";
-        case StopReason::alloc_failed:
-            return "alloc_failed";
-        case StopReason::guard:
-            return "guard";
-    }
-    return "?";
-}
-
-std::string_view to_string(Verdict verdict) { return verdict == Verdict::leaking ? "leaking" : "stable"; }
-
 Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
     if (iterations < min_iterations_for_verdict) {
         return Verdict::stable;

@@ -11,8 +11,15 @@ namespace leakdemo {
 enum class StopReason { completed, interrupted, alloc_failed, guard };
 enum class Verdict { stable, leaking };
 
-std::string_view to_string(StopReason reason);
-std::string_view to_string(Verdict verdict);
+template <>
+inline constexpr auto enum_names<StopReason> = std::to_array<std::pair<StopReason, std::string_view>>(
+    {{StopReason::completed, "completed"},
+     {StopReason::interrupted, "interrupted"},
+     {StopReason::alloc_failed, "alloc_failed"},
+     {StopReason::guard, "guard"}});
+template <>
+inline constexpr auto enum_names<Verdict> = std::to_array<std::pair<Verdict, std::string_view>>(
+    {{Verdict::stable, "stable"}, {Verdict::leaking, "leaking"}});
 
 // The verdict rule (documented in the README): a run is `leaking` when resident memory grew, by the
 // least-squares slope over all samples, by at least half a block per iteration, over at least

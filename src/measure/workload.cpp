@@ -61,39 +61,6 @@ std::uint64_t mmapped_heap_bytes() {
 
 }  // namespace
 
-std::string_view to_string(Mode mode) {
-    switch (mode) {
-        case Mode::leak:
-            return "leak";
-        case Mode::free:
-            return "free";
-        case Mode::hold:
-            return "hold";
-    }
-    return "?";
-}
-
-std::optional<Mode> mode_from_string(std::string_view text) {
-    for (const Mode mode : {Mode::leak, Mode::free, Mode::hold}) {
-        if (to_string(mode) == text) {
-            return mode;
-        }
-    }
-    return std::nullopt;
-}
-
-std::string_view to_string(Touch touch) {
-    switch (touch) {
-        case Touch::all:
-            return "all";
-        case Touch::page:
-            return "page";
-        case Touch::none:
-            return "none";
-    }
-    return "?";
-}
-
 std::optional<std::string_view> parse_thp_mode(std::string_view text) {
     const auto open = text.find('[');
     const auto close = text.find(']', open == std::string_view::npos ? 0 : open);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/enum_names.hpp"
+
 namespace leakdemo {
 
 // What happens to each block after it is touched.
@@ -23,9 +25,12 @@ enum class Touch {
     none,  // do not touch: virtual size grows, resident size does not (lazy commit)
 };
 
-std::string_view to_string(Mode mode);
-std::optional<Mode> mode_from_string(std::string_view text);
-std::string_view to_string(Touch touch);
+template <>
+inline constexpr auto enum_names<Mode> = std::to_array<std::pair<Mode, std::string_view>>(
+    {{Mode::leak, "leak"}, {Mode::free, "free"}, {Mode::hold, "hold"}});
+template <>
+inline constexpr auto enum_names<Touch> = std::to_array<std::pair<Touch, std::string_view>>(
+    {{Touch::all, "all"}, {Touch::page, "page"}, {Touch::none, "none"}});
 
 // Exact bookkeeping of what the workload did, in bytes.
 struct WorkloadCounters {

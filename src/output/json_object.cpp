@@ -14,7 +14,7 @@ class JsonReader {
 public:
     explicit JsonReader(std::string_view text) : m_text(text) {}
 
-    Parsed<JsonObject> object() {
+    Expected<JsonObject> object() {
         JsonObject result;
         skip_space();
         if (!consume('{')) {
@@ -53,16 +53,16 @@ public:
     }
 
 private:
-    Parsed<JsonObject> finish(JsonObject result) {
+    Expected<JsonObject> finish(JsonObject result) {
         skip_space();
         if (m_pos != m_text.size()) {
             return fail("unexpected text after the object");
         }
-        return Parsed<JsonObject>::ok(std::move(result));
+        return Expected<JsonObject>::ok(std::move(result));
     }
 
-    Parsed<JsonObject> fail(std::string_view what) const {
-        return Parsed<JsonObject>::fail(fmt::format("invalid JSON at byte {}: {}", m_pos, what));
+    Expected<JsonObject> fail(std::string_view what) const {
+        return Expected<JsonObject>::fail(fmt::format("invalid JSON at byte {}: {}", m_pos, what));
     }
 
     bool at_end() const { return m_pos >= m_text.size(); }
@@ -278,7 +278,7 @@ const T* find_as(const JsonObject& object, std::string_view key) {
 
 }  // namespace
 
-Parsed<JsonObject> parse_json_object(std::string_view text) {
+Expected<JsonObject> parse_json_object(std::string_view text) {
     return JsonReader(text).object();
 }
 

@@ -19,7 +19,7 @@ using JsonObject = std::map<std::string, JsonValue, std::less<>>;
 // Parses one line holding one flat JSON object: {"key": value, ...} where a value is a string, a number,
 // true, false or null. Nested objects and arrays are refused: `compare` reads only our own flat records,
 // and a message naming the position is more useful than a general parser's silence.
-Parsed<JsonObject> parse_json_object(std::string_view text);
+Expected<JsonObject> parse_json_object(std::string_view text);
 
 // Typed look-ups; nullopt when the key is missing or holds another type.
 std::optional<std::int64_t> json_int(const JsonObject& object, std::string_view key);

@@ -132,39 +132,39 @@ std::optional<std::uint64_t> factor_of(const std::array<Unit, N>& units, std::st
 
 }  // namespace
 
-Parsed<std::uint64_t> parse_size(std::string_view text) {
+Expected<std::uint64_t> parse_size(std::string_view text) {
     const std::string_view trimmed = trim(text);
     if (trimmed.empty()) {
-        return Parsed<std::uint64_t>::fail("empty size");
+        return Expected<std::uint64_t>::fail("empty size");
     }
     if (trimmed.front() == '-') {
-        return Parsed<std::uint64_t>::fail(fmt::format("'{}' is negative; a size is a number of bytes", trimmed));
+        return Expected<std::uint64_t>::fail(fmt::format("'{}' is negative; a size is a number of bytes", trimmed));
     }
     const auto number = split_number(trimmed);
     if (!number) {
-        return Parsed<std::uint64_t>::fail(
+        return Expected<std::uint64_t>::fail(
             fmt::format("'{}' is not a size (try 4096000, 4000KiB, 4MB or 4MiB)", trimmed));
     }
     const auto factor = factor_of(size_units, number->unit);
     if (!factor) {
-        return Parsed<std::uint64_t>::fail(
+        return Expected<std::uint64_t>::fail(
             fmt::format("unknown unit '{}' in '{}' (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)", number->unit,
                         trimmed));
     }
     if (!number->fraction.empty() && *factor == 1) {
         // A fraction needs a unit to scale it: "1.5" bytes would silently become 1.
-        return Parsed<std::uint64_t>::fail(
+        return Expected<std::uint64_t>::fail(
             fmt::format("'{}' is not a whole number of bytes (a fraction needs a unit, e.g. 1.5MiB)", trimmed));
     }
     const auto bytes = scale(*number, *factor);
     if (!bytes) {
-        return Parsed<std::uint64_t>::fail(fmt::format("'{}' is too large", trimmed));
+        return Expected<std::uint64_t>::fail(fmt::format("'{}' is too large", trimmed));
     }
-    return Parsed<std::uint64_t>::ok(*bytes);
+    return Expected<std::uint64_t>::ok(*bytes);
 }
 
-Parsed<std::chrono::nanoseconds> parse_duration(std::string_view text) {
-    using Result = Parsed<std::chrono::nanoseconds>;
+Expected<std::chrono::nanoseconds> parse_duration(std::string_view text) {
+    using Result = Expected<std::chrono::nanoseconds>;
     const std::string_view trimmed = trim(text);
     if (trimmed.empty()) {
         return Result::fail("empty duration");
@@ -189,27 +189,27 @@ Parsed<std::chrono::nanoseconds> parse_duration(std::string_view text) {
     return Result::ok(std::chrono::nanoseconds(static_cast<std::int64_t>(*nanoseconds)));
 }
 
-Parsed<std::uint64_t> parse_count(std::string_view text) {
+Expected<std::uint64_t> parse_count(std::string_view text) {
     const std::string_view trimmed = trim(text);
     if (trimmed.empty()) {
-        return Parsed<std::uint64_t>::fail("empty count");
+        return Expected<std::uint64_t>::fail("empty count");
     }
     constexpr auto max = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t value = 0;
     for (char c : trimmed) {
         if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
-            return Parsed<std::uint64_t>::fail(fmt::format("'{}' is not a whole number of 1 or more", trimmed));
+            return Expected<std::uint64_t>::fail(fmt::format("'{}' is not a whole number of 1 or more", trimmed));
         }
         const auto d = static_cast<std::uint64_t>(c - '0');
         if (value > (max - d) / 10) {
-            return Parsed<std::uint64_t>::fail(fmt::format("'{}' is too large", trimmed));
+            return Expected<std::uint64_t>::fail(fmt::format("'{}' is too large", trimmed));
         }
         value = value * 10 + d;
     }
     if (value == 0) {
-        return Parsed<std::uint64_t>::fail("must be at least 1 (leave it out to run until stopped)");
+        return Expected<std::uint64_t>::fail("must be at least 1 (leave it out to run until stopped)");
     }
-    return Parsed<std::uint64_t>::ok(value);
+    return Expected<std::uint64_t>::ok(value);
 }
 
 std::string format_bytes(std::uint64_t bytes) {

@@ -7,36 +7,22 @@
 #include <string_view>
 #include <utility>
 
+#include "util/expected.hpp"
+
 namespace leakdemo {
 
-// Expected-style parse result: a value, or a message that completes "<flag>: <message>".
-template <typename T>
-class Parsed {
-public:
-    static Parsed ok(T value) { return Parsed(std::move(value), {}); }
-    static Parsed fail(std::string message) { return Parsed(std::nullopt, std::move(message)); }
-
-    explicit operator bool() const { return m_value.has_value(); }
-    const T& value() const { return *m_value; }
-    const std::string& error() const { return m_error; }
-
-private:
-    Parsed(std::optional<T> value, std::string error) : m_value(std::move(value)), m_error(std::move(error)) {}
-    std::optional<T> m_value;
-    std::string m_error;
-};
 
 // Sizes: plain bytes ("4096000") or a number with a unit, case-insensitive:
 // B; K/KB = 1000, KiB = 1024; M/MB = 10^6, MiB = 2^20; G, GiB; T, TiB. A decimal fraction is allowed
 // with a unit ("1.5MiB"); the result is rounded down to whole bytes. Strict decimal: no sign, no hex.
-Parsed<std::uint64_t> parse_size(std::string_view text);
+Expected<std::uint64_t> parse_size(std::string_view text);
 
 // Durations: "0", a plain number of seconds ("2", "1.5"), or with a unit: ns, us, ms, s, m, h ("250ms").
 // At most 24 hours: a longer interval is a typo, not a demo.
-Parsed<std::chrono::nanoseconds> parse_duration(std::string_view text);
+Expected<std::chrono::nanoseconds> parse_duration(std::string_view text);
 
 // A positive whole count ("10", "1000"); no sign, no exponent.
-Parsed<std::uint64_t> parse_count(std::string_view text);
+Expected<std::uint64_t> parse_count(std::string_view text);
 
 // Human units for people (binary: KiB, MiB, GiB), e.g. "3.9 MiB", "512 B".
 std::string format_bytes(std::uint64_t bytes);

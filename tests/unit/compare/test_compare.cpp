@@ -108,7 +108,7 @@ TEST(CompareChildArguments, AreAcceptedByTheCommandLine) {
 // Encodes `value` with the JSONL writer, decodes it with compare's reader, encodes it again: same line.
 template <typename T>
 void expect_round_trip(const T& value, void (*encode)(fmt::memory_buffer&, const T&),
-                       Parsed<T> (*decode)(const JsonObject&)) {
+                       Expected<T> (*decode)(const JsonObject&)) {
     fmt::memory_buffer line;
     encode(line, value);
     const auto object = parse_json_object(std::string_view(line.data(), line.size()));
