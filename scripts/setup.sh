@@ -9,7 +9,8 @@ set -euo pipefail
 
 want=${1:-build}
 
-build_packages=(cmake make g++ libcli11-dev libfmt-dev)
+# nlohmann-json3-dev: compare decodes its children's JSON Lines with it (header-only; never in the measured process).
+build_packages=(cmake make g++ libcli11-dev libfmt-dev nlohmann-json3-dev)
 # clang-14 only recommends its runtimes, and apt runs with --no-install-recommends: name them.
 test_packages=(libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # jq + gnuplot: the README's scripting examples, run by tests/e2e/test_readme_examples.py.
@@ -22,6 +23,8 @@ package_packages=(help2man dpkg-dev)
 test_packages+=("${package_packages[@]}" groff-base)
 # Google Benchmark + hyperfine: the benchmarks in bench/ (CTest runs their smoke pass).
 test_packages+=(libbenchmark-dev hyperfine)
+# Lint stage: clang-format 14 keeps the tree formatted; universal-ctags measures function lengths.
+test_packages+=(clang-format-14 universal-ctags)
 
 case "$want" in
     build) packages=("${build_packages[@]}") ;;
