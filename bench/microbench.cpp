@@ -2,7 +2,6 @@
 // take a sample (and each source it reads), format it, write it. Targets (bench/compare.sh checks them,
 // never `make test`): ResourceSampler::sample() median <= 5 us; one CSV or JSONL row <= 1 us.
 #include <benchmark/benchmark.h>
-
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -17,10 +16,10 @@
 #include <malloc.h>
 #endif
 
-#include "output/formats.hpp"
-#include "output/output.hpp"
 #include "measure/sampler.hpp"
 #include "measure/workload.hpp"
+#include "output/formats.hpp"
+#include "output/output.hpp"
 
 namespace leakdemo {
 namespace {
@@ -42,7 +41,7 @@ Record sample_record() {
 
 // /dev/null as the reader: the cost of the write(2) call itself, without a disk or a pipe behind it.
 class DevNull {
-public:
+  public:
     DevNull() : m_fd(::open("/dev/null", O_WRONLY | O_CLOEXEC)) {
         if (m_fd < 0) {
             throw std::runtime_error("cannot open /dev/null");
@@ -53,7 +52,7 @@ public:
     DevNull& operator=(const DevNull&) = delete;
     int fd() const { return m_fd; }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -154,7 +153,8 @@ void BM_WriteLineDevNull(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteLineDevNull);
 
-void sink_to_dev_null(benchmark::State& state, const std::function<std::unique_ptr<Sink>(LineWriter&)>& make) {
+void sink_to_dev_null(benchmark::State& state,
+                      const std::function<std::unique_ptr<Sink>(LineWriter&)>& make) {
     const DevNull null;
     LineWriter out(null.fd());
     const std::unique_ptr<Sink> sink = make(out);

@@ -30,8 +30,8 @@ static void print_usage(void) {
     fflush(stdout);
 }
 
-static int parse_args(int argc, char **argv, unsigned long *iterations, double *interval_s) {
-    char *end = NULL;
+static int parse_args(int argc, char** argv, unsigned long* iterations, double* interval_s) {
+    char* end = NULL;
     if (argc > 3) {
         return -1;
     }
@@ -52,7 +52,7 @@ static int parse_args(int argc, char **argv, unsigned long *iterations, double *
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     unsigned long iterations = 0; /* 0: forever, as in the article */
     double interval_s = 5.0;
     if (parse_args(argc, argv, &iterations, &interval_s) != 0) {
@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
 
     for (unsigned long i = 0; iterations == 0 || i < iterations; ++i) {
         print_usage();
-        char *ptr = malloc(BLOCK_SIZE);
+        char* ptr = malloc(BLOCK_SIZE);
         if (ptr == NULL) {
             fprintf(stderr, "malloc failed\n");
             return 1;

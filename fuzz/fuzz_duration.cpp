@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const auto duration = leakdemo::parse_duration(text);
     if (duration) {
-        if (duration.value() < std::chrono::nanoseconds::zero() || duration.value() > std::chrono::hours(24)) {
+        if (duration.value() < std::chrono::nanoseconds::zero() ||
+            duration.value() > std::chrono::hours(24)) {
             __builtin_trap();
         }
         (void)leakdemo::format_duration(duration.value());

@@ -1,2 +1,4 @@
 #include "app/app.hpp"
-int main(int argc, char** argv) { return leakdemo::leakdemo_main(argc, argv); }
+int main(int argc, char** argv) {
+    return leakdemo::leakdemo_main(argc, argv);
+}

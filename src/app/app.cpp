@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,22 +11,20 @@
 #include <optional>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "output/bars.hpp"
-#include "output/chart.hpp"
+#include "app/plan_outputs.hpp"
 #include "cli/cli.hpp"
 #include "compare/compare.hpp"
-#include "util/error.hpp"
-#include "util/exit_code.hpp"
-#include "output/formats.hpp"
-#include "output/explain.hpp"
 #include "measure/memory_guard.hpp"
-#include "output/output.hpp"
-#include "app/plan_outputs.hpp"
-#include "output/report.hpp"
 #include "measure/run_loop.hpp"
 #include "measure/signals.hpp"
+#include "output/bars.hpp"
+#include "output/chart.hpp"
+#include "output/explain.hpp"
+#include "output/formats.hpp"
+#include "output/output.hpp"
+#include "output/report.hpp"
+#include "util/error.hpp"
+#include "util/exit_code.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -41,7 +40,7 @@ void print_error(std::string_view message) {
 }
 
 class FanoutSink final : public Sink {
-public:
+  public:
     void add(Sink* sink) { m_sinks.push_back(sink); }
     void record(const Record& record) override {
         for (Sink* sink : m_sinks) {
@@ -59,13 +58,13 @@ public:
         }
     }
 
-private:
+  private:
     std::vector<Sink*> m_sinks;
 };
 
 // --explain with CSV (or --summary-only) on stdout: CSV has no place for prose, so notes go to stderr.
 class StderrNoteSink final : public Sink {
-public:
+  public:
     void record(const Record& /*record*/) override {}
     void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
         print_stderr(fmt::format("leakdemo: note: iteration {}: {}\n", iteration, text));
@@ -98,7 +97,8 @@ std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCa
 }
 
 // With --summary-only nothing is printed per sample; the summary goes to stdout in the chosen format.
-void print_summary_only(const Options& options, const Summary& summary, LineWriter& out, const TerminalCaps& caps) {
+void print_summary_only(const Options& options, const Summary& summary, LineWriter& out,
+                        const TerminalCaps& caps) {
     fmt::memory_buffer line;
     switch (options.format) {
         case Format::jsonl:
@@ -145,8 +145,9 @@ struct GuardPlan {
 GuardPlan plan_guard(const Options& options, const SystemReader& system, std::uint64_t shares) {
     GuardPlan plan;
     if (!options.guard.enabled) {
-        plan.notes = "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
-                     "or the OOM killer sends SIGKILL\n";
+        plan.notes =
+            "leakdemo: warning: --no-guard: the memory guard is off; a runaway leak ends when malloc fails "
+            "or the OOM killer sends SIGKILL\n";
         return plan;
     }
     const BudgetResolution resolution = resolve_budget(options.guard, system);
@@ -160,19 +161,22 @@ GuardPlan plan_guard(const Options& options, const SystemReader& system, std::ui
         return plan;
     }
     Budget budget = *resolution.budget;
-    const std::string whose = shares > 1 ? fmt::format(", each of {} children gets 1/{}", shares, shares) : "";
+    const std::string whose =
+        shares > 1 ? fmt::format(", each of {} children gets 1/{}", shares, shares) : "";
     budget.bytes /= shares;
     if (options.block_bytes > budget.bytes) {
-        print_error(fmt::format("--block-size: {} is more than the memory guard allows ({}, {}{}); lower it or "
-                                "raise --max-memory",
-                                format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source, whose));
+        print_error(
+            fmt::format("--block-size: {} is more than the memory guard allows ({}, {}{}); lower it or "
+                        "raise --max-memory",
+                        format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source, whose));
         plan.exit = ExitCode::usage;
         return plan;
     }
     // The budget line is for people watching; --summary-only output is the one-liner a script reads.
     if (!options.quiet && !options.summary_only) {
-        plan.notes = fmt::format("leakdemo: guard: stopping {}before {} ({}{})\n", shares > 1 ? "each child " : "",
-                                 format_bytes(budget.bytes), budget.source, whose);
+        plan.notes =
+            fmt::format("leakdemo: guard: stopping {}before {} ({}{})\n", shares > 1 ? "each child " : "",
+                        format_bytes(budget.bytes), budget.source, whose);
     }
     plan.budget = budget;
     return plan;
@@ -209,9 +213,10 @@ ExitCode run_single(const Options& options) {
     std::unique_ptr<Sink> stdout_sink;
     std::unique_ptr<Sink> file_sink;
     if (!options.summary_only) {
-        stdout_sink = stdout_format == Format::table && bars_wanted(options, caps)
-                          ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options))
-                          : make_sink(stdout_format, stdout_writer, caps, options.mode);
+        stdout_sink =
+            stdout_format == Format::table && bars_wanted(options, caps)
+                ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options))
+                : make_sink(stdout_format, stdout_writer, caps, options.mode);
         sinks.add(stdout_sink.get());
     }
     if (file) {
@@ -233,9 +238,9 @@ ExitCode run_single(const Options& options) {
     Sink* loop_sink = &sinks;
     std::unique_ptr<Sink> explaining_sink;
     if (options.explain) {
-        explaining_sink =
-            make_explaining_sink(
-            ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages}, sinks);
+        explaining_sink = make_explaining_sink(
+            ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages},
+            sinks);
         loop_sink = explaining_sink.get();
     }
     // Written after the run however it ended: completed, Ctrl-C, allocation failure, or `| head`.

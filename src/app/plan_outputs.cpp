@@ -1,8 +1,7 @@
 #include "app/plan_outputs.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "util/error.hpp"
 

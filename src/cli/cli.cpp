@@ -1,11 +1,11 @@
 // The only file that includes CLI11: argv in, Options (or a one-line usage error) out.
 #include "cli/cli.hpp"
 
-#include <algorithm>
-#include <map>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <algorithm>
+#include <map>
 
 #include "util/units.hpp"
 #include "util/version.hpp"
@@ -83,7 +83,8 @@ Expected<std::uint64_t> parse_block_size(std::string_view text) {
     // malloc takes a size_t and glibc refuses anything above PTRDIFF_MAX: say so up front.
     constexpr std::uint64_t max_block = std::uint64_t{1} << 46;  // 64 TiB
     if (size && size.value() > max_block) {
-        return Expected<std::uint64_t>::fail(fmt::format("'{}' is larger than the maximum block of 64 TiB", text));
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is larger than the maximum block of 64 TiB", text));
     }
     return size;
 }
@@ -117,7 +118,8 @@ Expected<std::uint64_t> parse_fill(std::string_view text) {
         value = value * static_cast<unsigned>(base) + static_cast<unsigned>(d);
     }
     if (!ok || value > 255) {
-        return Expected<std::uint64_t>::fail(fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
     }
     return Expected<std::uint64_t>::ok(value);
 }
@@ -134,7 +136,8 @@ Expected<std::uint64_t> parse_mmap_threshold(std::string_view text) {
 
 Format format_from_extension(const std::string& path) {
     const auto ends_with = [&path](std::string_view suffix) {
-        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+        return path.size() >= suffix.size() &&
+               path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     if (ends_with(".csv")) {
         return Format::csv;
@@ -157,10 +160,11 @@ std::string one_line(std::string text) {
 
 CliResult parse_command_line(int argc, const char* const* argv) {
     Options options;
-    CLI::App app{"leakdemo: make a memory leak visible. Allocates a block per iteration, touches it so the\n"
-                 "kernel commits its pages, then leaks, frees or holds it, and prints what the process's\n"
-                 "memory did (current RSS, ru_maxrss, page faults, the allocator's heap), measured.",
-                 "leakdemo"};
+    CLI::App app{
+        "leakdemo: make a memory leak visible. Allocates a block per iteration, touches it so the\n"
+        "kernel commits its pages, then leaks, frees or holds it, and prints what the process's\n"
+        "memory did (current RSS, ru_maxrss, page faults, the allocator's heap), measured.",
+        "leakdemo"};
     app.set_version_flag("--version", std::string("leakdemo ") + LEAKDEMO_VERSION);
     app.footer(std::string(examples_footer));
     app.get_formatter()->column_width(34);
@@ -191,10 +195,11 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     std::int64_t interval_ns = options.interval.count();
     app.add_option("-i,--interval", interval_ns, "pause between iterations: 0, 250ms, 1.5s, 2m (at most 24h)")
         ->transform(parsed_by(parse_duration))
-            ->type_name("DURATION")
+        ->type_name("DURATION")
         ->default_str("1s");
 
-    const std::map<std::string, Touch> touches{{"all", Touch::all}, {"page", Touch::page}, {"none", Touch::none}};
+    const std::map<std::string, Touch> touches{
+        {"all", Touch::all}, {"page", Touch::page}, {"none", Touch::none}};
     std::string touch_text = "all";
     app.add_option("--touch", touch_text,
                    "all: memset every byte; page: one byte per 4 KiB page; none: no write (RSS stays flat)")
@@ -205,11 +210,13 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     std::uint64_t fill = options.fill;
     app.add_option("--fill", fill, "byte written by --touch (0-255 or 0xNN; the article's -1 is 0xff)")
         ->transform(parsed_by(parse_fill))
-            ->type_name("BYTE")
+        ->type_name("BYTE")
         ->default_str("0xff");
 
-    const std::map<std::string, Format> formats{
-        {"auto", Format::automatic}, {"table", Format::table}, {"csv", Format::csv}, {"jsonl", Format::jsonl}};
+    const std::map<std::string, Format> formats{{"auto", Format::automatic},
+                                                {"table", Format::table},
+                                                {"csv", Format::csv},
+                                                {"jsonl", Format::jsonl}};
     std::string format_text = "auto";
     auto* format_option =
         app.add_option("-f,--format", format_text,
@@ -218,9 +225,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
             ->type_name("FORMAT")
             ->default_str("auto");
 
-    app.add_option("-o,--output", options.output_path,
-                   "also write the samples to FILE (.csv or .jsonl/.json; - is stdout); the terminal keeps the "
-                   "table")
+    app.add_option(
+           "-o,--output", options.output_path,
+           "also write the samples to FILE (.csv or .jsonl/.json; - is stdout); the terminal keeps the "
+           "table")
         ->type_name("FILE");
 
     const std::map<std::string, ColorMode> colors{
@@ -237,9 +245,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                  "--format csv)")
         ->excludes(quiet);
     app.add_flag("--fail-on-leak", options.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
-    app.add_flag("--huge-pages", options.huge_pages,
-                 "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
-                 "maps 2 MiB instead of 4 KiB (Linux, THP `always` or `madvise`; exit 1 if THP is off)");
+    app.add_flag(
+        "--huge-pages", options.huge_pages,
+        "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
+        "maps 2 MiB instead of 4 KiB (Linux, THP `always` or `madvise`; exit 1 if THP is off)");
 
     // Classroom: notes, allocator knobs, bars, chart, report (README "Classroom").
     app.add_flag("--explain", options.explain,
@@ -247,25 +256,29 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                  "JSONL note records, or stderr with CSV)");
     std::uint64_t mmap_threshold = 0;
     auto* mmap_threshold_option =
-        app.add_option("--mmap-threshold", mmap_threshold,
-                       "mallopt(M_MMAP_THRESHOLD, SIZE): blocks of at least SIZE are mmap'd; also switches glibc's "
-                       "dynamic threshold off (0 to 32MiB)")
+        app.add_option(
+               "--mmap-threshold", mmap_threshold,
+               "mallopt(M_MMAP_THRESHOLD, SIZE): blocks of at least SIZE are mmap'd; also switches glibc's "
+               "dynamic threshold off (0 to 32MiB)")
             ->transform(parsed_by(parse_mmap_threshold))
             ->type_name("SIZE");
-    app.add_flag("--trim", options.trim, "malloc_trim(0) after each free(): free mode gives memory back every time");
+    app.add_flag("--trim", options.trim,
+                 "malloc_trim(0) after each free(): free mode gives memory back every time");
     const std::map<std::string, BarsMode> bars_modes{
         {"auto", BarsMode::automatic}, {"always", BarsMode::always}, {"never", BarsMode::never}};
     std::string bars_text = "auto";
-    app.add_option("--bars", bars_text,
-                   "a bar of current RSS (max RSS marked) on each table row: auto (on a terminal), always, never")
+    app.add_option(
+           "--bars", bars_text,
+           "a bar of current RSS (max RSS marked) on each table row: auto (on a terminal), always, never")
         ->check(CLI::IsMember(bars_modes, CLI::ignore_case))
         ->type_name("WHEN")
         ->default_str("auto");
     app.add_flag("--ascii", options.ascii, "bars and chart in plain ASCII instead of Unicode blocks");
     app.add_flag("--chart", options.chart, "at the end, plot RSS and max RSS against iteration on stderr");
-    app.add_option("--report", options.report_path,
-                   "at the end (also on Ctrl-C), write a self-contained HTML report: parameters, chart, summary, "
-                   "notes")
+    app.add_option(
+           "--report", options.report_path,
+           "at the end (also on Ctrl-C), write a self-contained HTML report: parameters, chart, summary, "
+           "notes")
         ->type_name("FILE.html");
     // The memory guard (memory_guard.hpp). The text is parsed again after CLI11 so the request keeps its kind
     // (size or percentage); the check makes CLI11 name the flag in the error.
@@ -288,13 +301,14 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     // `leakdemo compare`: fallthrough, so every option above (and any added later) is accepted after
     // `compare` too and reaches the children through compare_child_arguments().
     auto* compare = app.add_subcommand(
-        "compare", "run the same workload in two modes at once, each in its own child process, in one live table");
+        "compare",
+        "run the same workload in two modes at once, each in its own child process, in one live table");
     compare->fallthrough();
-    compare->footer("Every leakdemo option (-b, -n, -i, --touch, --fill, --format, -o, --color, -q, --fail-on-leak)\n"
-                    "may also follow `compare`; see leakdemo --help.");
+    compare->footer(
+        "Every leakdemo option (-b, -n, -i, --touch, --fill, --format, -o, --color, -q, --fail-on-leak)\n"
+        "may also follow `compare`; see leakdemo --help.");
     std::string modes_text = "leak,free";
-    compare
-        ->add_option("--modes", modes_text, "the two modes to compare, e.g. leak,free or leak,hold")
+    compare->add_option("--modes", modes_text, "the two modes to compare, e.g. leak,free or leak,hold")
         ->check(CLI::Validator(
             [](std::string& input) -> std::string {
                 const auto parsed = parse_compare_modes(input);

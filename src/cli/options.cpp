@@ -9,15 +9,16 @@ namespace leakdemo {
 std::vector<ReportParameter> report_parameters(const Options& options) {
     std::vector<ReportParameter> parameters;
     if (options.command == Command::compare) {
-        parameters.push_back({"modes", fmt::format("{} vs {} (compare: one child process each)",
-                                                   to_string(options.compare_modes[0]),
-                                                   to_string(options.compare_modes[1]))});
+        parameters.push_back(
+            {"modes", fmt::format("{} vs {} (compare: one child process each)",
+                                  to_string(options.compare_modes[0]), to_string(options.compare_modes[1]))});
     } else {
         parameters.push_back({"mode", std::string(to_string(options.mode))});
     }
-    parameters.push_back({"block size", fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes))});
     parameters.push_back(
-        {"iterations", options.iterations ? std::to_string(*options.iterations) : std::string("until stopped")});
+        {"block size", fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes))});
+    parameters.push_back({"iterations", options.iterations ? std::to_string(*options.iterations)
+                                                           : std::string("until stopped")});
     parameters.push_back({"interval", format_duration(options.interval)});
     parameters.push_back({"touch", std::string(to_string(options.touch))});
     parameters.push_back({"fill byte", fmt::format("0x{:02x}", options.fill)});

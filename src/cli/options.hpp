@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "output/bars.hpp"
-#include "output/report.hpp"
-#include "output/formats.hpp"
 #include "measure/memory_guard.hpp"
-#include "output/terminal.hpp"
 #include "measure/workload.hpp"
+#include "output/bars.hpp"
+#include "output/formats.hpp"
+#include "output/report.hpp"
+#include "output/terminal.hpp"
 
 namespace leakdemo {
 

@@ -3,6 +3,7 @@
 #include "compare/compare.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -16,17 +17,15 @@
 #include <iterator>
 #include <memory>
 
-#include <fmt/format.h>
-
-#include "output/chart.hpp"
 #include "compare/compare_view.hpp"
-#include "util/error.hpp"
+#include "measure/signals.hpp"
+#include "output/chart.hpp"
 #include "output/formats.hpp"
 #include "output/output.hpp"
 #include "output/outputs.hpp"
 #include "output/report.hpp"
-#include "measure/signals.hpp"
 #include "output/terminal.hpp"
+#include "util/error.hpp"
 
 namespace leakdemo {
 namespace {
@@ -38,7 +37,7 @@ constexpr std::size_t max_stderr_bytes = 4096;
 
 // Reads the named fields of a record one by one and remembers the first that is missing or mistyped.
 class FieldReader {
-public:
+  public:
     explicit FieldReader(const JsonObject& object) : m_object(object) {}
 
     std::uint64_t uint(std::string_view key) { return check(json_uint(m_object, key), key).value_or(0); }
@@ -63,7 +62,7 @@ public:
         return Expected<T>::ok(std::move(value));
     }
 
-private:
+  private:
     template <typename T>
     std::optional<T> check(std::optional<T> value, std::string_view key) {
         if (!value && m_missing.empty()) {
@@ -99,7 +98,7 @@ void close_fd(int& fd) {
 
 // Both children, killed and reaped on every way out of run_compare (exceptions included).
 class ChildPair {
-public:
+  public:
     ChildPair() = default;
     ChildPair(const ChildPair&) = delete;
     ChildPair& operator=(const ChildPair&) = delete;
@@ -117,7 +116,7 @@ public:
     Child& operator[](std::size_t index) { return m_children[index]; }
     std::array<Child, 2>& all() { return m_children; }
 
-private:
+  private:
     std::array<Child, 2> m_children;
 };
 
@@ -198,7 +197,7 @@ std::string describe_end(const Child& child) {
 // Blocks SIGINT/SIGTERM for the lifetime of the loop; ppoll unblocks them only while waiting, so a
 // signal is never missed between checking the stop flag and going to sleep.
 class BlockStopSignals {
-public:
+  public:
     BlockStopSignals() {
         sigset_t stop_signals;
         sigemptyset(&stop_signals);
@@ -211,12 +210,12 @@ public:
     BlockStopSignals& operator=(const BlockStopSignals&) = delete;
     const sigset_t& original() const { return m_original; }
 
-private:
+  private:
     sigset_t m_original{};
 };
 
 class CompareSession {
-public:
+  public:
     CompareSession(const Options& options, CompareResult& result, RowMerger& merger)
         : m_options(options), m_result(result), m_merger(merger) {
         for (std::size_t side = 0; side < 2; ++side) {
@@ -252,7 +251,7 @@ public:
 
     int stop_signal_number() const { return m_stop_signal; }
 
-private:
+  private:
     void stop_children(int signal_number) {
         m_stopping = true;
         kill_children(signal_number);
@@ -400,8 +399,8 @@ private:
         if (stopped_early && !m_stopping) {
             // Its guard (or a failed malloc) ended it after it wrote its summary: stop the other one the way
             // Ctrl-C would, so both report, and end as a single run would (exit 3).
-            m_result.stop_message = fmt::format("compare: the {} child {}", to_string(m_options.compare_modes[side]),
-                                                describe_end(child));
+            m_result.stop_message = fmt::format(
+                "compare: the {} child {}", to_string(m_options.compare_modes[side]), describe_end(child));
             stop_children(SIGTERM);
             return;
         }
@@ -411,10 +410,10 @@ private:
         }
     }
 
-public:
+  public:
     bool output_closed() const { return m_output_closed; }
 
-private:
+  private:
     const Options& m_options;
     CompareResult& m_result;
     RowMerger& m_merger;
@@ -426,7 +425,6 @@ private:
 };
 
 }  // namespace
-
 
 std::vector<std::string> compare_child_arguments(const Options& options, Mode mode) {
     std::vector<std::string> args{
@@ -536,7 +534,8 @@ CompareResult run_compare(const Options& options, const OutputPlan& outputs) {
     } catch (const OutputClosed&) {
         closed = true;  // the last rows met a closed stdout: the children are already gone
     }
-    // --report is written however compare ended: completed, Ctrl-C, a child stopped early or failed, `| head`.
+    // --report is written however compare ended: completed, Ctrl-C, a child stopped early or failed, `|
+    // head`.
     if (!options.report_path.empty()) {
         write_html_report(options.report_path, report_parameters(options), result.comparison.runs);
     }
@@ -559,7 +558,8 @@ CompareResult run_compare(const Options& options, const OutputPlan& outputs) {
         print_stderr(format_compare_summary(result.comparison, stderr_caps.color));
     }
     if (options.chart) {
-        print_stderr(render_chart(result.comparison.runs, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
+        print_stderr(
+            render_chart(result.comparison.runs, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
     }
     if (!result.stop_message.empty()) {
         result.exit_code = ExitCode::stopped_early;

@@ -8,13 +8,13 @@
 #include <utility>
 #include <vector>
 
-#include "util/exit_code.hpp"
-#include "output/json_object.hpp"
 #include "cli/options.hpp"
-#include "output/outputs.hpp"
 #include "measure/record.hpp"
-#include "output/series.hpp"
 #include "measure/summary.hpp"
+#include "output/json_object.hpp"
+#include "output/outputs.hpp"
+#include "output/series.hpp"
+#include "util/exit_code.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {

@@ -2,13 +2,13 @@
 // the merge of two children's rows by iteration, and the two-column summary.
 #include "compare/compare_view.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <limits>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "util/units.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 
 // CSV and JSON Lines: the single run's own sinks, so the merged rows have exactly the single-run schema.
 class SinkCompareView final : public CompareView {
-public:
+  public:
     explicit SinkCompareView(std::unique_ptr<Sink> sink) : m_sink(std::move(sink)) {}
     void row(const Record* first, const Record* second) override {
         for (const Record* record : {first, second}) {
@@ -38,7 +38,7 @@ public:
         }
     }
 
-private:
+  private:
     std::unique_ptr<Sink> m_sink;
 };
 
@@ -59,7 +59,7 @@ std::string_view colour_of(Mode mode) {
 
 // The live table: iteration, RSS and max RSS of each child, the difference, and a bar per child.
 class TableCompareView final : public CompareView {
-public:
+  public:
     TableCompareView(LineWriter& out, const TerminalCaps& caps, const Options& options)
         : m_out(out), m_caps(caps), m_modes(options.compare_modes) {
         // The numbers take 5 + 5 * 10 characters; each bar is a space, two '|' and its cells.
@@ -114,12 +114,12 @@ public:
     // --explain: under the row it belongs to, naming the child that measured it.
     void note(Mode mode, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
-        fmt::format_to(std::back_inserter(m_line), "      {} {}: {}\n", m_caps.unicode ? "↳" : ">", to_string(mode),
-                       text);
+        fmt::format_to(std::back_inserter(m_line), "      {} {}: {}\n", m_caps.unicode ? "↳" : ">",
+                       to_string(mode), text);
         m_out.write_line(m_line);
     }
 
-private:
+  private:
     void header(const Record& any) {
         if (m_caps.color) {
             m_line.append(bold);
@@ -217,12 +217,15 @@ void RowMerger::emit_ready() {
     }
 }
 
-void RowMerger::emit_notes() { emit_notes_before(m_emitted); }
+void RowMerger::emit_notes() {
+    emit_notes_before(m_emitted);
+}
 
 void RowMerger::emit_notes_before(std::uint64_t iteration) {
     for (std::size_t side = 0; side < 2; ++side) {
         const ReportSeries& run = m_comparison.runs[side];
-        while (m_notes_emitted[side] < run.notes.size() && run.notes[m_notes_emitted[side]].iteration < iteration) {
+        while (m_notes_emitted[side] < run.notes.size() &&
+               run.notes[m_notes_emitted[side]].iteration < iteration) {
             const Note& note = run.notes[m_notes_emitted[side]++];
             for (CompareView* view : m_views) {
                 view->note(run.mode, note.iteration, note.text);

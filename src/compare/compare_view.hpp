@@ -15,7 +15,7 @@ namespace leakdemo {
 
 // Where compare's merged rows go: the live table, or CSV / JSON Lines in the single-run schema.
 class CompareView {
-public:
+  public:
     virtual ~CompareView() = default;
     // One iteration; a side is null when that child stopped before reaching it.
     virtual void row(const Record* first, const Record* second) = 0;
@@ -31,7 +31,7 @@ std::unique_ptr<CompareView> make_compare_view(Format format, LineWriter& out, c
 // the children wrote for it (a note waits for its row); finish() sends what is left one-sided (a child that
 // stopped early), the remaining notes, and then the summaries.
 class RowMerger {
-public:
+  public:
     RowMerger(const Comparison& comparison, std::vector<CompareView*> views)
         : m_comparison(comparison), m_views(std::move(views)) {}
 
@@ -40,13 +40,13 @@ public:
     void emit_notes();
     void finish();
 
-private:
+  private:
     void emit(const Record* first, const Record* second);
     void emit_notes_before(std::uint64_t iteration);
 
     const Comparison& m_comparison;
     std::vector<CompareView*> m_views;
-    std::size_t m_emitted = 0;                 // rows sent: iterations 0 .. m_emitted - 1
+    std::size_t m_emitted = 0;                // rows sent: iterations 0 .. m_emitted - 1
     std::size_t m_notes_emitted[2] = {0, 0};  // per child, notes sent
 };
 

@@ -6,7 +6,7 @@ namespace leakdemo {
 
 // Time for the run loop, behind an interface so loop tests never sleep.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual std::chrono::nanoseconds now() = 0;
     // Sleeps until `deadline` (on the now() scale). Returns early, with false, when a stop was requested.
@@ -15,7 +15,7 @@ public:
 
 // CLOCK_MONOTONIC; the sleep is a ppoll() that SIGINT/SIGTERM interrupt at once (see signals.hpp).
 class MonotonicClock final : public Clock {
-public:
+  public:
     std::chrono::nanoseconds now() override;
     bool sleep_until(std::chrono::nanoseconds deadline) override;
 };

@@ -9,7 +9,7 @@ namespace leakdemo {
 // Asked before every allocation. A refusal stops the run cleanly (stop_reason guard, exit 3) before the
 // kernel's OOM killer would end it with SIGKILL.
 class Guard {
-public:
+  public:
     virtual ~Guard() = default;
     // nullopt to allow an allocation of `block_bytes` on top of `outstanding_bytes`, else why not.
     virtual std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) = 0;
@@ -17,7 +17,7 @@ public:
 
 // --no-guard.
 class NoGuard final : public Guard {
-public:
+  public:
     std::optional<std::string> refuse(std::uint64_t, std::uint64_t) override { return std::nullopt; }
 };
 

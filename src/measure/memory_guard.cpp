@@ -1,6 +1,7 @@
 #include "measure/memory_guard.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <charconv>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "util/units.hpp"
 
@@ -26,9 +25,13 @@ constexpr std::uint64_t unlimited_threshold = std::uint64_t{1} << 60;
 
 // What is kept back from a hard limit (cgroup, rlimit): leakdemo's own code, stack, output buffers,
 // glibc's mmap headers (16 bytes + page rounding per block) and page tables must fit next to the blocks.
-std::uint64_t margin_for(std::uint64_t limit) { return std::max<std::uint64_t>(16 * mib, limit / 16); }
+std::uint64_t margin_for(std::uint64_t limit) {
+    return std::max<std::uint64_t>(16 * mib, limit / 16);
+}
 
-std::uint64_t minus_or_zero(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
+std::uint64_t minus_or_zero(std::uint64_t a, std::uint64_t b) {
+    return a > b ? a - b : 0;
+}
 
 std::optional<std::uint64_t> parse_decimal(std::string_view text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
@@ -73,7 +76,8 @@ std::optional<std::uint64_t> read_kib_field(const SystemReader& system, const st
     std::optional<std::uint64_t> found;
     bool seen = false;
     for_each_line(*text, "\n", [&](std::string_view line) {
-        if (seen || line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':') {
+        if (seen || line.size() <= key.size() || line.substr(0, key.size()) != key ||
+            line[key.size()] != ':') {
             return;
         }
         seen = true;
@@ -83,7 +87,8 @@ std::optional<std::uint64_t> read_kib_field(const SystemReader& system, const st
         if (error != std::errc{} || rest == fields.data()) {
             return;
         }
-        const std::string_view unit = skip_blanks(fields.substr(static_cast<std::size_t>(rest - fields.data())));
+        const std::string_view unit =
+            skip_blanks(fields.substr(static_cast<std::size_t>(rest - fields.data())));
         found = unit.substr(0, 2) == "kB" ? value * kib : value;
     });
     return found;
@@ -274,10 +279,12 @@ Expected<GuardRequest> parse_max_memory(std::string_view text) {
     }
     const auto size = parse_size(text);
     if (!size) {
-        return Expected<GuardRequest>::fail(size.error() + " (or a percentage of available memory, e.g. 25%)");
+        return Expected<GuardRequest>::fail(size.error() +
+                                            " (or a percentage of available memory, e.g. 25%)");
     }
     if (size.value() == 0) {
-        return Expected<GuardRequest>::fail("the budget must be more than 0 bytes (--no-guard turns the guard off)");
+        return Expected<GuardRequest>::fail(
+            "the budget must be more than 0 bytes (--no-guard turns the guard off)");
     }
     request.max_bytes = size.value();
     return Expected<GuardRequest>::ok(request);
@@ -309,9 +316,9 @@ BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader&
         // An explicit size is honoured as given, but never past what the system can give: a budget above
         // it would only hand the stop back to the OOM killer.
         if (ceiling && *request.max_bytes > ceiling->bytes) {
-            resolution.error = fmt::format("{} is more than this system can give ({}: {})",
-                                           format_bytes(*request.max_bytes), ceiling->source,
-                                           format_bytes(ceiling->bytes));
+            resolution.error =
+                fmt::format("{} is more than this system can give ({}: {})", format_bytes(*request.max_bytes),
+                            ceiling->source, format_bytes(ceiling->bytes));
             return resolution;
         }
         Budget budget{*request.max_bytes, "--max-memory", 100.0, available.value_or(0)};
@@ -328,8 +335,9 @@ BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader&
     tighten(chosen, cgroup);
     tighten(chosen, rlimit);
     if (!chosen) {
-        resolution.warning = "guard: no memory figure is readable (/proc/meminfo, cgroup, rlimits); running "
-                             "without a memory guard";
+        resolution.warning =
+            "guard: no memory figure is readable (/proc/meminfo, cgroup, rlimits); running "
+            "without a memory guard";
         return resolution;
     }
     resolution.budget = Budget{chosen->bytes, chosen->source, percent, available.value_or(0)};
@@ -378,8 +386,8 @@ std::optional<std::string> MemoryGuard::refuse(std::uint64_t outstanding_bytes, 
     }
     if (block_bytes > m_budget.bytes || outstanding_bytes > m_budget.bytes - block_bytes) {
         return fmt::format("{} outstanding + a {} block would pass the budget of {} ({})",
-                           format_bytes(outstanding_bytes), format_bytes(block_bytes), format_bytes(m_budget.bytes),
-                           m_budget.source);
+                           format_bytes(outstanding_bytes), format_bytes(block_bytes),
+                           format_bytes(m_budget.bytes), m_budget.source);
     }
     return std::nullopt;
 }

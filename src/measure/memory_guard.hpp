@@ -25,7 +25,7 @@ struct ResourceLimits {
 // Where the guard's figures come from: files and rlimits, behind an interface so the arithmetic is tested
 // against fake /proc/meminfo and cgroup files.
 class SystemReader {
-public:
+  public:
     virtual ~SystemReader() = default;
     // The whole file, or nullopt when it cannot be read (missing, no permission, not Linux).
     virtual std::optional<std::string> read_file(const std::string& path) const = 0;
@@ -34,12 +34,12 @@ public:
 
 // The real system. `root` is prefixed to every path (empty: the real /).
 class LiveSystemReader final : public SystemReader {
-public:
+  public:
     explicit LiveSystemReader(std::string root = {}) : m_root(std::move(root)) {}
     std::optional<std::string> read_file(const std::string& path) const override;
     ResourceLimits resource_limits() const override;
 
-private:
+  private:
     std::string m_root;
 };
 
@@ -58,9 +58,9 @@ std::optional<Headroom> rlimit_headroom(const SystemReader& system);
 
 // What the command line asked of the guard.
 struct GuardRequest {
-    bool enabled = true;                           // false: --no-guard
-    std::optional<std::uint64_t> max_bytes;        // --max-memory SIZE
-    std::optional<double> max_available_percent;   // --max-memory N% (0 < N <= 100); default 50
+    bool enabled = true;                          // false: --no-guard
+    std::optional<std::uint64_t> max_bytes;       // --max-memory SIZE
+    std::optional<double> max_available_percent;  // --max-memory N% (0 < N <= 100); default 50
 };
 
 inline constexpr double default_available_percent = 50.0;
@@ -72,8 +72,8 @@ Expected<GuardRequest> parse_max_memory(std::string_view text);
 // The budget: the most `outstanding_bytes + block` may reach, and which source set it.
 struct Budget {
     std::uint64_t bytes = 0;
-    std::string source;             // e.g. "50% of available memory", "cgroup memory limit", "--max-memory"
-    double available_percent = 0;   // the share of MemAvailable the guard keeps to while running (re-read)
+    std::string source;            // e.g. "50% of available memory", "cgroup memory limit", "--max-memory"
+    double available_percent = 0;  // the share of MemAvailable the guard keeps to while running (re-read)
     std::uint64_t available_at_start = 0;
 };
 
@@ -82,8 +82,8 @@ struct Budget {
 // `compare` splits the budget this returns between its children (each gets --max-memory bytes/N).
 struct BudgetResolution {
     std::optional<Budget> budget;
-    std::string error;     // non-empty: a usage error for --max-memory
-    std::string warning;   // non-empty: one line for stderr (e.g. no figure readable)
+    std::string error;    // non-empty: a usage error for --max-memory
+    std::string warning;  // non-empty: one line for stderr (e.g. no figure readable)
 };
 BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader& system);
 
@@ -91,13 +91,13 @@ BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader&
 // check per iteration stays a comparison) and only ever lowers the budget: when other programs take
 // memory while leakdemo runs, it stops earlier.
 class MemoryGuard final : public Guard {
-public:
+  public:
     MemoryGuard(Budget budget, const SystemReader& system, Clock& clock,
                 std::chrono::nanoseconds reread_every = std::chrono::seconds(1));
     std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) override;
     const Budget& budget() const { return m_budget; }
 
-private:
+  private:
     void reread(std::uint64_t outstanding_bytes);
 
     Budget m_budget;

@@ -52,11 +52,13 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
         }
         if (!parts.workload.step()) {
             reason = StopReason::alloc_failed;
-            result.stop_message = fmt::format("allocation failed at iteration {}: malloc({}) returned NULL ({})",
-                                              iteration, block, format_bytes(block));
+            result.stop_message =
+                fmt::format("allocation failed at iteration {}: malloc({}) returned NULL ({})", iteration,
+                            block, format_bytes(block));
             break;
         }
-        const Record record = make_record(iteration, baseline_ns, config.mode, parts.workload, parts.sampler.sample());
+        const Record record =
+            make_record(iteration, baseline_ns, config.mode, parts.workload, parts.sampler.sample());
         summary.add(record);
         parts.sink.record(record);
 

@@ -23,8 +23,8 @@ struct LoopConfig {
 // What stopped the loop, for the caller's message and exit code.
 struct LoopResult {
     Summary summary;
-    int signal_number = 0;           // set when stop_reason is interrupted
-    std::string stop_message;        // alloc_failed / guard: one line for stderr
+    int signal_number = 0;     // set when stop_reason is interrupted
+    std::string stop_message;  // alloc_failed / guard: one line for stderr
 };
 
 // Who the loop talks to. Every side effect is injected, so tests drive the loop with fakes.

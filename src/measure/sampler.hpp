@@ -9,7 +9,7 @@ namespace leakdemo {
 
 // Where memory figures come from. The run loop only knows this interface, so tests can feed it numbers.
 class Sampler {
-public:
+  public:
     virtual ~Sampler() = default;
     virtual MemorySample sample() = 0;
     // Peak resident set (VmHWM from /proc/self/status), read once for the summary; nullopt if unknown.
@@ -19,7 +19,7 @@ public:
 // The real thing (Linux only): getrusage, /proc/self/statm through a descriptor opened once and read
 // with pread, and glibc's mallinfo2. About 5 microseconds a sample, no allocation, no open() per sample.
 class ResourceSampler final : public Sampler {
-public:
+  public:
     ResourceSampler();  // throws Error when /proc/self/statm cannot be opened (not Linux)
     ~ResourceSampler() override;
     ResourceSampler(const ResourceSampler&) = delete;
@@ -30,7 +30,7 @@ public:
 
     int statm_descriptor() const { return m_statm_fd; }
 
-private:
+  private:
     int m_statm_fd = -1;
     std::uint64_t m_page_size = 4096;
 };

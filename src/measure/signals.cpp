@@ -33,8 +33,12 @@ void install_signal_handlers() {
     sigaction(SIGPIPE, &ignore, nullptr);
 }
 
-int stop_signal() { return g_stop_signal; }
+int stop_signal() {
+    return g_stop_signal;
+}
 
-void request_stop(int signal_number) { g_stop_signal = signal_number; }
+void request_stop(int signal_number) {
+    g_stop_signal = signal_number;
+}
 
 }  // namespace leakdemo

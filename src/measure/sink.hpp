@@ -9,7 +9,7 @@ namespace leakdemo {
 
 // Where records go: the table, CSV, JSON Lines, a file, the HTML report. One interface, many sinks.
 class Sink {
-public:
+  public:
     virtual ~Sink() = default;
     virtual void record(const Record& record) = 0;
     // A plain-language note (--explain), tied to the run (mode) and the iteration that caused it.

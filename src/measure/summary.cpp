@@ -51,11 +51,12 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     summary.outstanding_bytes = m_last.counters.outstanding_bytes;
     summary.rss_start_bytes = m_first->sample.rss_bytes;
     summary.rss_end_bytes = m_last.sample.rss_bytes;
-    summary.rss_growth_bytes =
-        static_cast<std::int64_t>(m_last.sample.rss_bytes) - static_cast<std::int64_t>(m_first->sample.rss_bytes);
+    summary.rss_growth_bytes = static_cast<std::int64_t>(m_last.sample.rss_bytes) -
+                               static_cast<std::int64_t>(m_first->sample.rss_bytes);
     summary.rss_growth_per_iteration_bytes = m_slope.slope();
     summary.maxrss_bytes = m_last.sample.maxrss_bytes;
-    summary.verdict = verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
+    summary.verdict =
+        verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
     if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so
         summary.minor_faults = m_last.sample.minor_faults - m_first->sample.minor_faults;
     }

@@ -12,11 +12,11 @@ enum class StopReason { completed, interrupted, alloc_failed, guard };
 enum class Verdict { stable, leaking };
 
 template <>
-inline constexpr auto enum_names<StopReason> = std::to_array<std::pair<StopReason, std::string_view>>(
-    {{StopReason::completed, "completed"},
-     {StopReason::interrupted, "interrupted"},
-     {StopReason::alloc_failed, "alloc_failed"},
-     {StopReason::guard, "guard"}});
+inline constexpr auto enum_names<StopReason> =
+    std::to_array<std::pair<StopReason, std::string_view>>({{StopReason::completed, "completed"},
+                                                            {StopReason::interrupted, "interrupted"},
+                                                            {StopReason::alloc_failed, "alloc_failed"},
+                                                            {StopReason::guard, "guard"}});
 template <>
 inline constexpr auto enum_names<Verdict> = std::to_array<std::pair<Verdict, std::string_view>>(
     {{Verdict::stable, "stable"}, {Verdict::leaking, "leaking"}});
@@ -31,12 +31,12 @@ Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint
 // Least-squares slope of y against x, updated one point at a time (Welford), so a run of any length
 // keeps O(1) memory: leakdemo must not grow its own RSS while it measures RSS.
 class SlopeAccumulator {
-public:
+  public:
     void add(double x, double y);
     double slope() const;  // 0 with fewer than two distinct x
     std::uint64_t count() const { return m_count; }
 
-private:
+  private:
     std::uint64_t m_count = 0;
     double m_mean_x = 0;
     double m_mean_y = 0;
@@ -68,12 +68,12 @@ struct Summary {
 
 // Folds records into a Summary as they arrive.
 class SummaryBuilder {
-public:
+  public:
     void add(const Record& record);
     Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
     bool empty() const { return !m_first.has_value(); }
 
-private:
+  private:
     std::optional<Record> m_first;
     Record m_last;
     SlopeAccumulator m_slope;

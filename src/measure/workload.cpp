@@ -28,7 +28,9 @@ inline void* launder(void* pointer) {
 }
 
 // Tells the compiler the bytes behind `pointer` are read by someone: the stores must happen.
-inline void keep_written(void* pointer) { asm volatile("" : : "r"(pointer) : "memory"); }
+inline void keep_written(void* pointer) {
+    asm volatile("" : : "r"(pointer) : "memory");
+}
 
 void touch(unsigned char* block, std::size_t size, Touch policy, unsigned char fill) {
     switch (policy) {
@@ -75,7 +77,8 @@ std::optional<std::string> huge_pages_unavailable(const std::string& enabled_pat
     // Read once, before anything is allocated; the file is one short line.
     std::FILE* file = std::fopen(enabled_path.c_str(), "re");
     if (file == nullptr) {
-        return fmt::format("this kernel has no transparent huge pages ({}: {})", enabled_path, std::strerror(errno));
+        return fmt::format("this kernel has no transparent huge pages ({}: {})", enabled_path,
+                           std::strerror(errno));
     }
     char text[256] = {};
     const std::size_t length = std::fread(text, 1, sizeof text - 1, file);
@@ -107,9 +110,10 @@ BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
     // Setting the threshold by hand also switches glibc's dynamic threshold off (mallopt(3)).
     if (m_config.mmap_threshold_bytes &&
         ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(*m_config.mmap_threshold_bytes)) == 0) {
-        throw Error(fmt::format("--mmap-threshold: mallopt(M_MMAP_THRESHOLD, {}) failed (is malloc replaced, e.g. "
-                                "by a sanitizer?)",
-                                *m_config.mmap_threshold_bytes));
+        throw Error(
+            fmt::format("--mmap-threshold: mallopt(M_MMAP_THRESHOLD, {}) failed (is malloc replaced, e.g. "
+                        "by a sanitizer?)",
+                        *m_config.mmap_threshold_bytes));
     }
 }
 

@@ -45,7 +45,7 @@ struct WorkloadCounters {
 
 // One allocation per step. An interface so that loop tests can script failures without allocating.
 class Workload {
-public:
+  public:
     virtual ~Workload() = default;
     // Allocates, touches and then leaks/frees/holds one block. False when malloc returned NULL.
     virtual bool step() = 0;
@@ -60,7 +60,7 @@ struct BlockWorkloadConfig {
     unsigned char fill = 0xFF;
     // Allocator knobs for classroom experiments (--mmap-threshold, --trim).
     std::optional<std::uint64_t> mmap_threshold_bytes{};  // mallopt(M_MMAP_THRESHOLD) once, at construction
-    bool trim = false;                                   // malloc_trim(0) after each free()
+    bool trim = false;                                    // malloc_trim(0) after each free()
     // --huge-pages: each block is 2 MiB-aligned, its size rounded up to a multiple of 2 MiB, and
     // madvise(MADV_HUGEPAGE)d, so one page fault maps 2 MiB instead of 4 KiB (Linux THP only).
     bool huge_pages = false;
@@ -80,14 +80,15 @@ std::optional<std::string_view> parse_thp_mode(std::string_view text);
 
 // Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
 // The policy is read from `enabled_path`, so tests can hand it any file.
-std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path = std::string(thp_enabled_path));
+std::optional<std::string> huge_pages_unavailable(
+    const std::string& enabled_path = std::string(thp_enabled_path));
 
 // The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
 std::uint64_t huge_block_bytes(std::uint64_t block_bytes);
 
 // The article's malloc/memset/free loop body, written so the optimiser cannot delete or fold it.
 class BlockWorkload final : public Workload {
-public:
+  public:
     explicit BlockWorkload(BlockWorkloadConfig config);  // throws Error when mallopt refuses the threshold
     ~BlockWorkload() override;  // frees what hold mode kept; leaked blocks stay leaked
     BlockWorkload(const BlockWorkload&) = delete;
@@ -99,7 +100,7 @@ public:
     // With huge pages: the rounded size, so the counters match what RSS really gains.
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
 
-private:
+  private:
     void* allocate(std::size_t size);
 
     BlockWorkloadConfig m_config;

@@ -1,9 +1,9 @@
 #include "output/bars.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "util/units.hpp"
 
@@ -50,7 +50,7 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width, std::str
 }
 
 class BarTableSink final : public Sink {
-public:
+  public:
     BarTableSink(LineWriter& out, const TerminalCaps& caps, Mode mode, std::uint64_t expected_peak_bytes)
         : m_out(out), m_caps(caps), m_mode(mode), m_scale(bar_scale_for(expected_peak_bytes)) {
         // One column is left free: a terminal that wraps at the last column would break every row.
@@ -81,8 +81,8 @@ public:
             m_mode == Mode::hold ? record.counters.outstanding_bytes : record.counters.leaked_bytes;
         auto it = std::back_inserter(m_line);
         if (m_narrow) {
-            fmt::format_to(it, "{:>6} {:>11} {:>11} ", record.iteration, format_bytes(record.sample.rss_bytes),
-                           format_bytes(record.sample.maxrss_bytes));
+            fmt::format_to(it, "{:>6} {:>11} {:>11} ", record.iteration,
+                           format_bytes(record.sample.rss_bytes), format_bytes(record.sample.maxrss_bytes));
         } else {
             fmt::format_to(it, "{:>6} {:>8.2f}s {:>11} {:>11} {:>11} ", record.iteration,
                            static_cast<double>(record.elapsed_ns) / 1e9, format_bytes(kept),
@@ -106,7 +106,7 @@ public:
         m_out.write_line(m_line);
     }
 
-private:
+  private:
     void append_header(bool with_columns) {
         // The bar's title gets the bar's own columns: the longest wording that fits, the scale above all.
         const std::string_view fill = m_caps.unicode ? "█" : "#";
@@ -115,7 +115,8 @@ private:
         std::string title;
         for (const std::string& candidate :
              {fmt::format("rss {} max rss {} full bar = {}", fill, mark, scale),
-              fmt::format("{} rss {} max, full = {}", fill, mark, scale), fmt::format("full = {}", scale), scale}) {
+              fmt::format("{} rss {} max, full = {}", fill, mark, scale), fmt::format("full = {}", scale),
+              scale}) {
             if (display_width(candidate) <= static_cast<std::size_t>(m_bar_cells)) {
                 title = candidate;
                 break;
@@ -128,7 +129,8 @@ private:
             header = fmt::format("{:>6} {:>11} {:>11} ", "iter", "rss", "max rss");
         } else {
             const std::string_view held = m_mode == Mode::hold ? "held" : "leaked";
-            header = fmt::format("{:>6} {:>9} {:>11} {:>11} {:>11} ", "iter", "elapsed", held, "rss", "max rss");
+            header =
+                fmt::format("{:>6} {:>9} {:>11} {:>11} {:>11} ", "iter", "elapsed", held, "rss", "max rss");
         }
         const bool bold = m_caps.color;
         if (bold) {
@@ -162,9 +164,8 @@ private:
 }  // namespace
 
 std::size_t display_width(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::uint64_t bar_scale_for(std::uint64_t bytes) {
@@ -175,7 +176,8 @@ std::uint64_t bar_scale_for(std::uint64_t bytes) {
     return scale;
 }
 
-std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t scale, int cells, bool unicode) {
+std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t scale, int cells,
+                       bool unicode) {
     if (cells <= 0 || scale == 0) {
         return {};
     }
@@ -183,7 +185,8 @@ std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t sc
     const auto cells_for = [&](std::uint64_t bytes, std::uint64_t steps) {
         // Rounded down, in `steps` per cell, never past the end.
         const double exact = static_cast<double>(std::min(bytes, scale)) / static_cast<double>(scale);
-        return std::min(static_cast<std::uint64_t>(exact * static_cast<double>(total * steps)), total * steps);
+        return std::min(static_cast<std::uint64_t>(exact * static_cast<double>(total * steps)),
+                        total * steps);
     };
     std::string bar;
     std::uint64_t used = 0;

@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
-#include "output/output.hpp"
 #include "measure/sink.hpp"
-#include "output/terminal.hpp"
 #include "measure/workload.hpp"
+#include "output/output.hpp"
+#include "output/terminal.hpp"
 
 namespace leakdemo {
 

@@ -1,11 +1,11 @@
 #include "output/chart.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "util/units.hpp"
 
@@ -27,7 +27,8 @@ constexpr int label_width = 10;  // "999.9 MiB" right-aligned, then the axis
 
 std::uint64_t axis_step_bytes(std::uint64_t top, int max_ticks) {
     std::uint64_t step = 1024;
-    while (step * static_cast<std::uint64_t>(std::max(max_ticks, 1)) < top && step < (std::uint64_t{1} << 60)) {
+    while (step * static_cast<std::uint64_t>(std::max(max_ticks, 1)) < top &&
+           step < (std::uint64_t{1} << 60)) {
         step *= 2;
     }
     return step;
@@ -55,8 +56,9 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     const auto top = static_cast<double>(std::max<std::uint64_t>((top_bytes + step - 1) / step, 2) * step);
 
     // grid[row][column] holds one glyph (as text); row 0 is the top.
-    std::vector<std::vector<std::string_view>> grid(static_cast<std::size_t>(rows),
-                                                    std::vector<std::string_view>(static_cast<std::size_t>(columns), " "));
+    std::vector<std::vector<std::string_view>> grid(
+        static_cast<std::size_t>(rows),
+        std::vector<std::string_view>(static_cast<std::size_t>(columns), " "));
     const auto column_of = [&](std::uint64_t iteration) {
         if (last_iteration == 0) {
             return 0;
@@ -75,8 +77,9 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
             const Glyphs& glyph = glyphs[s % glyphs.size()];
             for (const Record& record : series[s].records) {
                 const std::uint64_t bytes = pass == 0 ? record.sample.maxrss_bytes : record.sample.rss_bytes;
-                grid[static_cast<std::size_t>(row_of(bytes))][static_cast<std::size_t>(column_of(record.iteration))] =
-                    pass == 0 ? glyph.max_rss : glyph.rss;
+                grid[static_cast<std::size_t>(row_of(bytes))]
+                    [static_cast<std::size_t>(column_of(record.iteration))] =
+                        pass == 0 ? glyph.max_rss : glyph.rss;
             }
         }
     }
@@ -114,8 +117,8 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     for (std::size_t s = 0; s < series.size(); ++s) {
         const Glyphs& glyph = glyphs[s % glyphs.size()];
         const std::string_view name = to_string(series[s].mode);
-        text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name, glyph.max_rss,
-                            name);
+        text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name,
+                            glyph.max_rss, name);
     }
     return text;
 }

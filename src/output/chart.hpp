@@ -8,8 +8,8 @@
 namespace leakdemo {
 
 struct ChartStyle {
-    int width = 80;    // columns; every line is at most width - 1
-    int height = 12;   // rows of the plot area
+    int width = 80;   // columns; every line is at most width - 1
+    int height = 12;  // rows of the plot area
     bool unicode = true;
 };
 

@@ -1,8 +1,8 @@
 #include "output/explain.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "util/units.hpp"
 
@@ -200,7 +200,8 @@ void Explainer::explain_first_touch(const Step& step, const Record& current,
         if (faults == Faults::huge && m_faults != Faults::huge) {
             notes.push_back(fmt::format(
                 "first touch of {}: only {} where 4 KiB pages would take {}: --huge-pages made the block "
-                "2 MiB-aligned and madvise(MADV_HUGEPAGE)d, so one fault maps a whole 2 MiB transparent huge page",
+                "2 MiB-aligned and madvise(MADV_HUGEPAGE)d, so one fault maps a whole 2 MiB transparent huge "
+                "page",
                 block, plural(step.faults, "minor page fault"), step.block_pages));
         }
         if (faults == Faults::committed && m_faults != Faults::committed) {
@@ -307,7 +308,7 @@ void Explainer::explain_high_water(const Record& current, std::vector<std::strin
 namespace {
 
 class ExplainingSink final : public Sink {
-public:
+  public:
     ExplainingSink(ExplainContext context, Sink& downstream)
         : m_explainer(context), m_downstream(downstream) {}
     void record(const Record& record) override {
@@ -321,7 +322,7 @@ public:
     }
     void summary(const Summary& summary) override { m_downstream.summary(summary); }
 
-private:
+  private:
     Explainer m_explainer;
     Sink& m_downstream;
 };

@@ -27,7 +27,7 @@ struct ExplainContext {
 // max RSS, page faults, the leak counters. Each kind of event is explained the first time it is seen and
 // again only when it changes (mmap -> heap, kept -> returned ...), so a long run is not flooded.
 class Explainer {
-public:
+  public:
     explicit Explainer(ExplainContext context) : m_context(context) {}
 
     // Notes caused by `current`. The first record (the baseline) primes the comparison; its only possible
@@ -36,7 +36,7 @@ public:
 
     struct Step;  // what one iteration changed (explain.cpp)
 
-private:
+  private:
     enum class Path { unknown, mmap, heap_fresh, heap_existing };
     enum class Release { unknown, unmapped, trimmed, kept };
     enum class Faults { unknown, committed, huge, none };

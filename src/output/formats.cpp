@@ -1,22 +1,26 @@
 #include "output/formats.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "util/units.hpp"
 
 namespace leakdemo {
 namespace {
 
-double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+double seconds(std::int64_t ns) {
+    return static_cast<double>(ns) / 1e9;
+}
 
 // JSON has no NaN or infinity; a slope of 0 samples is reported as 0.
-double finite_or_zero(double value) { return std::isfinite(value) ? value : 0.0; }
+double finite_or_zero(double value) {
+    return std::isfinite(value) ? value : 0.0;
+}
 
 class CsvSink final : public Sink {
-public:
+  public:
     explicit CsvSink(LineWriter& out) : m_out(out) {}
     void record(const Record& record) override {
         m_line.clear();
@@ -28,14 +32,14 @@ public:
         m_out.write_line(m_line);
     }
 
-private:
+  private:
     LineWriter& m_out;
     fmt::memory_buffer m_line;
     bool m_header_written = false;
 };
 
 class JsonlSink final : public Sink {
-public:
+  public:
     explicit JsonlSink(LineWriter& out) : m_out(out) {}
     void record(const Record& record) override {
         m_line.clear();
@@ -53,7 +57,7 @@ public:
         m_out.write_line(m_line);
     }
 
-private:
+  private:
     LineWriter& m_out;
     fmt::memory_buffer m_line;
 };
@@ -65,8 +69,9 @@ constexpr std::string_view green = "\033[32m";
 constexpr std::string_view reset = "\033[0m";
 
 class TableSink final : public Sink {
-public:
-    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode) : m_out(out), m_caps(caps), m_mode(mode) {}
+  public:
+    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode)
+        : m_out(out), m_caps(caps), m_mode(mode) {}
 
     void record(const Record& record) override {
         m_line.clear();
@@ -79,7 +84,8 @@ public:
         }
         const std::uint64_t kept =
             m_mode == Mode::hold ? record.counters.outstanding_bytes : record.counters.leaked_bytes;
-        fmt::format_to(std::back_inserter(m_line), "{:>6} {:>8.2f}s ", record.iteration, seconds(record.elapsed_ns));
+        fmt::format_to(std::back_inserter(m_line), "{:>6} {:>8.2f}s ", record.iteration,
+                       seconds(record.elapsed_ns));
         paint(kept > 0 ? red : std::string_view{}, fmt::format("{:>11}", format_bytes(kept)));
         fmt::format_to(std::back_inserter(m_line), " {:>11} {:>11} ", format_bytes(record.sample.rss_bytes),
                        format_bytes(record.sample.maxrss_bytes));
@@ -102,7 +108,7 @@ public:
         m_out.write_line(m_line);
     }
 
-private:
+  private:
     void paint(std::string_view colour, std::string_view text) {
         const bool use = m_caps.color && !colour.empty();
         if (use) {
@@ -128,8 +134,8 @@ void append_csv_row(fmt::memory_buffer& out, const Record& r) {
     const MemorySample& s = r.sample;
     fmt::format_to(std::back_inserter(out), "{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.iteration,
                    seconds(r.elapsed_ns), to_string(r.mode), r.block_bytes, r.counters.requested_bytes,
-                   r.counters.outstanding_bytes, r.counters.leaked_bytes, s.rss_bytes, s.maxrss_bytes, s.vsz_bytes,
-                   s.minor_faults, s.major_faults, s.heap_arena_bytes, s.heap_mmap_bytes);
+                   r.counters.outstanding_bytes, r.counters.leaked_bytes, s.rss_bytes, s.maxrss_bytes,
+                   s.vsz_bytes, s.minor_faults, s.major_faults, s.heap_arena_bytes, s.heap_mmap_bytes);
 }
 
 void append_jsonl_sample(fmt::memory_buffer& out, const Record& r) {
@@ -140,9 +146,10 @@ void append_jsonl_sample(fmt::memory_buffer& out, const Record& r) {
                    "\"block_bytes\":{},\"requested_bytes\":{},\"outstanding_bytes\":{},\"leaked_bytes\":{},"
                    "\"rss_bytes\":{},\"maxrss_bytes\":{},\"vsz_bytes\":{},\"minor_faults\":{},"
                    "\"major_faults\":{},\"heap_arena_bytes\":{},\"heap_mmap_bytes\":{}}}\n",
-                   r.iteration, seconds(r.elapsed_ns), to_string(r.mode), r.block_bytes, r.counters.requested_bytes,
-                   r.counters.outstanding_bytes, r.counters.leaked_bytes, s.rss_bytes, s.maxrss_bytes, s.vsz_bytes,
-                   s.minor_faults, s.major_faults, s.heap_arena_bytes, s.heap_mmap_bytes);
+                   r.iteration, seconds(r.elapsed_ns), to_string(r.mode), r.block_bytes,
+                   r.counters.requested_bytes, r.counters.outstanding_bytes, r.counters.leaked_bytes,
+                   s.rss_bytes, s.maxrss_bytes, s.vsz_bytes, s.minor_faults, s.major_faults,
+                   s.heap_arena_bytes, s.heap_mmap_bytes);
 }
 
 void append_csv_summary_row(fmt::memory_buffer& out, const Summary& s) {
@@ -165,9 +172,10 @@ void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
                    "\"block_bytes\":{},\"requested_bytes\":{},\"leaked_bytes\":{},\"outstanding_bytes\":{},"
                    "\"rss_start_bytes\":{},\"rss_end_bytes\":{},\"rss_growth_bytes\":{},"
                    "\"rss_growth_per_iteration_bytes\":{},\"maxrss_bytes\":{},\"hwm_bytes\":",
-                   to_string(s.mode), s.iterations, finite_or_zero(s.elapsed_s), s.block_bytes, s.requested_bytes,
-                   s.leaked_bytes, s.outstanding_bytes, s.rss_start_bytes, s.rss_end_bytes, s.rss_growth_bytes,
-                   std::llround(finite_or_zero(s.rss_growth_per_iteration_bytes)), s.maxrss_bytes);
+                   to_string(s.mode), s.iterations, finite_or_zero(s.elapsed_s), s.block_bytes,
+                   s.requested_bytes, s.leaked_bytes, s.outstanding_bytes, s.rss_start_bytes, s.rss_end_bytes,
+                   s.rss_growth_bytes, std::llround(finite_or_zero(s.rss_growth_per_iteration_bytes)),
+                   s.maxrss_bytes);
     if (s.hwm_bytes) {
         fmt::format_to(it, "{}", *s.hwm_bytes);
     } else {
@@ -181,8 +189,9 @@ void append_jsonl_summary(fmt::memory_buffer& out, const Summary& s) {
 }
 
 void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text) {
-    fmt::format_to(std::back_inserter(out), "{{\"type\":\"note\",\"mode\":\"{}\",\"iteration\":{},\"text\":",
-                   to_string(mode), iteration);
+    fmt::format_to(std::back_inserter(out),
+                   "{{\"type\":\"note\",\"mode\":\"{}\",\"iteration\":{},\"text\":", to_string(mode),
+                   iteration);
     append_json_string(out, text);
     out.append(std::string_view("}\n"));
 }
@@ -221,9 +230,9 @@ std::string format_human_summary(const Summary& s, bool color) {
     const auto paint = [color](std::string_view colour, const std::string& text) {
         return color ? fmt::format("{}{}{}", colour, text, reset) : text;
     };
-    std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n", to_string(s.mode),
-                                   s.iterations, s.iterations == 1 ? "" : "s", format_bytes(s.block_bytes),
-                                   s.elapsed_s, to_string(s.stop_reason));
+    std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n",
+                                   to_string(s.mode), s.iterations, s.iterations == 1 ? "" : "s",
+                                   format_bytes(s.block_bytes), s.elapsed_s, to_string(s.stop_reason));
     text += fmt::format("  requested    {}\n", format_bytes(s.requested_bytes));
     text += fmt::format("  leaked       {}{}\n", format_bytes(s.leaked_bytes),
                         s.leaked_bytes > 0 ? " (no pointer left: unreachable until exit)" : "");
@@ -246,8 +255,12 @@ std::string format_human_summary(const Summary& s, bool color) {
     return text;
 }
 
-std::unique_ptr<Sink> make_csv_sink(LineWriter& out) { return std::make_unique<CsvSink>(out); }
-std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out) { return std::make_unique<JsonlSink>(out); }
+std::unique_ptr<Sink> make_csv_sink(LineWriter& out) {
+    return std::make_unique<CsvSink>(out);
+}
+std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out) {
+    return std::make_unique<JsonlSink>(out);
+}
 std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode) {
     return std::make_unique<TableSink>(out, caps, mode);
 }

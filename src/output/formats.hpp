@@ -3,10 +3,10 @@
 #include <memory>
 #include <string_view>
 
-#include "output/output.hpp"
 #include "measure/record.hpp"
 #include "measure/sink.hpp"
 #include "measure/summary.hpp"
+#include "output/output.hpp"
 #include "output/terminal.hpp"
 
 namespace leakdemo {
@@ -21,7 +21,8 @@ inline constexpr std::string_view csv_header =
 // The summary as one CSV row (--summary-only --format csv), same field names as the JSON summary.
 inline constexpr std::string_view csv_summary_header =
     "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,rss_start_bytes,"
-    "rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,hwm_bytes,verdict,stop_reason,"
+    "rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,hwm_bytes,verdict,stop_"
+    "reason,"
     "minor_faults,minor_faults_per_block\n";
 
 // One line each, newline included, appended to `out`.

@@ -1,17 +1,17 @@
 #include "output/json_object.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace leakdemo {
 namespace {
 
 // A recursive-descent reader over one line. Every failure says what was expected and where.
 class JsonReader {
-public:
+  public:
     explicit JsonReader(std::string_view text) : m_text(text) {}
 
     Expected<JsonObject> object() {
@@ -52,7 +52,7 @@ public:
         }
     }
 
-private:
+  private:
     Expected<JsonObject> finish(JsonObject result) {
         skip_space();
         if (m_pos != m_text.size()) {

@@ -1,17 +1,17 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace leakdemo {
 
 // Writes whole lines to a file descriptor: each line goes out in one write(2), so a reader (or a file
 // left behind by SIGKILL) never sees half a line, and nothing waits in a user-space buffer.
 class LineWriter {
-public:
+  public:
     explicit LineWriter(int fd, bool owns_fd = false) : m_fd(fd), m_owns_fd(owns_fd) {}
     ~LineWriter();
     LineWriter(const LineWriter&) = delete;
@@ -22,10 +22,12 @@ public:
 
     // `line` must end with '\n'. Throws OutputClosed on EPIPE and Error on other failures.
     void write_line(std::string_view line);
-    void write_line(const fmt::memory_buffer& line) { write_line(std::string_view(line.data(), line.size())); }
+    void write_line(const fmt::memory_buffer& line) {
+        write_line(std::string_view(line.data(), line.size()));
+    }
     int fd() const { return m_fd; }
 
-private:
+  private:
     int m_fd;
     bool m_owns_fd;
 };

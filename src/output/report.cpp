@@ -1,5 +1,7 @@
 #include "output/report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -8,11 +10,9 @@
 #include <cstring>
 #include <iterator>
 
-#include <fmt/format.h>
-
 #include "output/chart.hpp"
-#include "util/error.hpp"
 #include "output/output.hpp"
+#include "util/error.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
 
@@ -56,7 +56,9 @@ constexpr Metric maxrss_metric{"maxrss", "max RSS", "10 5"};
 constexpr Metric leaked_metric{"leaked", "leaked", "2 5"};
 constexpr Metric held_metric{"held", "held", "2 5"};
 
-const Metric& kept_metric(Mode mode) { return mode == Mode::hold ? held_metric : leaked_metric; }
+const Metric& kept_metric(Mode mode) {
+    return mode == Mode::hold ? held_metric : leaked_metric;
+}
 
 std::uint64_t value_of(const Record& record, const Metric& metric) {
     if (metric.key == rss_metric.key) {
@@ -117,7 +119,8 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
     const auto y_of = [&](std::uint64_t bytes) {
         return top_margin + plot_h * (1.0 - static_cast<double>(bytes) / static_cast<double>(y_top));
     };
-    const double radius = std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(samples, 1)), 1.5, 4.5);
+    const double radius =
+        std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(samples, 1)), 1.5, 4.5);
 
     auto out = std::back_inserter(html);
     // The legend goes under the plot, three entries a row, so it never hides a line.
@@ -131,25 +134,28 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
     // Grid and y axis labels in human units.
     for (std::uint64_t bytes = 0; bytes <= y_top; bytes += y_step) {
         const double y = y_of(bytes);
-        fmt::format_to(out, "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>\n", left, y,
-                       chart_width - right, y);
-        fmt::format_to(out, "<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 8,
-                       y + 5, escape(format_bytes(bytes)));
+        fmt::format_to(out, "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>\n", left,
+                       y, chart_width - right, y);
+        fmt::format_to(out, "<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+                       left - 8, y + 5, escape(format_bytes(bytes)));
     }
     const double x_step = nice_step(static_cast<double>(last_iteration), 10);
     for (double iteration = 0; iteration <= static_cast<double>(last_iteration) + 1e-9; iteration += x_step) {
         const double x = x_of(static_cast<std::uint64_t>(iteration));
-        fmt::format_to(out, "<line class=\"tick-mark\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n",
-                       x, top_margin + plot_h, top_margin + plot_h + 6);
-        fmt::format_to(out, "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x,
+        fmt::format_to(
+            out, "<line class=\"tick-mark\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n",
+            x, top_margin + plot_h, top_margin + plot_h + 6);
+        fmt::format_to(out,
+                       "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x,
                        top_margin + plot_h + 24, static_cast<std::uint64_t>(iteration));
     }
-    fmt::format_to(out, "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", left, top_margin,
-                   top_margin + plot_h);
+    fmt::format_to(out, "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", left,
+                   top_margin, top_margin + plot_h);
     fmt::format_to(out, "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>\n", left,
                    top_margin + plot_h, chart_width - right);
-    fmt::format_to(out, "<text class=\"axis-title\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">iteration</text>\n",
-                   left + plot_w / 2, chart_height - 12);
+    fmt::format_to(
+        out, "<text class=\"axis-title\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">iteration</text>\n",
+        left + plot_w / 2, chart_height - 12);
     fmt::format_to(out,
                    "<text class=\"axis-title\" transform=\"rotate(-90)\" x=\"{:.1f}\" y=\"16\" "
                    "text-anchor=\"middle\">memory (binary units)</text>\n",
@@ -164,23 +170,26 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
             const std::string_view colour =
                 series.size() == 1 ? metric_colours[m] : series_colours[s % series_colours.size()];
             ++m;
-            html += fmt::format("<g class=\"series\" data-series=\"{}\" data-metric=\"{}\" stroke=\"{}\" fill=\"{}\">\n",
-                                escape(mode), metric->key, colour, colour);
+            html += fmt::format(
+                "<g class=\"series\" data-series=\"{}\" data-metric=\"{}\" stroke=\"{}\" fill=\"{}\">\n",
+                escape(mode), metric->key, colour, colour);
             html += "<polyline class=\"line\" fill=\"none\" stroke-width=\"2.5\"";
             if (!metric->dash.empty()) {
                 fmt::format_to(out, " stroke-dasharray=\"{}\"", metric->dash);
             }
             html += " points=\"";
             for (const Record& record : one.records) {
-                fmt::format_to(out, "{:.1f},{:.1f} ", x_of(record.iteration), y_of(value_of(record, *metric)));
+                fmt::format_to(out, "{:.1f},{:.1f} ", x_of(record.iteration),
+                               y_of(value_of(record, *metric)));
             }
             html += "\"/>\n";
             for (const Record& record : one.records) {
-                fmt::format_to(out,
-                               "<circle class=\"point\" data-series=\"{}\" data-metric=\"{}\" data-iteration=\"{}\" "
-                               "cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" stroke=\"none\"/>\n",
-                               escape(mode), metric->key, record.iteration, x_of(record.iteration),
-                               y_of(value_of(record, *metric)), radius);
+                fmt::format_to(
+                    out,
+                    "<circle class=\"point\" data-series=\"{}\" data-metric=\"{}\" data-iteration=\"{}\" "
+                    "cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" stroke=\"none\"/>\n",
+                    escape(mode), metric->key, record.iteration, x_of(record.iteration),
+                    y_of(value_of(record, *metric)), radius);
             }
             html += "</g>\n";
         }
@@ -198,14 +207,15 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
             const double x = left + 290.0 * static_cast<double>(entry % legend_per_row);
             const double y = chart_height + 20 + 28.0 * static_cast<double>(entry / legend_per_row);
             ++entry;
-            fmt::format_to(out, "<line class=\"legend-line\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" "
-                                "stroke=\"{3}\" stroke-width=\"3\"",
+            fmt::format_to(out,
+                           "<line class=\"legend-line\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" "
+                           "stroke=\"{3}\" stroke-width=\"3\"",
                            x, y - 6, x + 40, colour);
             if (!metric->dash.empty()) {
                 fmt::format_to(out, " stroke-dasharray=\"{}\"", metric->dash);
             }
-            fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n", x + 48,
-                           y, escape(std::string(to_string(one.mode))), metric->label);
+            fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n",
+                           x + 48, y, escape(std::string(to_string(one.mode))), metric->label);
         }
     }
     html += "</svg>\n";
@@ -213,9 +223,10 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
 
 void append_summary(std::string& html, const ReportSeries& one) {
     if (!one.summary) {
-        html += fmt::format("<p class=\"summary missing\" data-series=\"{0}\">{0} mode: no summary (the run ended "
-                            "before it could report one)</p>\n",
-                            to_string(one.mode));
+        html += fmt::format(
+            "<p class=\"summary missing\" data-series=\"{0}\">{0} mode: no summary (the run ended "
+            "before it could report one)</p>\n",
+            to_string(one.mode));
         return;
     }
     const Summary& s = *one.summary;
@@ -228,12 +239,12 @@ void append_summary(std::string& html, const ReportSeries& one) {
     row("requested", format_bytes(s.requested_bytes));
     row("leaked (unreachable)", format_bytes(s.leaked_bytes));
     row("held (reachable)", format_bytes(s.outstanding_bytes - s.leaked_bytes));
-    row("RSS start → end", fmt::format("{} → {} ({})", format_bytes(s.rss_start_bytes), format_bytes(s.rss_end_bytes),
-                                        format_signed_bytes(s.rss_growth_bytes)));
-    row("RSS growth per iteration",
-        format_signed_bytes(std::isfinite(s.rss_growth_per_iteration_bytes)
-                                ? std::llround(s.rss_growth_per_iteration_bytes)
-                                : 0));
+    row("RSS start → end",
+        fmt::format("{} → {} ({})", format_bytes(s.rss_start_bytes), format_bytes(s.rss_end_bytes),
+                    format_signed_bytes(s.rss_growth_bytes)));
+    row("RSS growth per iteration", format_signed_bytes(std::isfinite(s.rss_growth_per_iteration_bytes)
+                                                            ? std::llround(s.rss_growth_per_iteration_bytes)
+                                                            : 0));
     row("peak (VmHWM)", s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"));
     row("max RSS (ru_maxrss, a high-water mark)", format_bytes(s.maxrss_bytes));
     row("elapsed", fmt::format("{:.2f} s", s.elapsed_s));
@@ -266,7 +277,8 @@ footer { margin-top: 28px; color: #777777; font-size: 14px; }
 
 }  // namespace
 
-std::string render_html_report(std::span<const ReportParameter> parameters, std::span<const ReportSeries> series) {
+std::string render_html_report(std::span<const ReportParameter> parameters,
+                               std::span<const ReportSeries> series) {
     std::string modes;
     for (const ReportSeries& one : series) {
         modes += modes.empty() ? "" : " vs ";
@@ -282,7 +294,8 @@ std::string render_html_report(std::span<const ReportParameter> parameters, std:
     for (std::size_t i = 0; i < parameters.size(); i += 2) {
         html += "<tr>";
         for (std::size_t j = i; j < std::min(i + 2, parameters.size()); ++j) {
-            html += fmt::format("<th>{}</th><td>{}</td>", escape(parameters[j].name), escape(parameters[j].value));
+            html += fmt::format("<th>{}</th><td>{}</td>", escape(parameters[j].name),
+                                escape(parameters[j].value));
         }
         html += "</tr>\n";
     }
@@ -300,13 +313,15 @@ std::string render_html_report(std::span<const ReportParameter> parameters, std:
     for (const ReportSeries& one : series) {
         html += fmt::format("<h3>{} mode</h3>\n", to_string(one.mode));
         if (one.notes.empty()) {
-            html += "<p class=\"no-notes\">No notes: run with --explain to have each measured event explained.</p>\n";
+            html +=
+                "<p class=\"no-notes\">No notes: run with --explain to have each measured event "
+                "explained.</p>\n";
             continue;
         }
         html += fmt::format("<ol class=\"notes\" data-series=\"{}\">\n", to_string(one.mode));
         for (const Note& note : one.notes) {
-            html += fmt::format("<li><span class=\"iteration\">iteration {}:</span> {}</li>\n", note.iteration,
-                                escape(note.text));
+            html += fmt::format("<li><span class=\"iteration\">iteration {}:</span> {}</li>\n",
+                                note.iteration, escape(note.text));
         }
         html += "</ol>\n";
     }

@@ -18,7 +18,8 @@ struct Note {
 };
 
 // One run's samples in memory, for the end-of-run chart and the HTML report: one series for a single run,
-// one per mode for `compare` (filled from each child's JSON Lines). About sizeof(Record) (144 bytes) per sample, so it is only kept when
+// one per mode for `compare` (filled from each child's JSON Lines). About sizeof(Record) (144 bytes) per
+// sample, so it is only kept when
 // --chart or --report asked for it; the run loop itself keeps nothing per sample.
 struct ReportSeries {
     Mode mode = Mode::leak;
@@ -29,7 +30,7 @@ struct ReportSeries {
 
 // A sink that fills a ReportSeries as the run goes.
 class SeriesRecorder final : public Sink {
-public:
+  public:
     explicit SeriesRecorder(Mode mode) { m_series.mode = mode; }
     void record(const Record& record) override { m_series.records.push_back(record); }
     void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
@@ -40,7 +41,7 @@ public:
     const ReportSeries& series() const { return m_series; }
     ReportSeries& series() { return m_series; }
 
-private:
+  private:
     ReportSeries m_series;
 };
 

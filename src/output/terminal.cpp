@@ -23,8 +23,10 @@ bool locale_is_utf8() {
         const char* value = std::getenv(name);
         if (value != nullptr && value[0] != '\0') {
             const std::string_view text(value);
-            return text.find("UTF-8") != std::string_view::npos || text.find("utf8") != std::string_view::npos ||
-                   text.find("utf-8") != std::string_view::npos || text.find("UTF8") != std::string_view::npos;
+            return text.find("UTF-8") != std::string_view::npos ||
+                   text.find("utf8") != std::string_view::npos ||
+                   text.find("utf-8") != std::string_view::npos ||
+                   text.find("UTF8") != std::string_view::npos;
         }
     }
     return false;

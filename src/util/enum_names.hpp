@@ -11,12 +11,13 @@ namespace leakdemo {
 
 // One name table per enum, beside the enum: `to_string`, `enum_from_name`, the CLI's choices and the
 // decoders all read it, so a name is spelled once. An enum opts in with
-//     template <> inline constexpr auto enum_names<Mode> = std::to_array<std::pair<Mode, std::string_view>>(...);
+//     template <> inline constexpr auto enum_names<Mode> = std::to_array<std::pair<Mode,
+//     std::string_view>>(...);
 template <typename E>
 inline constexpr std::array<std::pair<E, std::string_view>, 0> enum_names{};
 
 template <typename E>
-concept NamedEnum = std::is_enum_v<E> && (enum_names<E>.size() > 0);
+concept NamedEnum = std::is_enum_v<E> &&(enum_names<E>.size() > 0);
 
 template <NamedEnum E>
 constexpr std::string_view to_string(E value) {

@@ -13,6 +13,8 @@ enum class ExitCode : int {
     terminated = 143,   // SIGTERM (128 + 15)
 };
 
-constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+constexpr int to_int(ExitCode code) {
+    return static_cast<int>(code);
+}
 
 }  // namespace leakdemo

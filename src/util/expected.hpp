@@ -11,7 +11,7 @@ namespace leakdemo {
 // (app/), never where the failure is found. Messages from parsers complete "<flag>: <message>".
 template <typename T>
 class Expected {
-public:
+  public:
     static Expected ok(T value) { return Expected(std::move(value), {}); }
     static Expected fail(std::string message) { return Expected(std::nullopt, std::move(message)); }
 
@@ -24,8 +24,9 @@ public:
     const T* operator->() const { return &*m_value; }
     const std::string& error() const { return m_error; }
 
-private:
-    Expected(std::optional<T> value, std::string error) : m_value(std::move(value)), m_error(std::move(error)) {}
+  private:
+    Expected(std::optional<T> value, std::string error)
+        : m_value(std::move(value)), m_error(std::move(error)) {}
     std::optional<T> m_value;
     std::string m_error;
 };
@@ -33,6 +34,8 @@ private:
 // A step that yields nothing but can fail.
 struct Done {};
 using Status = Expected<Done>;
-inline Status success() { return Status::ok(Done{}); }
+inline Status success() {
+    return Status::ok(Done{});
+}
 
 }  // namespace leakdemo

@@ -1,10 +1,10 @@
 #include "util/units.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace leakdemo {
 namespace {
@@ -100,23 +100,23 @@ constexpr std::array size_units{
     Unit{"k", kilo},
     Unit{"kb", kilo},
     Unit{"kib", kibi},
-    Unit{"m", kilo * kilo},
-    Unit{"mb", kilo * kilo},
-    Unit{"mib", kibi * kibi},
-    Unit{"g", kilo * kilo * kilo},
-    Unit{"gb", kilo * kilo * kilo},
-    Unit{"gib", kibi * kibi * kibi},
-    Unit{"t", kilo * kilo * kilo * kilo},
-    Unit{"tb", kilo * kilo * kilo * kilo},
-    Unit{"tib", kibi * kibi * kibi * kibi},
+    Unit{"m", kilo* kilo},
+    Unit{"mb", kilo* kilo},
+    Unit{"mib", kibi* kibi},
+    Unit{"g", kilo* kilo* kilo},
+    Unit{"gb", kilo* kilo* kilo},
+    Unit{"gib", kibi* kibi* kibi},
+    Unit{"t", kilo* kilo* kilo* kilo},
+    Unit{"tb", kilo* kilo* kilo* kilo},
+    Unit{"tib", kibi* kibi* kibi* kibi},
 };
 
 constexpr std::int64_t ns_per_s = 1'000'000'000;
 
 constexpr std::array duration_units{
-    Unit{"", ns_per_s},           Unit{"s", ns_per_s},     Unit{"ns", 1},
-    Unit{"us", 1000},             Unit{"ms", 1'000'000},   Unit{"m", 60 * ns_per_s},
-    Unit{"min", 60 * ns_per_s},   Unit{"h", 3600 * ns_per_s},
+    Unit{"", ns_per_s},         Unit{"s", ns_per_s},        Unit{"ns", 1},
+    Unit{"us", 1000},           Unit{"ms", 1'000'000},      Unit{"m", 60 * ns_per_s},
+    Unit{"min", 60 * ns_per_s}, Unit{"h", 3600 * ns_per_s},
 };
 
 template <std::size_t N>
@@ -138,7 +138,8 @@ Expected<std::uint64_t> parse_size(std::string_view text) {
         return Expected<std::uint64_t>::fail("empty size");
     }
     if (trimmed.front() == '-') {
-        return Expected<std::uint64_t>::fail(fmt::format("'{}' is negative; a size is a number of bytes", trimmed));
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is negative; a size is a number of bytes", trimmed));
     }
     const auto number = split_number(trimmed);
     if (!number) {
@@ -148,13 +149,13 @@ Expected<std::uint64_t> parse_size(std::string_view text) {
     const auto factor = factor_of(size_units, number->unit);
     if (!factor) {
         return Expected<std::uint64_t>::fail(
-            fmt::format("unknown unit '{}' in '{}' (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)", number->unit,
-                        trimmed));
+            fmt::format("unknown unit '{}' in '{}' (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)",
+                        number->unit, trimmed));
     }
     if (!number->fraction.empty() && *factor == 1) {
         // A fraction needs a unit to scale it: "1.5" bytes would silently become 1.
-        return Expected<std::uint64_t>::fail(
-            fmt::format("'{}' is not a whole number of bytes (a fraction needs a unit, e.g. 1.5MiB)", trimmed));
+        return Expected<std::uint64_t>::fail(fmt::format(
+            "'{}' is not a whole number of bytes (a fraction needs a unit, e.g. 1.5MiB)", trimmed));
     }
     const auto bytes = scale(*number, *factor);
     if (!bytes) {
@@ -198,7 +199,8 @@ Expected<std::uint64_t> parse_count(std::string_view text) {
     std::uint64_t value = 0;
     for (char c : trimmed) {
         if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
-            return Expected<std::uint64_t>::fail(fmt::format("'{}' is not a whole number of 1 or more", trimmed));
+            return Expected<std::uint64_t>::fail(
+                fmt::format("'{}' is not a whole number of 1 or more", trimmed));
         }
         const auto d = static_cast<std::uint64_t>(c - '0');
         if (value > (max - d) / 10) {

@@ -11,7 +11,6 @@
 
 namespace leakdemo {
 
-
 // Sizes: plain bytes ("4096000") or a number with a unit, case-insensitive:
 // B; K/KB = 1000, KiB = 1024; M/MB = 10^6, MiB = 2^20; G, GiB; T, TiB. A decimal fraction is allowed
 // with a unit ("1.5MiB"); the result is rounded down to whole bytes. Strict decimal: no sign, no hex.

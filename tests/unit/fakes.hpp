@@ -16,7 +16,7 @@ namespace leakdemo::testing {
 
 // The workload the fake sampler reads its RSS from, so RSS moves exactly like a perfect leak would.
 class FakeWorkload final : public Workload {
-public:
+  public:
     FakeWorkload(Mode mode, std::uint64_t block, std::optional<std::uint64_t> fail_at_step = std::nullopt)
         : m_mode(mode), m_block(block), m_fail_at(fail_at_step) {}
     bool step() override {
@@ -38,7 +38,7 @@ public:
     std::uint64_t block_bytes() const override { return m_block; }
     std::uint64_t steps() const { return m_steps; }
 
-private:
+  private:
     Mode m_mode;
     std::uint64_t m_block;
     std::optional<std::uint64_t> m_fail_at;
@@ -47,7 +47,7 @@ private:
 };
 
 class FakeClock final : public Clock {
-public:
+  public:
     std::chrono::nanoseconds now() override { return m_now; }
     bool sleep_until(std::chrono::nanoseconds deadline) override {
         deadlines.push_back(deadline);
@@ -67,12 +67,12 @@ public:
     std::size_t interrupt_on_sleep = 0;  // 1-based; 0 = never
     bool interrupted = false;
 
-private:
+  private:
     std::chrono::nanoseconds m_now{std::chrono::seconds(100)};
 };
 
 class FakeSampler final : public Sampler {
-public:
+  public:
     FakeSampler(const Workload& workload, FakeClock& clock, std::uint64_t base_rss)
         : m_workload(workload), m_clock(clock), m_base(base_rss) {}
     MemorySample sample() override {
@@ -90,7 +90,7 @@ public:
     std::chrono::nanoseconds work_per_sample{std::chrono::milliseconds(3)};
     int samples = 0;
 
-private:
+  private:
     const Workload& m_workload;
     FakeClock& m_clock;
     std::uint64_t m_base;
@@ -98,7 +98,7 @@ private:
 };
 
 class RecordingSink final : public Sink {
-public:
+  public:
     void record(const Record& record) override { records.push_back(record); }
     void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
         notes.emplace_back(iteration, text);
@@ -112,7 +112,7 @@ public:
 
 // Refuses once outstanding + block would pass a fixed budget.
 class BudgetGuard final : public Guard {
-public:
+  public:
     explicit BudgetGuard(std::uint64_t budget) : m_budget(budget) {}
     std::optional<std::string> refuse(std::uint64_t outstanding, std::uint64_t block) override {
         if (outstanding + block > m_budget) {
@@ -121,7 +121,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     std::uint64_t m_budget;
 };
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.hpp"
 #include "cli/cli.hpp"
+#include "cli_args.hpp"
 
 namespace leakdemo {
 namespace {
@@ -25,8 +25,9 @@ TEST(Cli, DefaultsAreTheArticles) {
 }
 
 TEST(Cli, ParsesEveryFlag) {
-    const auto result = parse_args({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page",
-                               "--fill", "0x00", "--format", "jsonl", "--color", "never", "-q", "--fail-on-leak"});
+    const auto result =
+        parse_args({"--mode", "FREE", "-b", "4MiB", "-n", "20", "-i", "250ms", "--touch", "page", "--fill",
+                    "0x00", "--format", "jsonl", "--color", "never", "-q", "--fail-on-leak"});
     ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
     const auto& o = std::get<Options>(result);
     EXPECT_EQ(o.mode, Mode::free);

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.hpp"
 #include "cli/cli.hpp"
+#include "cli_args.hpp"
 #include "compare/compare.hpp"
 #include "output/formats.hpp"
 
@@ -138,7 +138,8 @@ TEST(CompareRecords, DecodeWhatTheJsonlSinkWrites) {
     expect_round_trip(r, append_jsonl_sample, record_from_json);
     fmt::memory_buffer line;
     append_jsonl_sample(line, r);
-    const auto decoded = record_from_json(parse_json_object(std::string_view(line.data(), line.size())).value());
+    const auto decoded =
+        record_from_json(parse_json_object(std::string_view(line.data(), line.size())).value());
     ASSERT_TRUE(decoded) << decoded.error();
     EXPECT_EQ(decoded.value().counters.blocks, 9U);
 }

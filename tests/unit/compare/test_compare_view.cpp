@@ -34,7 +34,7 @@ ReportSeries run_of(Mode mode, std::size_t count, std::uint64_t growth) {
 }
 
 class RecordingView final : public CompareView {
-public:
+  public:
     void row(const Record* first, const Record* second) override {
         rows.emplace_back(first != nullptr ? static_cast<int>(first->iteration) : -1,
                           second != nullptr ? static_cast<int>(second->iteration) : -1);
@@ -63,7 +63,7 @@ TEST(RowMerger, WaitsForBothChildrenThenSendsTheRestOneSided) {
 
 // Runs a view into a temporary file and returns what it wrote.
 class ViewOutput {
-public:
+  public:
     ViewOutput() : m_file(std::tmpfile()), m_writer(fileno(m_file)) {}
     ~ViewOutput() { std::fclose(m_file); }
     ViewOutput(const ViewOutput&) = delete;
@@ -79,7 +79,7 @@ public:
         return result;
     }
 
-private:
+  private:
     std::FILE* m_file;
     LineWriter m_writer;
 };

@@ -1,23 +1,22 @@
 // --huge-pages: the THP policy check (read through an injectable path), the 2 MiB rounding, and the
 // per-block fault figure the summary reports.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include "output/formats.hpp"
 #include "measure/summary.hpp"
 #include "measure/workload.hpp"
+#include "output/formats.hpp"
 
 namespace leakdemo {
 namespace {
 
 // A THP policy file with the given text, removed again at the end of the test.
 class PolicyFile {
-public:
+  public:
     explicit PolicyFile(const std::string& text) {
         char name[] = "/tmp/leakdemo_thp_XXXXXX";
         const int fd = ::mkstemp(name);
@@ -31,7 +30,7 @@ public:
     PolicyFile& operator=(const PolicyFile&) = delete;
     const std::string& path() const { return m_path; }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -87,7 +86,8 @@ TEST(BlockWorkload, HugePagesCountTheRoundedBlock) {
     if (huge_pages_unavailable()) {
         GTEST_SKIP() << "no transparent huge pages here: " << *huge_pages_unavailable();
     }
-    BlockWorkload huge({.mode = Mode::free, .touch = Touch::page, .block_bytes = 4096000, .fill = 1, .huge_pages = true});
+    BlockWorkload huge(
+        {.mode = Mode::free, .touch = Touch::page, .block_bytes = 4096000, .fill = 1, .huge_pages = true});
     EXPECT_EQ(huge.block_bytes(), 4194304U);
     ASSERT_TRUE(huge.step());
     EXPECT_EQ(huge.counters().requested_bytes, 4194304U);
@@ -117,8 +117,10 @@ TEST(Summary, ReportsMinorFaultsPerBlock) {
     fmt::memory_buffer json;
     append_jsonl_summary(json, summary);
     const std::string line(json.data(), json.size());
-    EXPECT_NE(line.find("\"minor_faults\":4004,\"minor_faults_per_block\":1001.0}"), std::string::npos) << line;
-    EXPECT_NE(format_human_summary(summary, false).find("1001.0 minor page faults per block"), std::string::npos);
+    EXPECT_NE(line.find("\"minor_faults\":4004,\"minor_faults_per_block\":1001.0}"), std::string::npos)
+        << line;
+    EXPECT_NE(format_human_summary(summary, false).find("1001.0 minor page faults per block"),
+              std::string::npos);
 }
 
 TEST(Summary, NoIterationsMeansNoFaultsPerBlock) {

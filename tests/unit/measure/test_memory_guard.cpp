@@ -16,7 +16,7 @@ constexpr std::uint64_t gib = std::uint64_t{1} << 30;
 
 // Files from a map (absent = unreadable), rlimits as set.
 class FakeSystemReader final : public SystemReader {
-public:
+  public:
     std::optional<std::string> read_file(const std::string& path) const override {
         const auto found = files.find(path);
         if (found == files.end()) {
@@ -27,8 +27,9 @@ public:
     ResourceLimits resource_limits() const override { return limits; }
 
     void set_available(std::uint64_t bytes) {
-        files["/proc/meminfo"] = "MemTotal:       24683576 kB\nMemFree:        23000000 kB\nMemAvailable:   " +
-                                 std::to_string(bytes / 1024) + " kB\nBuffers:           1234 kB\n";
+        files["/proc/meminfo"] =
+            "MemTotal:       24683576 kB\nMemFree:        23000000 kB\nMemAvailable:   " +
+            std::to_string(bytes / 1024) + " kB\nBuffers:           1234 kB\n";
     }
 
     std::map<std::string, std::string> files;
@@ -36,7 +37,9 @@ public:
 };
 
 // The margin kept back from a hard limit: max(16 MiB, limit / 16).
-std::uint64_t margin(std::uint64_t limit) { return std::max<std::uint64_t>(16 * mib, limit / 16); }
+std::uint64_t margin(std::uint64_t limit) {
+    return std::max<std::uint64_t>(16 * mib, limit / 16);
+}
 
 TEST(MemAvailable, ReadsKibFromMeminfo) {
     FakeSystemReader system;
@@ -154,7 +157,9 @@ TEST(RlimitHeadroom, TheTighterOfAsAndData) {
     EXPECT_NE(room->source.find("RLIMIT_DATA"), std::string::npos);
 }
 
-TEST(RlimitHeadroom, UnlimitedIsNoLimit) { EXPECT_FALSE(rlimit_headroom_with({})); }
+TEST(RlimitHeadroom, UnlimitedIsNoLimit) {
+    EXPECT_FALSE(rlimit_headroom_with({}));
+}
 
 // resolve_budget on a machine with 8 GiB available and no cgroup or rlimit.
 BudgetResolution resolve_with_8_gib_available(std::optional<std::uint64_t> max_bytes,
@@ -234,8 +239,8 @@ TEST(ParseMaxMemory, SizesAndPercentages) {
     EXPECT_DOUBLE_EQ(*parse_max_memory("25%").value().max_available_percent, 25.0);
     EXPECT_DOUBLE_EQ(*parse_max_memory("12.5%").value().max_available_percent, 12.5);
     EXPECT_TRUE(parse_max_memory("100%"));
-    for (const char* bad : {"0", "0%", "0.0%", "101%", "-5%", "%", ".%", "1e2%", "inf%", "nan%", "abc", "", "5%%",
-                            "-1", "1.2.3%"}) {
+    for (const char* bad : {"0", "0%", "0.0%", "101%", "-5%", "%", ".%", "1e2%", "inf%", "nan%", "abc", "",
+                            "5%%", "-1", "1.2.3%"}) {
         EXPECT_FALSE(parse_max_memory(bad)) << bad;
     }
 }
@@ -254,7 +259,7 @@ TEST(MemoryGuard, RefusesTheBlockThatWouldPassTheBudget) {
 
 // A guard that started with 8 GiB available and the default 50 % budget.
 class GuardOnHalfOf8GiB : public ::testing::Test {
-protected:
+  protected:
     GuardOnHalfOf8GiB() { system.set_available(8 * gib); }
     FakeSystemReader system;
     FakeClock clock;

@@ -21,7 +21,8 @@ struct Harness {
         : workload(mode, block, fail_at), sampler(workload, clock, base_rss) {}
     LoopResult run(LoopConfig config, Guard* guard = nullptr, int (*stop)() = nullptr) {
         NoGuard no_guard;
-        return run_loop(config, LoopParts{sampler, clock, workload, guard != nullptr ? *guard : no_guard, sink, stop});
+        return run_loop(
+            config, LoopParts{sampler, clock, workload, guard != nullptr ? *guard : no_guard, sink, stop});
     }
     FakeClock clock;
     FakeWorkload workload;
@@ -92,10 +93,14 @@ TEST(RunLoop, GuardRefusalStopsBeforeAllocating) {
 }
 
 int g_fake_signal = 0;
-int fake_stop() { return g_fake_signal; }
+int fake_stop() {
+    return g_fake_signal;
+}
 
 const FakeClock* g_interruptible_clock = nullptr;
-int sigint_once_clock_interrupted() { return g_interruptible_clock->interrupted ? 2 : 0; }
+int sigint_once_clock_interrupted() {
+    return g_interruptible_clock->interrupted ? 2 : 0;
+}
 
 TEST(RunLoop, InterruptedSleepEndsTheRunAfterTheCurrentIteration) {
     Harness h(Mode::leak);

@@ -28,7 +28,8 @@ TEST(Bar, NeverWiderThanItsCells) {
         for (std::uint64_t value : {std::uint64_t{0}, 3 * mib, 16 * mib, 40 * mib}) {
             EXPECT_LE(display_width(render_bar(value, value + mib, 16 * mib, cells, true)),
                       static_cast<std::size_t>(cells));
-            EXPECT_LE(render_bar(value, 2 * value, 16 * mib, cells, false).size(), static_cast<std::size_t>(cells));
+            EXPECT_LE(render_bar(value, 2 * value, 16 * mib, cells, false).size(),
+                      static_cast<std::size_t>(cells));
         }
     }
     EXPECT_EQ(render_bar(mib, mib, 16 * mib, 0, true), "");
@@ -41,7 +42,8 @@ TEST(Bar, ScaleIsAPowerOfTwoAboveTheValue) {
 }
 
 TEST(Chart, TwoSeriesShareOnePlotWithALegendAndFitTheWidth) {
-    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 21, 4 * mib), synthetic_series(Mode::free, 21, 0)};
+    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 21, 4 * mib),
+                                         synthetic_series(Mode::free, 21, 0)};
     const std::string chart = render_chart(both, ChartStyle{60, 10, true});
     EXPECT_NE(chart.find("● leak rss"), std::string::npos) << chart;
     EXPECT_NE(chart.find("■ free rss"), std::string::npos) << chart;
@@ -65,7 +67,9 @@ TEST(Chart, AsciiUsesNoMultibyteText) {
     EXPECT_NE(chart.find("* leak rss"), std::string::npos) << chart;
 }
 
-TEST(Chart, NoSamplesNoChart) { EXPECT_EQ(render_chart({}, ChartStyle{}), ""); }
+TEST(Chart, NoSamplesNoChart) {
+    EXPECT_EQ(render_chart({}, ChartStyle{}), "");
+}
 
 }  // namespace
 }  // namespace leakdemo

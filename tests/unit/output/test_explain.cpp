@@ -1,5 +1,5 @@
-// The explainer fed with synthetic records: the numbers glibc and the kernel would produce, not the real ones,
-// so every event (and every non-event) is under the test's control.
+// The explainer fed with synthetic records: the numbers glibc and the kernel would produce, not the real
+// ones, so every event (and every non-event) is under the test's control.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -30,7 +30,7 @@ std::uint64_t add(std::uint64_t value, std::int64_t delta) {
 }
 
 class Scenario {
-public:
+  public:
     explicit Scenario(Mode mode, std::uint64_t block_bytes = block, ExplainContext context = {})
         : m_explainer(context) {
         m_record.mode = mode;
@@ -57,7 +57,10 @@ public:
         }
         r.counters.mmapped_blocks += change.mmapped ? 1 : 0;
         r.sample.rss_bytes = add(r.sample.rss_bytes, change.rss);
-        r.sample.maxrss_bytes = std::max(r.sample.maxrss_bytes, add(r.sample.rss_bytes, change.mmapped && r.mode == Mode::free ? static_cast<std::int64_t>(r.block_bytes) : 0));
+        r.sample.maxrss_bytes = std::max(
+            r.sample.maxrss_bytes,
+            add(r.sample.rss_bytes,
+                change.mmapped && r.mode == Mode::free ? static_cast<std::int64_t>(r.block_bytes) : 0));
         r.sample.vsz_bytes = add(r.sample.vsz_bytes, change.vsz);
         r.sample.heap_arena_bytes = add(r.sample.heap_arena_bytes, change.arena);
         r.sample.heap_mmap_bytes = add(r.sample.heap_mmap_bytes, change.heap_mmap);
@@ -72,7 +75,7 @@ public:
 
     std::size_t count = 0;
 
-private:
+  private:
     Explainer m_explainer;
     Record m_record;
 };
@@ -83,7 +86,9 @@ const Change free_heap{false, mapped, mapped, mapped, 0, pages};
 const Change free_reuse{false, 0, 0, 0, 0, 0};
 const Change leak_step{true, mapped, mapped, 0, mapped, pages + 1};
 
-bool has(const std::string& notes, std::string_view text) { return notes.find(text) != std::string::npos; }
+bool has(const std::string& notes, std::string_view text) {
+    return notes.find(text) != std::string::npos;
+}
 
 TEST(Explainer, FreeModeTellsMmapThenHeapThenReuse) {
     Scenario run(Mode::free);

@@ -24,7 +24,9 @@ Record sample_record() {
     return r;
 }
 
-std::string text(const fmt::memory_buffer& buffer) { return std::string(buffer.data(), buffer.size()); }
+std::string text(const fmt::memory_buffer& buffer) {
+    return std::string(buffer.data(), buffer.size());
+}
 
 TEST(Csv, RowFollowsTheHeaderOrder) {
     fmt::memory_buffer out;

@@ -1,10 +1,9 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "output/report.hpp"
-
-#include <fmt/format.h>
 #include "series_fixtures.hpp"
 
 namespace leakdemo {
@@ -16,16 +15,22 @@ using testing::synthetic_series;
 constexpr std::uint64_t block = 4096000;
 
 TEST(Report, EverySampleOfEverySeriesIsAPoint) {
-    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 11, block), synthetic_series(Mode::hold, 7, block)};
+    const std::vector<ReportSeries> both{synthetic_series(Mode::leak, 11, block),
+                                         synthetic_series(Mode::hold, 7, block)};
     const std::string html = render_html_report({}, both);
     for (std::string_view metric : {"rss", "maxrss"}) {
-        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"leak\" data-metric=\"{}\"", metric)), 11U);
-        EXPECT_EQ(count_occurrences(html, fmt::format("class=\"point\" data-series=\"hold\" data-metric=\"{}\"", metric)), 7U);
+        EXPECT_EQ(count_occurrences(
+                      html, fmt::format("class=\"point\" data-series=\"leak\" data-metric=\"{}\"", metric)),
+                  11U);
+        EXPECT_EQ(count_occurrences(
+                      html, fmt::format("class=\"point\" data-series=\"hold\" data-metric=\"{}\"", metric)),
+                  7U);
     }
     // The third line is what each mode keeps: unreachable bytes for leak, reachable ones for hold.
     EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"leak\" data-metric=\"leaked\""), 11U);
     EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"hold\" data-metric=\"held\""), 7U);
-    for (std::string_view label : {">leak: RSS<", ">leak: max RSS<", ">leak: leaked<", ">hold: RSS<", ">hold: held<"}) {
+    for (std::string_view label :
+         {">leak: RSS<", ">leak: max RSS<", ">leak: leaked<", ">hold: RSS<", ">hold: held<"}) {
         EXPECT_EQ(count_occurrences(html, label), 1U) << label;
     }
     EXPECT_NE(html.find("leaking"), std::string::npos);
@@ -47,7 +52,8 @@ TEST(Report, SelfContainedAndEscaped) {
 
 TEST(Report, ASeriesWithoutSummaryIsStillDrawnAndSaysSo) {
     // A compare child that died before its summary: its samples are drawn, the summary is said to be missing.
-    std::vector<ReportSeries> both{synthetic_series(Mode::leak, 4, block), synthetic_series(Mode::free, 3, 0)};
+    std::vector<ReportSeries> both{synthetic_series(Mode::leak, 4, block),
+                                   synthetic_series(Mode::free, 3, 0)};
     both[1].summary.reset();
     const std::string html = render_html_report({}, both);
     EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"free\" data-metric=\"rss\""), 3U);

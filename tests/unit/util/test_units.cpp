@@ -13,7 +13,9 @@ struct SizeCase {
 };
 
 // Readable test names in ctest ("Sizes/ParseSizeValid.Parses/4MiB"), not the struct's bytes.
-void PrintTo(const SizeCase& size_case, std::ostream* out) { *out << size_case.text; }
+void PrintTo(const SizeCase& size_case, std::ostream* out) {
+    *out << size_case.text;
+}
 
 class ParseSizeValid : public ::testing::TestWithParam<SizeCase> {};
 
@@ -23,15 +25,14 @@ TEST_P(ParseSizeValid, Parses) {
     EXPECT_EQ(result.value(), GetParam().bytes);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sizes, ParseSizeValid,
-                         ::testing::Values(SizeCase{"4096000", 4096000}, SizeCase{"4000KiB", 4096000},
-                                           SizeCase{"4MB", 4000000}, SizeCase{"4MiB", 4194304},
-                                           SizeCase{"4mib", 4194304}, SizeCase{"4 MiB", 4194304},
-                                           SizeCase{"1KB", 1000}, SizeCase{"1K", 1000}, SizeCase{"1KiB", 1024},
-                                           SizeCase{"1.5MiB", 1572864}, SizeCase{"0.5KiB", 512},
-                                           SizeCase{"1GiB", 1073741824}, SizeCase{"2GB", 2000000000},
-                                           SizeCase{"12B", 12}, SizeCase{"0", 0}, SizeCase{"010", 10},
-                                           SizeCase{"18446744073709551615", 18446744073709551615ULL}));
+INSTANTIATE_TEST_SUITE_P(
+    Sizes, ParseSizeValid,
+    ::testing::Values(SizeCase{"4096000", 4096000}, SizeCase{"4000KiB", 4096000}, SizeCase{"4MB", 4000000},
+                      SizeCase{"4MiB", 4194304}, SizeCase{"4mib", 4194304}, SizeCase{"4 MiB", 4194304},
+                      SizeCase{"1KB", 1000}, SizeCase{"1K", 1000}, SizeCase{"1KiB", 1024},
+                      SizeCase{"1.5MiB", 1572864}, SizeCase{"0.5KiB", 512}, SizeCase{"1GiB", 1073741824},
+                      SizeCase{"2GB", 2000000000}, SizeCase{"12B", 12}, SizeCase{"0", 0}, SizeCase{"010", 10},
+                      SizeCase{"18446744073709551615", 18446744073709551615ULL}));
 
 class ParseSizeInvalid : public ::testing::TestWithParam<const char*> {};
 
@@ -89,7 +90,8 @@ TEST(FormatBytes, SignedChanges) {
 }
 
 TEST(FormatDuration, RoundTripsThroughTheParser) {
-    for (std::chrono::nanoseconds d : {0ns, 250000000ns, 1500000000ns, 120000000000ns, 3600000000000ns, 10000ns}) {
+    for (std::chrono::nanoseconds d :
+         {0ns, 250000000ns, 1500000000ns, 120000000000ns, 3600000000000ns, 10000ns}) {
         EXPECT_EQ(parse_duration(format_duration(d)).value(), d) << format_duration(d);
     }
 }
