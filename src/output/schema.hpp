@@ -1,0 +1,108 @@
+#pragma once
+
+// The one description of leakdemo's records: which fields a sample, a note and a summary have, in which
+// order, under which key, and how each is spelled on the wire. The CSV header, the CSV row, the JSON Lines
+// writer (output/encode.cpp) and compare's JSON Lines reader (compare/decode.cpp) all walk these lists, so
+// they cannot drift apart. Adding a column is one line below; columns may be appended, never inserted or
+// renamed (scripts read them by position and by name).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "measure/record.hpp"
+#include "measure/summary.hpp"
+
+namespace leakdemo {
+
+// How a field's value is written and read back. The member's C++ type says the rest: an unsigned or signed
+// integer is a plain number, a named enum its name (quoted in JSON), an optional integer the number or
+// nothing (JSON null), text a JSON string.
+struct AsIs {};
+struct NanosecondsAsSeconds {};  // an int64 of nanoseconds, written as seconds with 6 decimals
+template <int Decimals>
+struct Fixed {};    // a double with that many decimals; NaN and infinities are written as 0
+struct Rounded {};  // a double written as the nearest integer (byte figures per iteration)
+
+// An --explain note as a line of JSON Lines. `Text` is std::string_view when written (the measured process
+// must not copy it) and std::string when read back.
+template <typename Text>
+struct NoteRecord {
+    Mode mode = Mode::leak;
+    std::uint64_t iteration = 0;
+    Text text{};
+};
+using NoteView = NoteRecord<std::string_view>;
+
+template <typename R, typename Plain>
+concept RecordOf = std::is_same_v<std::remove_const_t<R>, Plain>;
+
+// The JSON Lines "type" of each record.
+template <typename R>
+inline constexpr std::string_view record_type = "";
+template <>
+inline constexpr std::string_view record_type<Record> = "sample";
+template <>
+inline constexpr std::string_view record_type<Summary> = "summary";
+template <typename Text>
+inline constexpr std::string_view record_type<NoteRecord<Text>> = "note";
+
+// visit_fields(record, visit) calls visit(key, member, wire) for each field in output order; `record` may
+// be const (writers) or not (the reader fills it).
+template <RecordOf<Record> R, typename Visit>
+constexpr void visit_fields(R& r, Visit&& visit) {
+    visit("iteration", r.iteration, AsIs{});
+    visit("elapsed_s", r.elapsed_ns, NanosecondsAsSeconds{});
+    visit("mode", r.mode, AsIs{});
+    visit("block_bytes", r.block_bytes, AsIs{});
+    visit("requested_bytes", r.counters.requested_bytes, AsIs{});
+    visit("outstanding_bytes", r.counters.outstanding_bytes, AsIs{});
+    visit("leaked_bytes", r.counters.leaked_bytes, AsIs{});
+    visit("rss_bytes", r.sample.rss_bytes, AsIs{});
+    visit("maxrss_bytes", r.sample.maxrss_bytes, AsIs{});
+    visit("vsz_bytes", r.sample.vsz_bytes, AsIs{});
+    visit("minor_faults", r.sample.minor_faults, AsIs{});
+    visit("major_faults", r.sample.major_faults, AsIs{});
+    visit("heap_arena_bytes", r.sample.heap_arena_bytes, AsIs{});
+    visit("heap_mmap_bytes", r.sample.heap_mmap_bytes, AsIs{});
+}
+
+template <RecordOf<Summary> S, typename Visit>
+constexpr void visit_fields(S& s, Visit&& visit) {
+    visit("mode", s.mode, AsIs{});
+    visit("iterations", s.iterations, AsIs{});
+    visit("elapsed_s", s.elapsed_s, Fixed<6>{});
+    visit("block_bytes", s.block_bytes, AsIs{});
+    visit("requested_bytes", s.requested_bytes, AsIs{});
+    visit("leaked_bytes", s.leaked_bytes, AsIs{});
+    visit("outstanding_bytes", s.outstanding_bytes, AsIs{});
+    visit("rss_start_bytes", s.rss_start_bytes, AsIs{});
+    visit("rss_end_bytes", s.rss_end_bytes, AsIs{});
+    visit("rss_growth_bytes", s.rss_growth_bytes, AsIs{});
+    visit("rss_growth_per_iteration_bytes", s.rss_growth_per_iteration_bytes, Rounded{});
+    visit("maxrss_bytes", s.maxrss_bytes, AsIs{});
+    visit("hwm_bytes", s.hwm_bytes, AsIs{});  // null when VmHWM was unreadable
+    visit("verdict", s.verdict, AsIs{});
+    visit("stop_reason", s.stop_reason, AsIs{});
+    visit("minor_faults", s.minor_faults, AsIs{});
+    visit("minor_faults_per_block", s.minor_faults_per_block, Fixed<1>{});
+}
+
+template <typename N, typename Visit>
+requires(RecordOf<N, NoteRecord<std::string_view>> ||
+         RecordOf<N, NoteRecord<std::string>>) constexpr void visit_fields(N& n, Visit&& visit) {
+    visit("mode", n.mode, AsIs{});
+    visit("iteration", n.iteration, AsIs{});
+    visit("text", n.text, AsIs{});
+}
+
+// What is not on the wire but follows from what is: filled in after a record is read back.
+inline void derive_fields(Record& r) {
+    r.counters.blocks = r.block_bytes > 0 ? r.counters.requested_bytes / r.block_bytes : 0;
+}
+inline void derive_fields(Summary& /*summary*/) {}
+template <typename Text>
+void derive_fields(NoteRecord<Text>& /*note*/) {}
+
+}  // namespace leakdemo
