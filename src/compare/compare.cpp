@@ -16,8 +16,10 @@
 #include <cstring>
 #include <iterator>
 #include <memory>
+#include <variant>
 
 #include "compare/compare_view.hpp"
+#include "compare/decode.hpp"
 #include "measure/signals.hpp"
 #include "output/chart.hpp"
 #include "output/formats.hpp"
@@ -34,46 +36,6 @@ namespace {
 constexpr auto grace_period = std::chrono::seconds(2);
 // What compare keeps of a child's stderr: enough for its one-line error.
 constexpr std::size_t max_stderr_bytes = 4096;
-
-// Reads the named fields of a record one by one and remembers the first that is missing or mistyped.
-class FieldReader {
-  public:
-    explicit FieldReader(const JsonObject& object) : m_object(object) {}
-
-    std::uint64_t uint(std::string_view key) { return check(json_uint(m_object, key), key).value_or(0); }
-    std::int64_t integer(std::string_view key) { return check(json_int(m_object, key), key).value_or(0); }
-    double number(std::string_view key) { return check(json_number(m_object, key), key).value_or(0.0); }
-    std::string text(std::string_view key) { return check(json_string(m_object, key), key).value_or(""); }
-
-    template <typename T>
-    T word(std::string_view key, std::optional<T> (*from_string)(std::string_view)) {
-        const std::string value = text(key);
-        if (m_missing.empty() && !from_string(value)) {
-            m_missing = std::string(key);
-        }
-        return from_string(value).value_or(T{});
-    }
-
-    template <typename T>
-    Expected<T> result(T value) const {
-        if (!m_missing.empty()) {
-            return Expected<T>::fail(fmt::format("missing or mistyped field '{}'", m_missing));
-        }
-        return Expected<T>::ok(std::move(value));
-    }
-
-  private:
-    template <typename T>
-    std::optional<T> check(std::optional<T> value, std::string_view key) {
-        if (!value && m_missing.empty()) {
-            m_missing = std::string(key);
-        }
-        return value;
-    }
-
-    const JsonObject& m_object;
-    std::string m_missing;
-};
 
 // ---- the children ---------------------------------------------------------------------------------
 
@@ -331,38 +293,22 @@ class CompareSession {
 
     void take_line(std::size_t side, const std::string& line) {
         ReportSeries& run = m_result.comparison.runs[side];
-        const auto object = parse_json_object(line);
-        const auto type = object ? json_string(object.value(), "type") : std::nullopt;
-        if (!object || !type) {
-            fail(fmt::format("compare: the {} child wrote a line that is not a leakdemo record: {}",
-                             to_string(run.mode), object ? "no \"type\"" : object.error()));
+        auto decoded = decode_record_line(line);
+        if (!decoded) {
+            fail(fmt::format("compare: the {} child wrote {}", to_string(run.mode), decoded.error()));
             return;
         }
-        if (*type == "sample") {
-            auto record = record_from_json(object.value());
-            if (!record) {
-                fail(fmt::format("compare: the {} child wrote a bad sample: {}", to_string(run.mode),
-                                 record.error()));
-                return;
-            }
-            run.records.push_back(record.value());
+        if (auto* record = std::get_if<Record>(&decoded.value())) {
+            run.records.push_back(*record);
             if (!m_output_closed) {
                 guarded([this] { m_merger.emit_ready(); });
             }
-        } else if (*type == "summary") {
-            auto summary = summary_from_json(object.value());
-            if (!summary) {
-                fail(fmt::format("compare: the {} child wrote a bad summary: {}", to_string(run.mode),
-                                 summary.error()));
-                return;
-            }
-            run.summary = summary.value();
-        } else if (*type == "note") {
-            const std::uint64_t iteration = json_uint(object.value(), "iteration").value_or(0);
-            const std::string text = json_string(object.value(), "text").value_or("");
-            run.notes.push_back(Note{iteration, text});
+        } else if (auto* summary = std::get_if<Summary>(&decoded.value())) {
+            run.summary = *summary;
+        } else if (auto* note = std::get_if<NoteLine>(&decoded.value())) {
+            run.notes.push_back(Note{note->iteration, std::move(note->text)});
             if (!m_output_closed) {
-                guarded([&] { m_merger.emit_notes(); });
+                guarded([this] { m_merger.emit_notes(); });
             }
         }
         // Other record types (added later) are not compare's business.
@@ -468,49 +414,6 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     // compare reads the children's JSON Lines and prints its own summary.
     args.insert(args.end(), {"--format", "jsonl", "--quiet"});
     return args;
-}
-
-Expected<Record> record_from_json(const JsonObject& object) {
-    FieldReader read(object);
-    Record record;
-    record.iteration = read.uint("iteration");
-    record.elapsed_ns = static_cast<std::int64_t>(std::llround(read.number("elapsed_s") * 1e9));
-    record.mode = read.word<Mode>("mode", enum_from_name<Mode>);
-    record.block_bytes = read.uint("block_bytes");
-    record.counters.requested_bytes = read.uint("requested_bytes");
-    record.counters.outstanding_bytes = read.uint("outstanding_bytes");
-    record.counters.leaked_bytes = read.uint("leaked_bytes");
-    record.counters.blocks =
-        record.block_bytes > 0 ? record.counters.requested_bytes / record.block_bytes : 0;
-    record.sample.rss_bytes = read.uint("rss_bytes");
-    record.sample.maxrss_bytes = read.uint("maxrss_bytes");
-    record.sample.vsz_bytes = read.uint("vsz_bytes");
-    record.sample.minor_faults = read.uint("minor_faults");
-    record.sample.major_faults = read.uint("major_faults");
-    record.sample.heap_arena_bytes = read.uint("heap_arena_bytes");
-    record.sample.heap_mmap_bytes = read.uint("heap_mmap_bytes");
-    return read.result(record);
-}
-
-Expected<Summary> summary_from_json(const JsonObject& object) {
-    FieldReader read(object);
-    Summary summary;
-    summary.mode = read.word<Mode>("mode", enum_from_name<Mode>);
-    summary.iterations = read.uint("iterations");
-    summary.elapsed_s = read.number("elapsed_s");
-    summary.block_bytes = read.uint("block_bytes");
-    summary.requested_bytes = read.uint("requested_bytes");
-    summary.leaked_bytes = read.uint("leaked_bytes");
-    summary.outstanding_bytes = read.uint("outstanding_bytes");
-    summary.rss_start_bytes = read.uint("rss_start_bytes");
-    summary.rss_end_bytes = read.uint("rss_end_bytes");
-    summary.rss_growth_bytes = read.integer("rss_growth_bytes");
-    summary.rss_growth_per_iteration_bytes = read.number("rss_growth_per_iteration_bytes");
-    summary.maxrss_bytes = read.uint("maxrss_bytes");
-    summary.hwm_bytes = json_uint(object, "hwm_bytes");  // null when VmHWM was unreadable
-    summary.verdict = read.word<Verdict>("verdict", enum_from_name<Verdict>);
-    summary.stop_reason = read.word<StopReason>("stop_reason", enum_from_name<StopReason>);
-    return read.result(summary);
 }
 
 CompareResult run_compare(const Options& options, const OutputPlan& outputs) {

@@ -11,7 +11,6 @@
 #include "cli/options.hpp"
 #include "measure/record.hpp"
 #include "measure/summary.hpp"
-#include "output/json_object.hpp"
 #include "output/outputs.hpp"
 #include "output/series.hpp"
 #include "util/exit_code.hpp"
@@ -41,10 +40,6 @@ struct CompareResult {
 // The argv (argv[0] included) of the child that runs `mode`: the workload flags of `options`, then
 // --mode, --format jsonl and -q. One place, so every flag meant for the children is forwarded here.
 std::vector<std::string> compare_child_arguments(const Options& options, Mode mode);
-
-// Decode one of leakdemo's own JSON Lines records (type "sample" / "summary").
-Expected<Record> record_from_json(const JsonObject& object);
-Expected<Summary> summary_from_json(const JsonObject& object);
 
 // Starts both children, shows their rows as they arrive (table, CSV or JSON Lines per `options`), and
 // returns once both children are gone: never leaves one running. Prints the two-column summary on stderr

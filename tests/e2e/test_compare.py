@@ -146,6 +146,24 @@ class MergedOutput(unittest.TestCase):
         self.assertEqual(summaries["free"]["verdict"], "stable")
         self.assertEqual(summaries["leak"]["stop_reason"], "completed")
 
+    def test_jsonl_summaries_carry_what_a_single_run_reports(self):
+        # compare decodes each child's summary and writes it again: nothing may be lost on the way (the minor
+        # fault figures once came out as 0 for both children).
+        single = jsonl_records(run("-n", 4, "-i", 0, "--format", "jsonl", "-q").stdout)[-1]
+        self.assertEqual(single["type"], "summary")
+        result = run("compare", "-n", 4, "-i", 0, "--format", "jsonl", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summaries = {r["mode"]: r for r in jsonl_records(result.stdout) if r["type"] == "summary"}
+        self.assertEqual(set(summaries), {"leak", "free"})
+        for mode, summary in summaries.items():
+            self.assertEqual(list(summary), list(single), f"{mode}: the single run's keys, in its order")
+        leak = summaries["leak"]
+        pages_per_block = BLOCK // 4096  # touching a fresh block faults in each of its pages once
+        self.assertGreater(leak["minor_faults"], 4 * pages_per_block // 2, leak)
+        self.assertGreater(leak["minor_faults_per_block"], pages_per_block / 2, leak)
+        self.assertAlmostEqual(leak["minor_faults_per_block"], single["minor_faults_per_block"],
+                               delta=single["minor_faults_per_block"] / 2)
+
     def test_output_file_gets_the_merged_rows_while_stdout_keeps_the_table(self):
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "both.jsonl")
