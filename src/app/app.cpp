@@ -327,11 +327,12 @@ int leakdemo_main(int argc, char** argv) {
                 return to_int(ExitCode::usage);
             }
             print_stderr(guard_plan.notes);
-            const CompareResult result = run_compare(for_children, outputs);
-            if (!result.failure.empty()) {
-                print_error(result.failure);
+            const Expected<ExitCode> ended = run_compare(for_children, outputs);
+            if (!ended) {
+                print_error(ended.error());
+                return to_int(ExitCode::runtime_error);
             }
-            return to_int(result.exit_code);
+            return to_int(ended.value());
         }
         return to_int(run_single(options));
     } catch (const Error& error) {

@@ -6,7 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "cli_args.hpp"
-#include "compare/compare.hpp"
+#include "compare/child_arguments.hpp"
 #include "output/formats.hpp"
 
 namespace leakdemo {

@@ -1,0 +1,189 @@
+#include "compare/child_process.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "util/error.hpp"
+
+namespace leakdemo {
+namespace {
+
+// What compare keeps of a child's stderr: enough for its one-line error.
+constexpr std::size_t max_stderr_bytes = 4096;
+
+void close_fd(int& fd) {
+    if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+    }
+}
+
+// The child's side of fork: async-signal-safe calls only, then exec (or _exit).
+[[noreturn]] void become_child(pid_t parent, int out_write, int err_write, const sigset_t& child_mask,
+                               char* const* argv) {
+    // Die with the parent, even if it is SIGKILLed. If it died before prctl took effect we were re-parented
+    // already: stop now rather than run unwatched.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+        ::_exit(127);
+    }
+    // Own process group: Ctrl-C on the terminal reaches compare only, which forwards it exactly once (a
+    // second SIGINT would make a child exit at once, without its summary).
+    ::setpgid(0, 0);
+    ::dup2(out_write, STDOUT_FILENO);
+    ::dup2(err_write, STDERR_FILENO);
+    ::sigprocmask(SIG_SETMASK, &child_mask, nullptr);
+    ::execv("/proc/self/exe", argv);
+    constexpr std::string_view message = "leakdemo: error: cannot run /proc/self/exe\n";
+    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message.data(), message.size());
+    ::_exit(127);
+}
+
+void keep_stderr(Child& child, const char* bytes, std::size_t size) {
+    child.err_text.append(bytes, std::min(size, max_stderr_bytes));
+    if (child.err_text.size() > max_stderr_bytes) {
+        child.err_text.erase(0, child.err_text.size() - max_stderr_bytes);
+    }
+}
+
+void take_lines(Child& child, const char* bytes, std::size_t size,
+                const std::function<void(const std::string&)>& take_line) {
+    child.pending.append(bytes, size);
+    std::size_t newline = 0;
+    while ((newline = child.pending.find('\n')) != std::string::npos) {
+        const std::string line = child.pending.substr(0, newline);
+        child.pending.erase(0, newline + 1);
+        take_line(line);
+    }
+}
+
+}  // namespace
+
+ChildPair::~ChildPair() {
+    for (Child& child : m_children) {
+        close_fd(child.out_fd);
+        close_fd(child.err_fd);
+        if (child.pid > 0 && !child.reaped) {
+            ::kill(child.pid, SIGKILL);
+            while (::waitpid(child.pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+    }
+}
+
+void ChildPair::signal_running(int signal_number) {
+    for (Child& child : m_children) {
+        if (child.pid > 0 && !child.reaped) {
+            ::kill(child.pid, signal_number);
+        }
+    }
+}
+
+void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask) {
+    int out_pipe[2] = {-1, -1};
+    int err_pipe[2] = {-1, -1};
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        throw Error(fmt::format("compare: cannot create a pipe: {}", std::strerror(errno)));
+    }
+    child.out_fd = out_pipe[0];
+    child.err_fd = err_pipe[0];
+    // Built before fork: between fork and exec only async-signal-safe calls are allowed.
+    std::vector<char*> argv;
+    for (const std::string& arg : args) {
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    }
+    argv.push_back(nullptr);
+    const pid_t parent = ::getpid();
+
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        become_child(parent, out_pipe[1], err_pipe[1], child_mask, argv.data());
+    }
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (pid < 0) {
+        throw Error(fmt::format("compare: cannot start a child: {}", std::strerror(errno)));
+    }
+    child.pid = pid;
+}
+
+void read_available(Child& child, const std::function<void(const std::string&)>& take_line) {
+    char buffer[65536];
+    for (int* fd : {&child.out_fd, &child.err_fd}) {
+        if (*fd < 0) {
+            continue;
+        }
+        pollfd probe{*fd, POLLIN, 0};
+        if (::poll(&probe, 1, 0) <= 0) {
+            continue;
+        }
+        const ssize_t got = ::read(*fd, buffer, sizeof buffer);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;
+        }
+        if (got <= 0) {
+            close_fd(*fd);
+            continue;
+        }
+        if (fd == &child.err_fd) {
+            keep_stderr(child, buffer, static_cast<std::size_t>(got));
+        } else {
+            take_lines(child, buffer, static_cast<std::size_t>(got), take_line);
+        }
+    }
+}
+
+bool try_reap(Child& child) {
+    if (child.reaped || child.pid <= 0) {
+        return false;
+    }
+    int status = 0;
+    if (::waitpid(child.pid, &status, WNOHANG) != child.pid) {
+        return false;
+    }
+    child.reaped = true;
+    child.wait_status = status;
+    return true;
+}
+
+bool exited_with(const Child& child, int code) {
+    return WIFEXITED(child.wait_status) && WEXITSTATUS(child.wait_status) == code;
+}
+
+std::string describe_end(const Child& child) {
+    std::string why;
+    if (WIFSIGNALED(child.wait_status)) {
+        const int signal_number = WTERMSIG(child.wait_status);
+        why = fmt::format("was killed by signal {} ({})", signal_number, ::strsignal(signal_number));
+    } else {
+        why = fmt::format("exited with code {}", WEXITSTATUS(child.wait_status));
+    }
+    // Its last line on stderr, without the "leakdemo: " prefix compare's own line already has.
+    std::string_view said = child.err_text;
+    while (!said.empty() && said.back() == '\n') {
+        said.remove_suffix(1);
+    }
+    if (const auto newline = said.rfind('\n'); newline != std::string_view::npos) {
+        said.remove_prefix(newline + 1);
+    }
+    for (const std::string_view prefix : {"leakdemo: error: ", "leakdemo: "}) {
+        if (said.substr(0, prefix.size()) == prefix) {
+            said.remove_prefix(prefix.size());
+            break;
+        }
+    }
+    if (!said.empty()) {
+        why += fmt::format(": {}", said);
+    }
+    return why;
+}
+
+}  // namespace leakdemo
