@@ -8,10 +8,14 @@
 #include "measure/summary.hpp"
 #include "output/output.hpp"
 #include "output/terminal.hpp"
+#include "util/enum_names.hpp"
 
 namespace leakdemo {
 
 enum class Format { automatic, table, csv, jsonl };
+template <>
+inline constexpr auto enum_names<Format> = std::to_array<std::pair<Format, std::string_view>>(
+    {{Format::automatic, "auto"}, {Format::table, "table"}, {Format::csv, "csv"}, {Format::jsonl, "jsonl"}});
 
 // The stable CSV header. Columns may be appended later, never inserted or renamed.
 inline constexpr std::string_view csv_header =
