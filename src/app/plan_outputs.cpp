@@ -3,23 +3,23 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "util/error.hpp"
+#include <utility>
 
 namespace leakdemo {
 
-std::optional<std::string> plan_outputs(const Options& options, OutputPlan& plan) {
+Expected<OutputPlan> plan_outputs(const Options& options) {
+    OutputPlan plan;
     if (!options.output_path.empty() && options.output_path != "-") {
-        try {
-            plan.file = LineWriter::open_file(options.output_path);
-        } catch (const Error& error) {
-            return fmt::format("--output: {}", error.what());
+        auto file = open_line_writer(options.output_path);
+        if (!file) {
+            return Expected<OutputPlan>::fail(fmt::format("--output: {}", file.error()));
         }
+        plan.file = std::move(file).value();
     }
     if (!options.report_path.empty()) {
-        try {
-            LineWriter::open_file(options.report_path);  // written at the end, whole, by rename
-        } catch (const Error& error) {
-            return fmt::format("--report: {}", error.what());
+        // Only created here; written at the end, whole, by rename.
+        if (const auto report = open_line_writer(options.report_path); !report) {
+            return Expected<OutputPlan>::fail(fmt::format("--report: {}", report.error()));
         }
     }
 
@@ -40,7 +40,7 @@ std::optional<std::string> plan_outputs(const Options& options, OutputPlan& plan
         format = plan.stdout_caps.is_tty ? Format::table : Format::csv;
     }
     plan.stdout_format = format;
-    return std::nullopt;
+    return Expected<OutputPlan>::ok(std::move(plan));
 }
 
 }  // namespace leakdemo

@@ -1,12 +1,10 @@
 #pragma once
 
-#include <array>
 #include <string>
-#include <string_view>
 #include <variant>
 
+#include "cli/convert.hpp"
 #include "cli/options.hpp"
-#include "util/units.hpp"
 
 namespace leakdemo {
 
@@ -22,10 +20,8 @@ struct UsageError {
 
 using CliResult = std::variant<Options, InfoRequest, UsageError>;
 
-// The only place that knows CLI11. Never prints, never exits.
+// The only place that knows CLI11: declare and parse (cli.cpp), convert (convert.hpp), check combinations
+// (check.hpp). Never prints, never exits.
 CliResult parse_command_line(int argc, const char* const* argv);
-
-// "--modes A,B": exactly two distinct modes out of leak, free, hold.
-Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
 
 }  // namespace leakdemo

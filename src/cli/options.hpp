@@ -12,11 +12,15 @@
 #include "output/formats.hpp"
 #include "output/report.hpp"
 #include "output/terminal.hpp"
+#include "util/enum_names.hpp"
 
 namespace leakdemo {
 
 // What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
 enum class Command { run, compare };
+template <>
+inline constexpr auto enum_names<Command> = std::to_array<std::pair<Command, std::string_view>>(
+    {{Command::run, "run"}, {Command::compare, "compare"}});
 
 // Everything the command line decides, as plain data. Filled only by cli.cpp.
 struct Options {

@@ -290,10 +290,11 @@ Expected<GuardRequest> parse_max_memory(std::string_view text) {
     return Expected<GuardRequest>::ok(request);
 }
 
-BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader& system) {
+Expected<BudgetResolution> resolve_budget(const GuardRequest& request, const SystemReader& system) {
+    using Result = Expected<BudgetResolution>;
     BudgetResolution resolution;
     if (!request.enabled) {
-        return resolution;
+        return Result::ok(resolution);
     }
     const auto available = read_mem_available(system);
     const auto cgroup = cgroup_headroom(system);
@@ -316,14 +317,12 @@ BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader&
         // An explicit size is honoured as given, but never past what the system can give: a budget above
         // it would only hand the stop back to the OOM killer.
         if (ceiling && *request.max_bytes > ceiling->bytes) {
-            resolution.error =
-                fmt::format("{} is more than this system can give ({}: {})", format_bytes(*request.max_bytes),
-                            ceiling->source, format_bytes(ceiling->bytes));
-            return resolution;
+            return Result::fail(fmt::format("{} is more than this system can give ({}: {})",
+                                            format_bytes(*request.max_bytes), ceiling->source,
+                                            format_bytes(ceiling->bytes)));
         }
-        Budget budget{*request.max_bytes, "--max-memory", 100.0, available.value_or(0)};
-        resolution.budget = budget;
-        return resolution;
+        resolution.budget = Budget{*request.max_bytes, "--max-memory", 100.0, available.value_or(0)};
+        return Result::ok(resolution);
     }
 
     const double percent = request.max_available_percent.value_or(default_available_percent);
@@ -338,10 +337,10 @@ BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader&
         resolution.warning =
             "guard: no memory figure is readable (/proc/meminfo, cgroup, rlimits); running "
             "without a memory guard";
-        return resolution;
+        return Result::ok(resolution);
     }
     resolution.budget = Budget{chosen->bytes, chosen->source, percent, available.value_or(0)};
-    return resolution;
+    return Result::ok(resolution);
 }
 
 MemoryGuard::MemoryGuard(Budget budget, const SystemReader& system, Clock& clock,

@@ -77,15 +77,15 @@ struct Budget {
     std::uint64_t available_at_start = 0;
 };
 
-// The budget resolved from the request and the system, or a message that completes "--max-memory: ...".
-// nullopt budget with no error: the guard is off (--no-guard) or no figure could be read.
-// `compare` splits the budget this returns between its children (each gets --max-memory bytes/N).
+// The budget resolved from the request and the system. nullopt budget: the guard is off (--no-guard) or
+// no figure could be read (then `warning` says so). A failure is a message that completes
+// "--max-memory: ...". `compare` splits the budget this returns between its children (each gets
+// --max-memory bytes/N).
 struct BudgetResolution {
     std::optional<Budget> budget;
-    std::string error;    // non-empty: a usage error for --max-memory
     std::string warning;  // non-empty: one line for stderr (e.g. no figure readable)
 };
-BudgetResolution resolve_budget(const GuardRequest& request, const SystemReader& system);
+Expected<BudgetResolution> resolve_budget(const GuardRequest& request, const SystemReader& system);
 
 // The Guard the run loop asks. Re-reads the figures about once a second (on the injected clock, so the
 // check per iteration stays a comparison) and only ever lowers the budget: when other programs take

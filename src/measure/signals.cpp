@@ -37,8 +37,4 @@ int stop_signal() {
     return g_stop_signal;
 }
 
-void request_stop(int signal_number) {
-    g_stop_signal = signal_number;
-}
-
 }  // namespace leakdemo

@@ -9,7 +9,4 @@ void install_signal_handlers();
 // 0 while no stop was requested, else the signal number that asked for it.
 int stop_signal();
 
-// For tests and for `compare`, which forwards its own signal to its children.
-void request_stop(int signal_number);
-
 }  // namespace leakdemo

@@ -71,7 +71,6 @@ class SummaryBuilder {
   public:
     void add(const Record& record);
     Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
-    bool empty() const { return !m_first.has_value(); }
 
   private:
     std::optional<Record> m_first;

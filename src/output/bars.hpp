@@ -9,12 +9,16 @@
 #include "measure/workload.hpp"
 #include "output/output.hpp"
 #include "output/terminal.hpp"
+#include "util/enum_names.hpp"
 
 namespace leakdemo {
 
 // --bars: auto draws them when the table goes to a terminal; always whenever the table is printed (the
 // width then comes from COLUMNS, the terminal, or 80); never.
 enum class BarsMode { automatic, always, never };
+template <>
+inline constexpr auto enum_names<BarsMode> = std::to_array<std::pair<BarsMode, std::string_view>>(
+    {{BarsMode::automatic, "auto"}, {BarsMode::always, "always"}, {BarsMode::never, "never"}});
 
 // Text that fits `cells` columns: `value` / `scale` of it filled (Unicode blocks in eighths, or '#'), and a
 // marker ('┃' or '|') at `mark` (max RSS), never inside the filled part. Trailing space is left out.

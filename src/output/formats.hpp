@@ -9,10 +9,14 @@
 #include "output/encode.hpp"
 #include "output/output.hpp"
 #include "output/terminal.hpp"
+#include "util/enum_names.hpp"
 
 namespace leakdemo {
 
 enum class Format { automatic, table, csv, jsonl };
+template <>
+inline constexpr auto enum_names<Format> = std::to_array<std::pair<Format, std::string_view>>(
+    {{Format::automatic, "auto"}, {Format::table, "table"}, {Format::csv, "csv"}, {Format::jsonl, "jsonl"}});
 
 // The summary for people, several lines, for stderr.
 std::string format_human_summary(const Summary& summary, bool color);

@@ -17,14 +17,23 @@ LineWriter::~LineWriter() {
 }
 
 std::unique_ptr<LineWriter> LineWriter::open_file(const std::string& path) {
+    auto writer = open_line_writer(path);
+    if (!writer) {
+        throw Error(writer.error());
+    }
+    return std::move(writer).value();
+}
+
+Expected<std::unique_ptr<LineWriter>> open_line_writer(const std::string& path) {
+    using Result = Expected<std::unique_ptr<LineWriter>>;
     if (path == "-") {
-        return std::make_unique<LineWriter>(STDOUT_FILENO);
+        return Result::ok(std::make_unique<LineWriter>(STDOUT_FILENO));
     }
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        throw Error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+        return Result::fail(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
     }
-    return std::make_unique<LineWriter>(fd, true);
+    return Result::ok(std::make_unique<LineWriter>(fd, true));
 }
 
 void LineWriter::write_line(std::string_view line) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/expected.hpp"
+
 namespace leakdemo {
 
 // Writes whole lines to a file descriptor: each line goes out in one write(2), so a reader (or a file
@@ -31,6 +33,10 @@ class LineWriter {
     int m_fd;
     bool m_owns_fd;
 };
+
+// Opens `path` for writing ("-" is stdout), or says why not ("cannot open PATH: reason"): for files opened
+// before a run, where that is the user's mistake. LineWriter::open_file throws the same message as Error.
+Expected<std::unique_ptr<LineWriter>> open_line_writer(const std::string& path);
 
 // Human text for stderr (summary, chart, notes), in one write(2); a failure to write it is not reported.
 void print_stderr(std::string_view text);

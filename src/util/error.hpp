@@ -5,13 +5,16 @@
 
 namespace leakdemo {
 
-// A runtime failure with a message fit for one line on stderr. Caught in exactly one place (app.cpp).
+// A runtime failure deep inside a run (a write that fails, /proc unreadable, a child that cannot start), with
+// a message fit for one line on stderr. Caught in exactly one place: leakdemo_main (app/app.cpp) prints it
+// and exits 1. A step that can fail before anything runs returns an Expected instead (util/expected.hpp).
 class Error : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
 
-// The reader of an output stream went away (EPIPE, e.g. `leakdemo | head`). Ends the run quietly.
+// The reader of an output stream went away (EPIPE, e.g. `leakdemo | head`). Not an error: caught where a
+// run ends (app/run_single.cpp, compare's session), which ends quietly with exit 0.
 class OutputClosed : public std::runtime_error {
   public:
     OutputClosed() : std::runtime_error("output closed") {}

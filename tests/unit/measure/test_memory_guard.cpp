@@ -162,8 +162,8 @@ TEST(RlimitHeadroom, UnlimitedIsNoLimit) {
 }
 
 // resolve_budget on a machine with 8 GiB available and no cgroup or rlimit.
-BudgetResolution resolve_with_8_gib_available(std::optional<std::uint64_t> max_bytes,
-                                              std::optional<double> percent) {
+Expected<BudgetResolution> resolve_with_8_gib_available(std::optional<std::uint64_t> max_bytes,
+                                                        std::optional<double> percent) {
     FakeSystemReader system;
     system.set_available(8 * gib);
     GuardRequest request;
@@ -174,10 +174,10 @@ BudgetResolution resolve_with_8_gib_available(std::optional<std::uint64_t> max_b
 
 TEST(ResolveBudget, DefaultIsHalfOfAvailable) {
     const auto resolution = resolve_with_8_gib_available(std::nullopt, std::nullopt);
-    ASSERT_TRUE(resolution.budget);
-    EXPECT_EQ(resolution.budget->bytes, 4 * gib);
-    EXPECT_EQ(resolution.budget->source, "50% of available memory");
-    EXPECT_TRUE(resolution.error.empty());
+    ASSERT_TRUE(resolution) << resolution.error();
+    ASSERT_TRUE(resolution->budget);
+    EXPECT_EQ(resolution->budget->bytes, 4 * gib);
+    EXPECT_EQ(resolution->budget->source, "50% of available memory");
 }
 
 TEST(ResolveBudget, CgroupBelowHalfOfAvailableWins) {
@@ -187,9 +187,10 @@ TEST(ResolveBudget, CgroupBelowHalfOfAvailableWins) {
     system.files["/sys/fs/cgroup/demo/memory.max"] = std::to_string(1 * gib);
     system.files["/sys/fs/cgroup/demo/memory.current"] = std::to_string(0);
     const auto resolution = resolve_budget(GuardRequest{}, system);
-    ASSERT_TRUE(resolution.budget);
-    EXPECT_EQ(resolution.budget->bytes, gib - margin(gib));
-    EXPECT_NE(resolution.budget->source.find("cgroup"), std::string::npos);
+    ASSERT_TRUE(resolution) << resolution.error();
+    ASSERT_TRUE(resolution->budget);
+    EXPECT_EQ(resolution->budget->bytes, gib - margin(gib));
+    EXPECT_NE(resolution->budget->source.find("cgroup"), std::string::npos);
 }
 
 TEST(ResolveBudget, RlimitBelowEverythingWins) {
@@ -198,38 +199,44 @@ TEST(ResolveBudget, RlimitBelowEverythingWins) {
     system.limits.address_space_bytes = 100 * mib;
     system.files["/proc/self/status"] = "VmSize:\t   8192 kB\n";
     const auto resolution = resolve_budget(GuardRequest{}, system);
-    ASSERT_TRUE(resolution.budget);
-    EXPECT_EQ(resolution.budget->bytes, 100 * mib - 8 * mib - 16 * mib);
+    ASSERT_TRUE(resolution) << resolution.error();
+    ASSERT_TRUE(resolution->budget);
+    EXPECT_EQ(resolution->budget->bytes, 100 * mib - 8 * mib - 16 * mib);
 }
 
 TEST(ResolveBudget, PercentOfAvailable) {
     const auto resolution = resolve_with_8_gib_available(std::nullopt, 25.0);
-    ASSERT_TRUE(resolution.budget);
-    EXPECT_EQ(resolution.budget->bytes, 2 * gib);
-    EXPECT_EQ(resolution.budget->source, "25% of available memory");
+    ASSERT_TRUE(resolution) << resolution.error();
+    ASSERT_TRUE(resolution->budget);
+    EXPECT_EQ(resolution->budget->bytes, 2 * gib);
+    EXPECT_EQ(resolution->budget->source, "25% of available memory");
 }
 
 TEST(ResolveBudget, ExplicitSizeAboveHalfIsHonoured) {
     const auto resolution = resolve_with_8_gib_available(6 * gib, std::nullopt);
-    ASSERT_TRUE(resolution.budget);
-    EXPECT_EQ(resolution.budget->bytes, 6 * gib);
-    EXPECT_EQ(resolution.budget->source, "--max-memory");
+    ASSERT_TRUE(resolution) << resolution.error();
+    ASSERT_TRUE(resolution->budget);
+    EXPECT_EQ(resolution->budget->bytes, 6 * gib);
+    EXPECT_EQ(resolution->budget->source, "--max-memory");
 }
 
 TEST(ResolveBudget, ExplicitSizeAboveWhatTheSystemCanGiveIsAnError) {
     const auto resolution = resolve_with_8_gib_available(9 * gib, std::nullopt);
-    EXPECT_FALSE(resolution.budget);
-    EXPECT_NE(resolution.error.find("available memory"), std::string::npos) << resolution.error;
+    ASSERT_FALSE(resolution);
+    EXPECT_NE(resolution.error().find("available memory"), std::string::npos) << resolution.error();
 }
 
 TEST(ResolveBudget, NoGuardAndNothingReadable) {
     FakeSystemReader system;
     GuardRequest off;
     off.enabled = false;
-    EXPECT_FALSE(resolve_budget(off, system).budget);
+    const auto unguarded = resolve_budget(off, system);
+    ASSERT_TRUE(unguarded);
+    EXPECT_FALSE(unguarded->budget);
     const auto nothing = resolve_budget(GuardRequest{}, system);
-    EXPECT_FALSE(nothing.budget);
-    EXPECT_FALSE(nothing.warning.empty()) << "running unguarded must be said";
+    ASSERT_TRUE(nothing);
+    EXPECT_FALSE(nothing->budget);
+    EXPECT_FALSE(nothing->warning.empty()) << "running unguarded must be said";
 }
 
 TEST(ParseMaxMemory, SizesAndPercentages) {

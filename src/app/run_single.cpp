@@ -1,0 +1,253 @@
+#include "app/run_single.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "app/guard_plan.hpp"
+#include "app/plan_outputs.hpp"
+#include "measure/run_loop.hpp"
+#include "measure/sampler.hpp"
+#include "measure/signals.hpp"
+#include "measure/workload.hpp"
+#include "output/bars.hpp"
+#include "output/chart.hpp"
+#include "output/explain.hpp"
+#include "output/formats.hpp"
+#include "output/output.hpp"
+#include "output/report.hpp"
+#include "output/series.hpp"
+#include "util/error.hpp"
+
+namespace leakdemo {
+namespace {
+
+class FanoutSink final : public Sink {
+  public:
+    void add(Sink* sink) { m_sinks.push_back(sink); }
+    void record(const Record& record) override {
+        for (Sink* sink : m_sinks) {
+            sink->record(record);
+        }
+    }
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        for (Sink* sink : m_sinks) {
+            sink->note(mode, iteration, text);
+        }
+    }
+    void summary(const Summary& summary) override {
+        for (Sink* sink : m_sinks) {
+            sink->summary(summary);
+        }
+    }
+
+  private:
+    std::vector<Sink*> m_sinks;
+};
+
+// --explain with CSV (or --summary-only) on stdout: CSV has no place for prose, so notes go to stderr.
+class StderrNoteSink final : public Sink {
+  public:
+    void record(const Record& /*record*/) override {}
+    void note(Mode /*mode*/, std::uint64_t iteration, const std::string& text) override {
+        print_stderr(fmt::format("leakdemo: note: iteration {}: {}\n", iteration, text));
+    }
+};
+
+// --bars: auto means the table is on a terminal.
+bool bars_wanted(const Options& options, const TerminalCaps& caps) {
+    return options.bars == BarsMode::always || (options.bars == BarsMode::automatic && caps.is_tty);
+}
+
+// A first bar scale that fits the whole run when its length is known, so rows need no rescale.
+std::uint64_t expected_peak_bytes(const Options& options) {
+    constexpr std::uint64_t baseline_guess = std::uint64_t{8} << 20;
+    const std::uint64_t blocks = options.mode == Mode::free || !options.iterations ? 2 : *options.iterations;
+    return baseline_guess + blocks * options.block_bytes;
+}
+
+std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCaps& caps, Mode mode) {
+    switch (format) {
+        case Format::csv:
+            return make_csv_sink(out);
+        case Format::jsonl:
+            return make_jsonl_sink(out);
+        case Format::table:
+        case Format::automatic:
+            break;
+    }
+    return make_table_sink(out, caps, mode);
+}
+
+// Every sink of a single run, wired once: stdout (table, bars, CSV or JSONL), -o FILE, notes on stderr,
+// the recorder for --chart/--report, and the --explain wrapper the loop writes to.
+class SingleRunSinks {
+  public:
+    SingleRunSinks(const Options& options, const OutputPlan& outputs, LineWriter& stdout_writer) {
+        if (!options.summary_only) {
+            const TerminalCaps& caps = outputs.stdout_caps;
+            m_stdout =
+                outputs.stdout_format == Format::table && bars_wanted(options, caps)
+                    ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options))
+                    : make_sink(outputs.stdout_format, stdout_writer, caps, options.mode);
+            m_fanout.add(m_stdout.get());
+        }
+        if (outputs.file) {
+            const TerminalCaps plain{};  // a file gets no colour
+            m_file = make_sink(options.output_format, *outputs.file, plain, options.mode);
+            m_fanout.add(m_file.get());
+        }
+        // Classroom: notes to stderr when stdout cannot carry them; samples kept only for --chart/--report.
+        if (options.explain && (options.summary_only || outputs.stdout_format == Format::csv)) {
+            m_fanout.add(&m_stderr_notes);
+        }
+        if (options.chart || !options.report_path.empty()) {
+            m_recorder = std::make_unique<SeriesRecorder>(options.mode);
+            m_fanout.add(m_recorder.get());
+        }
+        if (options.explain) {
+            m_explaining = make_explaining_sink(
+                ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages},
+                m_fanout);
+        }
+    }
+    SingleRunSinks(const SingleRunSinks&) = delete;
+    SingleRunSinks& operator=(const SingleRunSinks&) = delete;
+
+    Sink& loop_sink() { return m_explaining ? *m_explaining : m_fanout; }
+    // The run as recorded for --chart and --report (empty unless one of them was asked for).
+    std::span<const ReportSeries> series() const {
+        return m_recorder ? std::span<const ReportSeries>(&m_recorder->series(), 1)
+                          : std::span<const ReportSeries>{};
+    }
+
+  private:
+    FanoutSink m_fanout;
+    std::unique_ptr<Sink> m_stdout;
+    std::unique_ptr<Sink> m_file;
+    StderrNoteSink m_stderr_notes;
+    std::unique_ptr<SeriesRecorder> m_recorder;
+    std::unique_ptr<Sink> m_explaining;
+};
+
+BlockWorkloadConfig workload_config(const Options& options) {
+    BlockWorkloadConfig config{options.mode, options.touch, options.block_bytes, options.fill};
+    config.mmap_threshold_bytes = options.mmap_threshold_bytes;
+    config.trim = options.trim;
+    config.huge_pages = options.huge_pages;
+    return config;
+}
+
+// With --summary-only nothing is printed per sample; the summary goes to stdout in the chosen format.
+void print_summary_only(const Options& options, const Summary& summary, LineWriter& out,
+                        const TerminalCaps& caps) {
+    fmt::memory_buffer line;
+    switch (options.format) {
+        case Format::jsonl:
+            append_jsonl_summary(line, summary);
+            break;
+        case Format::csv:
+            line.append(csv_summary_header);
+            append_csv_summary_row(line, summary);
+            break;
+        case Format::table:
+        case Format::automatic:
+            line.append(format_human_summary(summary, caps.color));
+            break;
+    }
+    out.write_line(line);
+}
+
+// The loop and, with --summary-only, its one result on stdout. nullopt when the reader of stdout went away
+// (`| head`): that is how a pipeline says "enough", so the run ends quietly.
+std::optional<LoopResult> run_until_done(const Options& options, const LoopParts& parts,
+                                         LineWriter& stdout_writer, const TerminalCaps& stdout_caps) {
+    try {
+        LoopResult result = run_loop(LoopConfig{options.mode, options.iterations, options.interval}, parts);
+        if (options.summary_only) {
+            print_summary_only(options, result.summary, stdout_writer, stdout_caps);
+        }
+        return result;
+    } catch (const OutputClosed&) {
+        return std::nullopt;
+    }
+}
+
+// What stderr says at the end: why the run stopped early, the summary in words, the chart.
+void print_ending(const Options& options, const LoopResult& result, const TerminalCaps& stderr_caps,
+                  std::span<const ReportSeries> series) {
+    if (!result.stop_message.empty()) {
+        print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
+    }
+    if (!options.quiet && !options.summary_only) {
+        print_stderr(format_human_summary(result.summary, stderr_caps.color));
+    }
+    if (options.chart) {
+        print_stderr(render_chart(series, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
+    }
+}
+
+ExitCode exit_code_for(const Options& options, const LoopResult& result) {
+    switch (result.summary.stop_reason) {
+        case StopReason::interrupted:
+            return result.signal_number == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+        case StopReason::alloc_failed:
+        case StopReason::guard:
+            return ExitCode::stopped_early;
+        case StopReason::completed:
+            break;
+    }
+    if (options.fail_on_leak && result.summary.verdict == Verdict::leaking) {
+        return ExitCode::leak_detected;
+    }
+    return ExitCode::success;
+}
+
+}  // namespace
+
+Expected<ExitCode> run_single(const Options& options) {
+    using Result = Expected<ExitCode>;
+    // 1. The guard first: a budget too small for one block is a usage error, before the output file exists.
+    const LiveSystemReader system;
+    MonotonicClock clock;
+    const Expected<GuardPlan> guard_plan = plan_guard(options, system, 1);
+    if (!guard_plan) {
+        return Result::fail(guard_plan.error());
+    }
+    const std::unique_ptr<Guard> guard = make_guard(*guard_plan, system, clock);
+
+    // 2. -o FILE and --report are opened before anything is allocated: a bad path is a usage error too.
+    const Expected<OutputPlan> outputs = plan_outputs(options);
+    if (!outputs) {
+        return Result::fail(outputs.error());
+    }
+    LineWriter stdout_writer(STDOUT_FILENO);
+    SingleRunSinks sinks(options, *outputs, stdout_writer);
+
+    // 3. The measured parts, then the guard's line: from here on the run is sure to start.
+    ResourceSampler sampler;
+    BlockWorkload workload(workload_config(options));
+    print_stderr(guard_plan->notes);
+
+    // 4. Run. The report is written however the run ended: completed, Ctrl-C, allocation failure, `| head`.
+    const std::optional<LoopResult> result =
+        run_until_done(options, LoopParts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal},
+                       stdout_writer, outputs->stdout_caps);
+    if (!options.report_path.empty()) {
+        write_html_report(options.report_path, report_parameters(options), sinks.series());
+    }
+    if (!result) {
+        return Result::ok(ExitCode::success);
+    }
+
+    // 5. The ending on stderr, and the exit code that says how the run ended.
+    print_ending(options, *result, outputs->stderr_caps, sinks.series());
+    return Result::ok(exit_code_for(options, *result));
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,204 @@
+#include "cli/convert.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "measure/memory_guard.hpp"
+#include "util/units.hpp"
+
+namespace leakdemo {
+
+Expected<std::uint64_t> parse_block_size(std::string_view text) {
+    auto size = parse_size(text);
+    if (size && size.value() == 0) {
+        return Expected<std::uint64_t>::fail("a block must be at least 1 byte");
+    }
+    // malloc takes a size_t and glibc refuses anything above PTRDIFF_MAX: say so up front.
+    constexpr std::uint64_t max_block = std::uint64_t{1} << 46;  // 64 TiB
+    if (size && size.value() > max_block) {
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is larger than the maximum block of 64 TiB", text));
+    }
+    return size;
+}
+
+Expected<unsigned char> parse_fill(std::string_view text) {
+    if (text == "-1") {
+        return Expected<unsigned char>::ok(0xFF);
+    }
+    unsigned value = 0;
+    std::string_view digits = text;
+    int base = 10;
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits.remove_prefix(2);
+        base = 16;
+    }
+    bool ok = !digits.empty() && digits.size() <= 3;
+    for (char c : digits) {
+        int d = -1;
+        if (c >= '0' && c <= '9') {
+            d = c - '0';
+        } else if (base == 16 && c >= 'a' && c <= 'f') {
+            d = c - 'a' + 10;
+        } else if (base == 16 && c >= 'A' && c <= 'F') {
+            d = c - 'A' + 10;
+        }
+        if (d < 0) {
+            ok = false;
+            break;
+        }
+        value = value * static_cast<unsigned>(base) + static_cast<unsigned>(d);
+    }
+    if (!ok || value > 255) {
+        return Expected<unsigned char>::fail(
+            fmt::format("'{}' is not a byte (0-255, 0x00-0xff, or -1 for 0xff)", text));
+    }
+    return Expected<unsigned char>::ok(static_cast<unsigned char>(value));
+}
+
+Expected<std::uint64_t> parse_mmap_threshold(std::string_view text) {
+    auto size = parse_size(text);
+    // glibc's mallopt refuses more than HEAP_MAX_SIZE / 2 (32 MiB on 64-bit): say so before running.
+    if (size && size.value() > max_mmap_threshold_bytes) {
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is above glibc's maximum mmap threshold of 32 MiB (33554432 bytes)", text));
+    }
+    return size;
+}
+
+Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
+    using Result = Expected<std::array<Mode, 2>>;
+    const auto comma = text.find(',');
+    if (comma == std::string_view::npos) {
+        return Result::fail(fmt::format("'{}' names one mode; give two, e.g. leak,free", text));
+    }
+    const std::string_view names[2] = {text.substr(0, comma), text.substr(comma + 1)};
+    if (names[1].find(',') != std::string_view::npos) {
+        return Result::fail(fmt::format("'{}' names more than two modes; give two, e.g. leak,free", text));
+    }
+    std::array<Mode, 2> modes{};
+    for (std::size_t side = 0; side < 2; ++side) {
+        const auto mode = parse_enum<Mode>(names[side]);
+        if (!mode) {
+            return Result::fail(fmt::format("'{}' is not a mode ({})", names[side], enum_name_list<Mode>()));
+        }
+        modes[side] = *mode;
+    }
+    if (modes[0] == modes[1]) {
+        return Result::fail(fmt::format("'{}' names the same mode twice; give two different modes", text));
+    }
+    return Result::ok(modes);
+}
+
+Format format_from_extension(const std::string& path) {
+    const auto ends_with = [&path](std::string_view suffix) {
+        return path.size() >= suffix.size() &&
+               path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends_with(".csv")) {
+        return Format::csv;
+    }
+    if (ends_with(".jsonl") || ends_with(".json")) {
+        return Format::jsonl;
+    }
+    return Format::automatic;
+}
+
+std::string one_line(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    while (!text.empty() && text.back() == ' ') {
+        text.pop_back();
+    }
+    return text;
+}
+
+namespace {
+
+// Converts the texts one by one into their fields. An empty text was left out: the field keeps its
+// default. The first failure is kept with its flag, and later texts are not looked at.
+class Converter {
+  public:
+    template <typename Parser, typename Field>
+    void convert(std::string_view flag, const std::string& text, Parser parser, Field& field) {
+        if (!m_error.empty() || text.empty()) {
+            return;
+        }
+        auto parsed = parser(text);
+        if (!parsed) {
+            m_error = fmt::format("{}: {}", flag, parsed.error());
+            return;
+        }
+        field = std::move(parsed).value();
+    }
+    const std::string& error() const { return m_error; }
+
+  private:
+    std::string m_error;
+};
+
+// -o FILE: the format is --format's when given (or for "-o -", which is stdout), else the extension's.
+Status resolve_output_format(const RawOptions& raw, Options& options) {
+    if (options.output_path.empty()) {
+        return success();
+    }
+    if (options.output_path == "-" || !raw.format.empty()) {
+        options.output_format = options.format;
+        return success();
+    }
+    options.output_format = format_from_extension(options.output_path);
+    if (options.output_format == Format::automatic) {
+        return Status::fail(one_line(fmt::format(
+            "--output: cannot tell the format of '{}' from its extension; name it .csv or .jsonl, "
+            "or give --format",
+            options.output_path)));
+    }
+    return success();
+}
+
+// The options that are taken as given: flags and paths.
+void copy_flags(const RawOptions& raw, Options& options) {
+    options.output_path = raw.output_path;
+    options.report_path = raw.report_path;
+    options.quiet = raw.quiet;
+    options.summary_only = raw.summary_only;
+    options.fail_on_leak = raw.fail_on_leak;
+    options.huge_pages = raw.huge_pages;
+    options.explain = raw.explain;
+    options.trim = raw.trim;
+    options.ascii = raw.ascii;
+    options.chart = raw.chart;
+    options.command = raw.compare ? Command::compare : Command::run;
+}
+
+}  // namespace
+
+Expected<Options> convert_options(const RawOptions& raw) {
+    Options options;
+    copy_flags(raw, options);
+    Converter converter;
+    converter.convert("--mode", raw.mode, parse_enum<Mode>, options.mode);
+    converter.convert("--block-size", raw.block_size, parse_block_size, options.block_bytes);
+    converter.convert("--iterations", raw.iterations, parse_count, options.iterations);
+    converter.convert("--interval", raw.interval, parse_duration, options.interval);
+    converter.convert("--touch", raw.touch, parse_enum<Touch>, options.touch);
+    converter.convert("--fill", raw.fill, parse_fill, options.fill);
+    converter.convert("--format", raw.format, parse_enum<Format>, options.format);
+    converter.convert("--color", raw.color, parse_enum<ColorMode>, options.color);
+    converter.convert("--mmap-threshold", raw.mmap_threshold, parse_mmap_threshold,
+                      options.mmap_threshold_bytes);
+    converter.convert("--bars", raw.bars, parse_enum<BarsMode>, options.bars);
+    converter.convert("--max-memory", raw.max_memory, parse_max_memory, options.guard);
+    converter.convert("--modes", raw.compare_modes, parse_compare_modes, options.compare_modes);
+    if (!converter.error().empty()) {
+        return Expected<Options>::fail(converter.error());
+    }
+    options.guard.enabled = !raw.no_guard;
+    if (const Status output = resolve_output_format(raw, options); !output) {
+        return Expected<Options>::fail(output.error());
+    }
+    return Expected<Options>::ok(std::move(options));
+}
+
+}  // namespace leakdemo

@@ -1,0 +1,77 @@
+// plan_guard: the budget, its split between compare's children, and the usage errors, before anything runs.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "app/guard_plan.hpp"
+
+namespace leakdemo {
+namespace {
+
+constexpr std::uint64_t mib = std::uint64_t{1} << 20;
+
+// A machine where no figure can be read: only an explicit --max-memory sets the budget.
+class NothingReadable final : public SystemReader {
+  public:
+    std::optional<std::string> read_file(const std::string& /*path*/) const override { return std::nullopt; }
+    ResourceLimits resource_limits() const override { return {}; }
+};
+
+Options with_max_memory(std::uint64_t max_bytes, std::uint64_t block_bytes) {
+    Options options;
+    options.guard.max_bytes = max_bytes;
+    options.block_bytes = block_bytes;
+    return options;
+}
+
+TEST(PlanGuard, AnExplicitBudgetIsAnnounced) {
+    const auto plan = plan_guard(with_max_memory(64 * mib, mib), NothingReadable{}, 1);
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_TRUE(plan->budget);
+    EXPECT_EQ(plan->budget->bytes, 64 * mib);
+    EXPECT_EQ(plan->notes, "leakdemo: guard: stopping before 64.0 MiB (--max-memory)\n");
+}
+
+TEST(PlanGuard, CompareGivesEachChildItsShare) {
+    const auto plan = plan_guard(with_max_memory(64 * mib, mib), NothingReadable{}, 2);
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_TRUE(plan->budget);
+    EXPECT_EQ(plan->budget->bytes, 32 * mib);
+    EXPECT_NE(plan->notes.find("each child"), std::string::npos) << plan->notes;
+}
+
+TEST(PlanGuard, ABlockLargerThanTheShareIsAUsageError) {
+    EXPECT_TRUE(plan_guard(with_max_memory(3 * mib, 2 * mib), NothingReadable{}, 1));
+    const auto plan = plan_guard(with_max_memory(3 * mib, 2 * mib), NothingReadable{}, 2);
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().rfind("--block-size: 2.0 MiB is more than the memory guard allows (1.5 MiB", 0),
+              0U)
+        << plan.error();
+}
+
+TEST(PlanGuard, QuietRunsSayNothingAboutTheBudget) {
+    Options options = with_max_memory(64 * mib, mib);
+    options.quiet = true;
+    const auto plan = plan_guard(options, NothingReadable{}, 1);
+    ASSERT_TRUE(plan) << plan.error();
+    EXPECT_TRUE(plan->budget);
+    EXPECT_EQ(plan->notes, "");
+}
+
+TEST(PlanGuard, NoGuardAndNoFigureAreWarnings) {
+    Options off;
+    off.guard.enabled = false;
+    const auto unguarded = plan_guard(off, NothingReadable{}, 1);
+    ASSERT_TRUE(unguarded);
+    EXPECT_FALSE(unguarded->budget);
+    EXPECT_EQ(unguarded->notes.rfind("leakdemo: warning: --no-guard", 0), 0U) << unguarded->notes;
+
+    const auto unreadable = plan_guard(Options{}, NothingReadable{}, 1);
+    ASSERT_TRUE(unreadable);
+    EXPECT_FALSE(unreadable->budget);
+    EXPECT_EQ(unreadable->notes.rfind("leakdemo: warning: guard: no memory figure", 0), 0U)
+        << unreadable->notes;
+}
+
+}  // namespace
+}  // namespace leakdemo
