@@ -29,6 +29,20 @@ def project_version():
     return match.group(1)
 
 
+def cache_value(build_dir, name):
+    """A variable from a build tree's CMakeCache.txt (`NAME:TYPE=value`)."""
+    with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8") as cache:
+        for line in cache:
+            if line.startswith(f"{name}:"):
+                return line.rstrip("\n").split("=", 1)[1]
+    raise AssertionError(f"{name} not in {build_dir}/CMakeCache.txt")
+
+
+def debian_version(build_dir):
+    """The package's version: the project's plus the Debian revision (LEAKDEMO_PACKAGE_REVISION)."""
+    return f"{project_version()}-{cache_value(build_dir, 'LEAKDEMO_PACKAGE_REVISION')}"
+
+
 def help_blocks(program, *args):
     """`program [args] --help` split into {heading: [lines]}; the lines before the first heading go under ''."""
     blocks = {"": []}
@@ -187,6 +201,9 @@ class CmakeInstall(ManPageChecks, unittest.TestCase):
                          "share/doc/leakdemo/LICENSE", "share/doc/leakdemo/examples/memory_leaks.c"):
             self.assertTrue(os.path.isfile(self.path(relative)), relative)
         self.assertTrue(os.access(self.path("bin/leakdemo"), os.X_OK))
+        # The Debian-only files (copyright, changelog.Debian.gz, lintian overrides) are for the .deb alone.
+        for relative in ("share/doc/leakdemo/copyright", "share/doc/leakdemo/changelog.Debian.gz", "share/lintian"):
+            self.assertFalse(os.path.exists(self.path(relative)), relative)
         # No test, benchmark or article_* binaries: leakdemo is the only program installed.
         self.assertEqual(os.listdir(self.path("bin")), ["leakdemo"])
 
@@ -208,7 +225,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
                      "-B", cls.workdir)
         cls.arch = check_output("dpkg", "--print-architecture").strip()
         cls.debs = sorted(name for name in os.listdir(cls.workdir) if name.endswith(".deb"))
-        cls.deb = os.path.join(cls.workdir, f"leakdemo_{project_version()}_{cls.arch}.deb")
+        cls.deb = os.path.join(cls.workdir, f"leakdemo_{debian_version(BUILD_DIR)}_{cls.arch}.deb")
 
     @classmethod
     def tearDownClass(cls):
@@ -223,7 +240,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
     def test_control_fields(self):
         info = check_output("dpkg-deb", "--info", self.deb)
         self.assertEqual(self.field("Package"), "leakdemo")
-        self.assertEqual(self.field("Version"), project_version())
+        self.assertEqual(self.field("Version"), debian_version(BUILD_DIR))
         self.assertEqual(self.field("Architecture"), self.arch)
         self.assertRegex(self.field("Maintainer"), r"^\S.* <[^@\s]+@[^@\s]+>$")
         self.assertTrue(self.field("Section"), info)
@@ -247,7 +264,9 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         listing = check_output("dpkg-deb", "--contents", self.deb)
         paths = {line.split()[-1] for line in listing.splitlines()}
         for path in ("./usr/bin/leakdemo", "./usr/share/man/man1/leakdemo.1.gz", "./usr/share/doc/leakdemo/README.md",
-                     "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c"):
+                     "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c",
+                     "./usr/share/doc/leakdemo/copyright", "./usr/share/doc/leakdemo/changelog.Debian.gz",
+                     "./usr/share/lintian/overrides/leakdemo"):
             self.assertIn(path, paths)
         self.assertEqual(sorted(path for path in paths if path.startswith("./usr/bin/") and path != "./usr/bin/"),
                          ["./usr/bin/leakdemo"])
@@ -273,7 +292,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         state = check_output("dpkg-query", f"--admindir={admin}", "--show", "--showformat=${Status} ${Version}",
                              "leakdemo")
-        self.assertEqual(state, f"install ok installed {project_version()}")
+        self.assertEqual(state, f"install ok installed {debian_version(BUILD_DIR)}")
 
         installed = os.path.join(root, "usr", "bin", "leakdemo")
         self.assertEqual(check_output(installed, "--version").strip(), f"leakdemo {project_version()}")
