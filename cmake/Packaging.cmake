@@ -95,8 +95,9 @@ string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_CUSTOM_INSTALL_VARIABLES "LEAKDEMO_GZIP_MAN_PAGES=TRUE" "LEAKDEMO_DEBIAN_PACKAGE=TRUE")
-# Directories 0755 and control files 0644/0755 whatever the umask (files: install()'s defaults, 0644/0755);
-# CPack writes every entry as root:root.
+# Directories 0755 and control files 0644/0755 (files: install()'s defaults, 0644/0755); CPack writes every
+# entry as root:root. CPack creates directories with mkdir(0755), which the umask still narrows: the last
+# install rule below sets them to 0755, so a umask of 077 cannot change the package.
 set(leakdemo_directory_permissions
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS ${leakdemo_directory_permissions})
@@ -122,5 +123,18 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends is computed by dpkg-shlibdeps (dpkg-dev) from the libraries the binary really links: libc6,
 # libstdc++6, libgcc-s1 and the fmt runtime (libfmt9 on Debian 12), with the minimum versions it needs.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+
+# The last install rule (keep it last): in the package every directory is 0755, whatever the umask.
+install(CODE [[
+  if(LEAKDEMO_DEBIAN_PACKAGE)
+    file(GLOB_RECURSE leakdemo_directories LIST_DIRECTORIES true "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/*")
+    foreach(path IN ITEMS "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}" LISTS leakdemo_directories)
+      if(IS_DIRECTORY "${path}" AND NOT IS_SYMLINK "${path}")
+        file(CHMOD "${path}" DIRECTORY_PERMISSIONS
+             OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+      endif()
+    endforeach()
+  endif()
+]])
 
 include(CPack)
