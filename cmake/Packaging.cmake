@@ -1,5 +1,6 @@
 # Installing and packaging: `cmake --install <build> --prefix P` and `cpack` (make package -> a .deb).
-# Installed: the program, its man page (doc/), README and LICENSE, and the article's C source as an example.
+# Installed: the program, its man page (doc/), README and LICENSE, the JSON Schema of its JSONL output
+# (docs/schema/), and the article's C source as an example.
 # Not installed: the unit and end-to-end tests, benchmarks, and the article_* binaries built from
 # examples/memory_leaks.c (they are classroom build artefacts; the source is shipped for people to compile).
 include(GNUInstallDirs)
@@ -14,6 +15,9 @@ set(LEAKDEMO_SUMMARY "${leakdemo_summary_first}${leakdemo_summary_rest}")
 install(TARGETS leakdemo RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/examples/memory_leaks.c" DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples")
+# The JSON Schema of every JSONL record (docs/schema/), for scripts that validate leakdemo's output.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/docs/schema/" DESTINATION "${CMAKE_INSTALL_DOCDIR}/schema"
+        FILES_MATCHING PATTERN "*.schema.json")
 add_subdirectory("${PROJECT_SOURCE_DIR}/doc" "${PROJECT_BINARY_DIR}/doc")
 
 # CPack. The version is project(VERSION), like --version and the man page header, plus a Debian revision.

@@ -201,6 +201,14 @@ class CmakeInstall(ManPageChecks, unittest.TestCase):
                          "share/doc/leakdemo/LICENSE", "share/doc/leakdemo/examples/memory_leaks.c"):
             self.assertTrue(os.path.isfile(self.path(relative)), relative)
         self.assertTrue(os.access(self.path("bin/leakdemo"), os.X_OK))
+        # The JSON Schema files, as in the source tree.
+        schemas = sorted(os.listdir(os.path.join(SOURCE_DIR, "docs", "schema")))
+        self.assertIn("record.schema.json", schemas)
+        self.assertEqual(sorted(os.listdir(self.path("share/doc/leakdemo/schema"))), schemas)
+        for name in schemas:
+            with open(os.path.join(SOURCE_DIR, "docs", "schema", name), "rb") as source, \
+                    open(self.path("share/doc/leakdemo/schema", name), "rb") as installed:
+                self.assertEqual(installed.read(), source.read(), name)
         # The Debian-only files (copyright, changelog.Debian.gz, lintian overrides) are for the .deb alone.
         for relative in ("share/doc/leakdemo/copyright", "share/doc/leakdemo/changelog.Debian.gz", "share/lintian"):
             self.assertFalse(os.path.exists(self.path(relative)), relative)
@@ -266,7 +274,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         for path in ("./usr/bin/leakdemo", "./usr/share/man/man1/leakdemo.1.gz", "./usr/share/doc/leakdemo/README.md",
                      "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c",
                      "./usr/share/doc/leakdemo/copyright", "./usr/share/doc/leakdemo/changelog.Debian.gz",
-                     "./usr/share/lintian/overrides/leakdemo"):
+                     "./usr/share/lintian/overrides/leakdemo", "./usr/share/doc/leakdemo/schema/record.schema.json"):
             self.assertIn(path, paths)
         self.assertEqual(sorted(path for path in paths if path.startswith("./usr/bin/") and path != "./usr/bin/"),
                          ["./usr/bin/leakdemo"])
