@@ -17,8 +17,10 @@ BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(LEAKDEMO)))
 
 
 def check_output(*command, **kwargs):
-    return subprocess.run(command, check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=300, **kwargs).stdout
+    """stdout of a command that must succeed; a failure carries its stderr, to say why."""
+    result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300, **kwargs)
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    return result.stdout
 
 
 def project_version():
