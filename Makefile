@@ -2,7 +2,7 @@
 #   make demo   the classroom demo: leak and free mode side by side (leakdemo compare)
 #   make test   the whole test suite through ctest: the release build, then the same tests under ASan + UBSan
 #               (test-sanitize), then each libFuzzer target for a bounded time (test-fuzz)
-#   make package  the Debian package build/$(PRESET)/leakdemo_<version>_<arch>.deb (CPack)
+#   make package  the Debian package build/$(PRESET)/leakdemo_<version>-<revision>_<arch>.deb (CPack)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -38,10 +38,14 @@ test-fuzz: setup-test
 	ctest --test-dir build/fuzz --output-on-failure --parallel $(JOBS)
 
 # The .deb holds what `cmake --install` installs (cmake/Packaging.cmake); tests are not built for it.
+# Reproducible: the same commit gives the same bytes. SOURCE_DATE_EPOCH (the man page's and changelog's date,
+# every mtime in the .deb) is the last commit's date unless the caller exports one; cpack copies the umask
+# into the modes of the .deb's ar members, so it runs under 022.
+package: export SOURCE_DATE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
 package: setup-package
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
 	cmake --build $(BUILD_DIR) --parallel $(JOBS)
-	cd $(BUILD_DIR) && cpack -G DEB
+	cd $(BUILD_DIR) && umask 022 && cpack -G DEB
 
 build: setup-build
 	cmake --preset $(PRESET) >/dev/null

@@ -21,6 +21,10 @@ test_packages+=(chromium fonts-dejavu-core)
 # The tests build both, and render the page with groff (groff-base).
 package_packages=(help2man dpkg-dev)
 test_packages+=("${package_packages[@]}" groff-base)
+# lintian judges the .deb as Debian would (tests/e2e/test_package.py: no errors, no warnings).
+test_packages+=(lintian)
+# python3-jsonschema validates real JSONL output against docs/schema/ (tests/e2e/test_schema.py).
+test_packages+=(python3-jsonschema)
 # Google Benchmark + hyperfine: the benchmarks in bench/ (CTest runs their smoke pass).
 test_packages+=(libbenchmark-dev hyperfine)
 # Lint stage: clang-format 14 keeps the tree formatted; universal-ctags measures function lengths.

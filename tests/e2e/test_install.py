@@ -17,8 +17,10 @@ BUILD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(LEAKDEMO)))
 
 
 def check_output(*command, **kwargs):
-    return subprocess.run(command, check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=300, **kwargs).stdout
+    """stdout of a command that must succeed; a failure carries its stderr, to say why."""
+    result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300, **kwargs)
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    return result.stdout
 
 
 def project_version():
@@ -27,6 +29,20 @@ def project_version():
         match = re.search(r"project\(\s*leakdemo\s+VERSION\s+([0-9]+(?:\.[0-9]+)*)", top.read())
     assert match, "no project(leakdemo VERSION ...) in CMakeLists.txt"
     return match.group(1)
+
+
+def cache_value(build_dir, name):
+    """A variable from a build tree's CMakeCache.txt (`NAME:TYPE=value`)."""
+    with open(os.path.join(build_dir, "CMakeCache.txt"), encoding="utf-8") as cache:
+        for line in cache:
+            if line.startswith(f"{name}:"):
+                return line.rstrip("\n").split("=", 1)[1]
+    raise AssertionError(f"{name} not in {build_dir}/CMakeCache.txt")
+
+
+def debian_version(build_dir):
+    """The package's version: the project's plus the Debian revision (LEAKDEMO_PACKAGE_REVISION)."""
+    return f"{project_version()}-{cache_value(build_dir, 'LEAKDEMO_PACKAGE_REVISION')}"
 
 
 def help_blocks(program, *args):
@@ -187,6 +203,17 @@ class CmakeInstall(ManPageChecks, unittest.TestCase):
                          "share/doc/leakdemo/LICENSE", "share/doc/leakdemo/examples/memory_leaks.c"):
             self.assertTrue(os.path.isfile(self.path(relative)), relative)
         self.assertTrue(os.access(self.path("bin/leakdemo"), os.X_OK))
+        # The JSON Schema files, as in the source tree.
+        schemas = sorted(os.listdir(os.path.join(SOURCE_DIR, "docs", "schema")))
+        self.assertIn("record.schema.json", schemas)
+        self.assertEqual(sorted(os.listdir(self.path("share/doc/leakdemo/schema"))), schemas)
+        for name in schemas:
+            with open(os.path.join(SOURCE_DIR, "docs", "schema", name), "rb") as source, \
+                    open(self.path("share/doc/leakdemo/schema", name), "rb") as installed:
+                self.assertEqual(installed.read(), source.read(), name)
+        # The Debian-only files (copyright, changelog.Debian.gz, lintian overrides) are for the .deb alone.
+        for relative in ("share/doc/leakdemo/copyright", "share/doc/leakdemo/changelog.Debian.gz", "share/lintian"):
+            self.assertFalse(os.path.exists(self.path(relative)), relative)
         # No test, benchmark or article_* binaries: leakdemo is the only program installed.
         self.assertEqual(os.listdir(self.path("bin")), ["leakdemo"])
 
@@ -208,7 +235,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
                      "-B", cls.workdir)
         cls.arch = check_output("dpkg", "--print-architecture").strip()
         cls.debs = sorted(name for name in os.listdir(cls.workdir) if name.endswith(".deb"))
-        cls.deb = os.path.join(cls.workdir, f"leakdemo_{project_version()}_{cls.arch}.deb")
+        cls.deb = os.path.join(cls.workdir, f"leakdemo_{debian_version(BUILD_DIR)}_{cls.arch}.deb")
 
     @classmethod
     def tearDownClass(cls):
@@ -223,7 +250,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
     def test_control_fields(self):
         info = check_output("dpkg-deb", "--info", self.deb)
         self.assertEqual(self.field("Package"), "leakdemo")
-        self.assertEqual(self.field("Version"), project_version())
+        self.assertEqual(self.field("Version"), debian_version(BUILD_DIR))
         self.assertEqual(self.field("Architecture"), self.arch)
         self.assertRegex(self.field("Maintainer"), r"^\S.* <[^@\s]+@[^@\s]+>$")
         self.assertTrue(self.field("Section"), info)
@@ -247,7 +274,9 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         listing = check_output("dpkg-deb", "--contents", self.deb)
         paths = {line.split()[-1] for line in listing.splitlines()}
         for path in ("./usr/bin/leakdemo", "./usr/share/man/man1/leakdemo.1.gz", "./usr/share/doc/leakdemo/README.md",
-                     "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c"):
+                     "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c",
+                     "./usr/share/doc/leakdemo/copyright", "./usr/share/doc/leakdemo/changelog.Debian.gz",
+                     "./usr/share/lintian/overrides/leakdemo", "./usr/share/doc/leakdemo/schema/record.schema.json"):
             self.assertIn(path, paths)
         self.assertEqual(sorted(path for path in paths if path.startswith("./usr/bin/") and path != "./usr/bin/"),
                          ["./usr/bin/leakdemo"])
@@ -273,7 +302,7 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         state = check_output("dpkg-query", f"--admindir={admin}", "--show", "--showformat=${Status} ${Version}",
                              "leakdemo")
-        self.assertEqual(state, f"install ok installed {project_version()}")
+        self.assertEqual(state, f"install ok installed {debian_version(BUILD_DIR)}")
 
         installed = os.path.join(root, "usr", "bin", "leakdemo")
         self.assertEqual(check_output(installed, "--version").strip(), f"leakdemo {project_version()}")
