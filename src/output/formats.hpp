@@ -6,7 +6,9 @@
 #include "measure/record.hpp"
 #include "measure/sink.hpp"
 #include "measure/summary.hpp"
+#include "output/human_summary.hpp"
 #include "output/output.hpp"
+#include "output/table.hpp"
 #include "output/terminal.hpp"
 
 namespace leakdemo {
@@ -34,12 +36,8 @@ void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iterati
 // JSON string escaping (quotes included).
 void append_json_string(fmt::memory_buffer& out, std::string_view text);
 
-// The summary for people, several lines, for stderr.
-std::string format_human_summary(const Summary& summary, bool color);
-
-// Sinks writing one format to a LineWriter.
+// Sinks writing one format to a LineWriter (the table: table.hpp).
 std::unique_ptr<Sink> make_csv_sink(LineWriter& out);
 std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out);
-std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode);
 
 }  // namespace leakdemo
