@@ -120,7 +120,6 @@ MemorySample ResourceSampler::sample() {
     const struct mallinfo2 heap = ::mallinfo2();
     result.heap_arena_bytes = heap.arena;
     result.heap_mmap_bytes = heap.hblkhd;
-    result.heap_in_use_bytes = heap.uordblks + heap.hblkhd;
 #endif
     return result;
 }
