@@ -2,7 +2,7 @@
 
 // The one table renderer behind every human view: the single run's table (below; with bars: bars.hpp) and
 // compare's side-by-side table (compare/compare_view.cpp). A layout is a list of columns; RowFormatter
-// writes a row's cells into the view's reused line buffer, padded by fmt (which counts code points, so
+// writes a row's cells into the view's reused line buffer, padded by display width (code points, so
 // "Δ rss" lines up) and styled with fmt::styled (style.hpp); append_note puts an --explain note under its
 // row. The single run's table runs inside the measured process: once the line buffer has grown to a
 // line, a row allocates nothing (cells are formatted on the stack; format_bytes fits std::string's
