@@ -18,6 +18,7 @@
 
 #include "measure/sampler.hpp"
 #include "measure/workload.hpp"
+#include "output/bars.hpp"
 #include "output/formats.hpp"
 #include "output/output.hpp"
 
@@ -182,6 +183,16 @@ void BM_TableSinkDevNull(benchmark::State& state) {
     sink_to_dev_null(state, [&caps](LineWriter& out) { return make_table_sink(out, caps, Mode::leak); });
 }
 BENCHMARK(BM_TableSinkDevNull);
+
+// --bars: the same row with a bar (a 100-column colour UTF-8 terminal, about 40 cells of bar).
+void BM_BarTableSinkDevNull(benchmark::State& state) {
+    const TerminalCaps caps{true, true, true, 100};
+    sink_to_dev_null(state, [&caps](LineWriter& out) {
+        // A scale far above the rows, so it never doubles and every row costs the same.
+        return make_bar_table_sink(out, caps, Mode::leak, std::uint64_t{1} << 50);
+    });
+}
+BENCHMARK(BM_BarTableSinkDevNull);
 
 // --- a whole free-mode iteration: what bounds samples per second ------------------------------------
 

@@ -2,14 +2,19 @@
 // the merge of two children's rows by iteration, and the two-column summary.
 #include "compare/compare_view.hpp"
 
+#include <fmt/color.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <string_view>
 
+#include "output/bars.hpp"
+#include "output/style.hpp"
+#include "output/table.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -42,21 +47,6 @@ class SinkCompareView final : public CompareView {
     std::unique_ptr<Sink> m_sink;
 };
 
-constexpr std::string_view reset = "\033[0m";
-constexpr std::string_view bold = "\033[1m";
-
-std::string_view colour_of(Mode mode) {
-    switch (mode) {
-        case Mode::leak:
-            return "\033[31m";  // red: lost for good
-        case Mode::hold:
-            return "\033[33m";  // yellow: grows, but reachable
-        case Mode::free:
-            break;
-    }
-    return "\033[32m";  // green
-}
-
 // The live table: iteration, RSS and max RSS of each child, the difference, and a bar per child.
 class TableCompareView final : public CompareView {
   public:
@@ -67,6 +57,10 @@ class TableCompareView final : public CompareView {
         m_bar_width = std::clamp((caps.width - fixed_width) / 2 - 3, 0, 30);
         if (m_bar_width < 4 || options.bars == BarsMode::never) {
             m_bar_width = 0;  // too narrow for a bar that says anything, or --bars never
+        }
+        m_columns.assign({{5}, {9}, {9}, {9}, {9}, {9}});  // iter, rss and max of each, the difference
+        if (m_bar_width > 0) {
+            m_columns.insert(m_columns.end(), 2, Column{m_bar_width + 2, Align::left});
         }
         // Bars share one scale: the expected end of a growing run of at most 64 blocks, so in a classroom
         // run (-n 20) the bars grow row by row to the full width; a longer run doubles the scale whenever a
@@ -83,111 +77,76 @@ class TableCompareView final : public CompareView {
             m_header_written = true;
         }
         const Record* sides[] = {first, second};
-        const Record& any = first != nullptr ? *first : *second;
-        fmt::format_to(std::back_inserter(m_line), "{:>5}", any.iteration);
+        RowFormatter row(m_line, m_columns);
+        row.cell("{}", (first != nullptr ? *first : *second).iteration);
         for (const Record* record : sides) {
             if (record != nullptr) {
-                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}",
-                               format_bytes(record->sample.rss_bytes),
-                               format_bytes(record->sample.maxrss_bytes));
+                row.put(format_bytes(record->sample.rss_bytes))
+                    .put(format_bytes(record->sample.maxrss_bytes));
             } else {
-                fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", "-", "-");
+                row.put("-").put("-");
             }
         }
         if (first != nullptr && second != nullptr) {
-            const auto difference = static_cast<std::int64_t>(first->sample.rss_bytes) -
-                                    static_cast<std::int64_t>(second->sample.rss_bytes);
-            fmt::format_to(std::back_inserter(m_line), " {:>9}", format_signed_bytes(difference));
+            row.put(format_signed_bytes(static_cast<std::int64_t>(first->sample.rss_bytes) -
+                                        static_cast<std::int64_t>(second->sample.rss_bytes)));
         } else {
-            fmt::format_to(std::back_inserter(m_line), " {:>9}", "-");
+            row.put("-");
         }
         if (m_bar_width > 0) {
             for (std::size_t side = 0; side < 2; ++side) {
-                m_line.push_back(' ');
-                bar(m_modes[side], sides[side]);
+                bar(row, m_modes[side], sides[side]);
             }
         }
-        m_line.push_back('\n');
+        end_line(m_line);
         m_out.write_line(m_line);
     }
 
     // --explain: under the row it belongs to, naming the child that measured it.
     void note(Mode mode, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
-        fmt::format_to(std::back_inserter(m_line), "      {} {}: {}\n", m_caps.unicode ? "↳" : ">",
-                       to_string(mode), text);
+        append_note(m_line, NoteLayout{6, m_caps.unicode, 0}, fmt::format("{}: {}", to_string(mode), text));
         m_out.write_line(m_line);
     }
 
   private:
     void header(const Record& any) {
-        if (m_caps.color) {
-            m_line.append(bold);
-        }
-        fmt::format_to(std::back_inserter(m_line), "{:>5}", "iter");
+        fmt::memory_buffer header;
+        RowFormatter row(header, m_columns);
+        row.put("iter");
         for (const Mode mode : m_modes) {
-            fmt::format_to(std::back_inserter(m_line), " {:>9} {:>9}", fmt::format("{} rss", to_string(mode)),
-                           fmt::format("{} max", to_string(mode)));
+            row.put(fmt::format("{} rss", to_string(mode))).put(fmt::format("{} max", to_string(mode)));
         }
-        // fmt pads by code points, so "Δ rss" lines up like "d rss".
-        fmt::format_to(std::back_inserter(m_line), " {:>9}",
-                       fmt::format("{} rss", m_caps.unicode ? "Δ" : "d"));
+        row.put(m_caps.unicode ? "Δ rss" : "d rss");
         if (m_bar_width > 0) {
             // Each label over its bar; the last one unpadded, so the line has no trailing blanks.
-            fmt::format_to(std::back_inserter(m_line), " {:<{}} {} rss",
-                           fmt::format("{} rss", to_string(m_modes[0])), m_bar_width + 2,
-                           to_string(m_modes[1]));
+            row.put(fmt::format("{} rss", to_string(m_modes[0])));
+            fmt::format_to(std::back_inserter(row.open_cell()), "{} rss", to_string(m_modes[1]));
         }
-        if (m_caps.color) {
-            m_line.append(reset);
-        }
-        m_line.push_back('\n');
+        append_styled(m_line, std::string_view(header.data(), header.size()), heading_style(m_caps.color));
+        end_line(m_line);
         // 10 % headroom: a block costs a little more than its size (chunk header, page rounding).
         m_scale = (m_scale + static_cast<double>(any.sample.rss_bytes)) * 1.1;
     }
 
-    // A proportional bar between "|" marks, in eighths of a cell when the terminal speaks UTF-8.
-    void bar(Mode mode, const Record* record) {
+    // A proportional bar between "|" marks in the mode's colour, blank for a child that stopped.
+    void bar(RowFormatter& row, Mode mode, const Record* record) {
         if (record == nullptr) {
-            fmt::format_to(std::back_inserter(m_line), "{:{}}", "", m_bar_width + 2);
+            row.put("");
             return;
         }
         const auto rss = static_cast<double>(record->sample.rss_bytes);
         while (rss > m_scale) {
             m_scale *= 2;
         }
-        const int eighths = static_cast<int>(rss / m_scale * m_bar_width * 8 + 0.5);
-        m_line.push_back('|');
-        if (m_caps.color) {
-            m_line.append(colour_of(mode));
-        }
-        int cells = 0;
-        if (m_caps.unicode) {
-            static constexpr std::string_view partial[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
-            for (; cells < eighths / 8; ++cells) {
-                m_line.append(std::string_view("█"));
-            }
-            if (eighths % 8 != 0) {
-                m_line.append(partial[eighths % 8]);
-                ++cells;
-            }
-        } else {
-            for (; cells < (eighths + 4) / 8; ++cells) {
-                m_line.push_back('#');
-            }
-        }
-        if (m_caps.color) {
-            m_line.append(reset);
-        }
-        for (; cells < m_bar_width; ++cells) {
-            m_line.push_back(' ');
-        }
-        m_line.push_back('|');
+        append_bar(row.open_cell(), rss / m_scale, std::nullopt,
+                   BarStyle{m_bar_width, m_caps.unicode, true, true, mode_style(mode, m_caps.color)});
     }
 
     LineWriter& m_out;
     TerminalCaps m_caps;
     std::array<Mode, 2> m_modes;
+    std::vector<Column> m_columns;
     fmt::memory_buffer m_line;
     bool m_header_written = false;
     int m_bar_width = 0;
@@ -281,14 +240,14 @@ std::string format_compare_summary(const Comparison& comparison, bool color) {
          [](const Summary& s) { return s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"); });
     line("max rss", [](const Summary& s) { return format_bytes(s.maxrss_bytes); });
     line("stopped", [](const Summary& s) { return std::string(to_string(s.stop_reason)); });
-    // The verdict row is coloured by hand: escape codes must not count towards the column width.
+    // The verdict row pads outside the colour, so escape codes never count towards the column width.
     text += fmt::format("  {:<14}", "verdict");
     for (const ReportSeries& run : runs) {
         const std::string word =
             run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
         const bool leaking = run.summary && run.summary->verdict == Verdict::leaking;
-        text += fmt::format(" {:>{}}", "", 14 - static_cast<int>(word.size()));
-        text += color ? fmt::format("{}{}{}", leaking ? "\033[31m" : "\033[32m", word, reset) : word;
+        text += fmt::format(" {:>{}}{}", "", 14 - static_cast<int>(word.size()),
+                            fmt::styled(word, leaking ? growth_style(color) : release_style(color)));
     }
     text += "\n";
     return text;

@@ -1,12 +1,8 @@
 #include "measure/memory_guard.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <string_view>
 #include <vector>
@@ -137,8 +133,8 @@ std::optional<Headroom> headroom_in(const SystemReader& system, const CgroupFile
                 continue;
             }
             // Usage unreadable next to a readable limit: assume the worst that is still useful, none used.
-            const std::uint64_t usage =
-                parse_decimal(system.read_file(dir + "/" + files.usage_file).value_or("0")).value_or(0);
+            const auto usage_text = system.read_file(dir + "/" + files.usage_file);
+            const std::uint64_t usage = usage_text ? parse_decimal(*usage_text).value_or(0) : 0;
             const std::uint64_t room = minus_or_zero(*limit, usage + margin_for(*limit));
             if (!best || room < best->bytes) {
                 best = Headroom{room, fmt::format("cgroup memory limit of {}", format_bytes(*limit))};
@@ -152,42 +148,6 @@ std::optional<Headroom> headroom_in(const SystemReader& system, const CgroupFile
 }
 
 }  // namespace
-
-std::optional<std::string> LiveSystemReader::read_file(const std::string& path) const {
-    const int fd = ::open((m_root + path).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    std::string text;
-    char buffer[4096];
-    while (true) {
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            ::close(fd);
-            return std::nullopt;
-        }
-        if (got == 0) {
-            break;
-        }
-        text.append(buffer, static_cast<std::size_t>(got));
-    }
-    ::close(fd);
-    return text;
-}
-
-ResourceLimits LiveSystemReader::resource_limits() const {
-    const auto soft_limit = [](int resource) -> std::optional<std::uint64_t> {
-        rlimit limit{};
-        if (::getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
-            return std::nullopt;
-        }
-        return static_cast<std::uint64_t>(limit.rlim_cur);
-    };
-    return ResourceLimits{soft_limit(RLIMIT_AS), soft_limit(RLIMIT_DATA)};
-}
 
 std::optional<std::uint64_t> read_mem_available(const SystemReader& system) {
     return read_kib_field(system, "/proc/meminfo", "MemAvailable");

@@ -12,36 +12,10 @@
 
 #include "measure/clock.hpp"
 #include "measure/guard.hpp"
+#include "measure/system_reader.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
-
-// nullopt: unlimited (RLIM_INFINITY).
-struct ResourceLimits {
-    std::optional<std::uint64_t> address_space_bytes;  // RLIMIT_AS (ulimit -v)
-    std::optional<std::uint64_t> data_bytes;           // RLIMIT_DATA (ulimit -d)
-};
-
-// Where the guard's figures come from: files and rlimits, behind an interface so the arithmetic is tested
-// against fake /proc/meminfo and cgroup files.
-class SystemReader {
-  public:
-    virtual ~SystemReader() = default;
-    // The whole file, or nullopt when it cannot be read (missing, no permission, not Linux).
-    virtual std::optional<std::string> read_file(const std::string& path) const = 0;
-    virtual ResourceLimits resource_limits() const = 0;
-};
-
-// The real system. `root` is prefixed to every path (empty: the real /).
-class LiveSystemReader final : public SystemReader {
-  public:
-    explicit LiveSystemReader(std::string root = {}) : m_root(std::move(root)) {}
-    std::optional<std::string> read_file(const std::string& path) const override;
-    ResourceLimits resource_limits() const override;
-
-  private:
-    std::string m_root;
-};
 
 // How much more this process may allocate according to one source, and the words for that source.
 struct Headroom {

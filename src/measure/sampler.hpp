@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "measure/sample.hpp"
+#include "measure/system_reader.hpp"
 
 namespace leakdemo {
 
@@ -18,9 +20,12 @@ class Sampler {
 
 // The real thing (Linux only): getrusage, /proc/self/statm through a descriptor opened once and read
 // with pread, and glibc's mallinfo2. About 5 microseconds a sample, no allocation, no open() per sample.
+// What is read once (VmHWM for the summary) comes through `system`, like every other kernel file; the
+// per-sample statm read does not, because a SystemReader opens and reads a whole file into a string.
 class ResourceSampler final : public Sampler {
   public:
-    ResourceSampler();  // throws Error when /proc/self/statm cannot be opened (not Linux)
+    // Throws Error when /proc/self/statm cannot be opened (not Linux). `system` must outlive the sampler.
+    explicit ResourceSampler(const SystemReader& system = live_system_reader());
     ~ResourceSampler() override;
     ResourceSampler(const ResourceSampler&) = delete;
     ResourceSampler& operator=(const ResourceSampler&) = delete;
@@ -31,6 +36,7 @@ class ResourceSampler final : public Sampler {
     int statm_descriptor() const { return m_statm_fd; }
 
   private:
+    const SystemReader& m_system;
     int m_statm_fd = -1;
     std::uint64_t m_page_size = 4096;
 };
@@ -41,7 +47,7 @@ std::uint64_t maxrss_to_bytes(long ru_maxrss);
 // Parses "size resident shared ..." (pages) from /proc/self/statm; false on malformed text.
 bool parse_statm(const char* text, std::uint64_t& size_pages, std::uint64_t& resident_pages);
 
-// Finds "VmHWM:   1234 kB" in /proc/self/status text, in bytes.
-std::optional<std::uint64_t> parse_vm_hwm(const char* status_text);
+// Finds the line "VmHWM:   1234 kB" in /proc/self/status text, in bytes.
+std::optional<std::uint64_t> parse_vm_hwm(std::string_view status_text);
 
 }  // namespace leakdemo

@@ -3,7 +3,6 @@
 #include <malloc.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -72,29 +71,26 @@ std::optional<std::string_view> parse_thp_mode(std::string_view text) {
     return text.substr(open + 1, close - open - 1);
 }
 
-std::optional<std::string> huge_pages_unavailable(const std::string& enabled_path) {
+std::optional<std::string> huge_pages_unavailable(const SystemReader& system) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     // Read once, before anything is allocated; the file is one short line.
-    std::FILE* file = std::fopen(enabled_path.c_str(), "re");
-    if (file == nullptr) {
-        return fmt::format("this kernel has no transparent huge pages ({}: {})", enabled_path,
-                           std::strerror(errno));
+    const std::string path(thp_enabled_path);
+    const auto text = system.read_file(path);
+    if (!text) {
+        return fmt::format("this kernel has no transparent huge pages ({}: {})", path, text.error());
     }
-    char text[256] = {};
-    const std::size_t length = std::fread(text, 1, sizeof text - 1, file);
-    std::fclose(file);
-    const auto mode = parse_thp_mode(std::string_view(text, length));
+    const auto mode = parse_thp_mode(*text);
     if (!mode) {
-        return fmt::format("cannot read the transparent huge page mode from {}", enabled_path);
+        return fmt::format("cannot read the transparent huge page mode from {}", path);
     }
     if (*mode == "never") {
         return fmt::format("transparent huge pages are disabled ({} is [never]; as root: echo madvise > {})",
-                           enabled_path, enabled_path);
+                           path, path);
     }
     // `always` and `madvise` both honour madvise(MADV_HUGEPAGE).
     return std::nullopt;
 #else
-    (void)enabled_path;
+    (void)system;
     return std::string("transparent huge pages need Linux (madvise MADV_HUGEPAGE)");
 #endif
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "measure/system_reader.hpp"
 #include "util/enum_names.hpp"
 
 namespace leakdemo {
@@ -79,9 +80,8 @@ inline constexpr std::string_view thp_enabled_path = "/sys/kernel/mm/transparent
 std::optional<std::string_view> parse_thp_mode(std::string_view text);
 
 // Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
-// The policy is read from `enabled_path`, so tests can hand it any file.
-std::optional<std::string> huge_pages_unavailable(
-    const std::string& enabled_path = std::string(thp_enabled_path));
+// The policy file (thp_enabled_path) is read through `system`, so tests can hand it any text.
+std::optional<std::string> huge_pages_unavailable(const SystemReader& system = live_system_reader());
 
 // The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
 std::uint64_t huge_block_bytes(std::uint64_t block_bytes);

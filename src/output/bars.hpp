@@ -1,13 +1,18 @@
 #pragma once
 
+#include <fmt/color.h>
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "measure/sink.hpp"
 #include "measure/workload.hpp"
 #include "output/output.hpp"
+#include "output/table.hpp"
 #include "output/terminal.hpp"
 #include "util/enum_names.hpp"
 
@@ -20,12 +25,26 @@ template <>
 inline constexpr auto enum_names<BarsMode> = std::to_array<std::pair<BarsMode, std::string_view>>(
     {{BarsMode::automatic, "auto"}, {BarsMode::always, "always"}, {BarsMode::never, "never"}});
 
-// Text that fits `cells` columns: `value` / `scale` of it filled (Unicode blocks in eighths, or '#'), and a
-// marker ('┃' or '|') at `mark` (max RSS), never inside the filled part. Trailing space is left out.
-std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t scale, int cells, bool unicode);
+// How append_bar draws: the single run's bar (rounded down, so it never shows more than was measured,
+// with a max-RSS marker) or compare's (rounded to the nearest eighth, framed in '|', coloured per mode).
+struct BarStyle {
+    int cells = 0;
+    bool unicode = true;              // eighths of a cell in Unicode blocks, else '#'
+    bool round_to_nearest = false;    // false: rounded down
+    bool framed = false;              // '|' fill, blanks up to `cells`, '|'
+    fmt::text_style fill_style = {};  // the filled part (style.hpp; empty without colour)
+};
 
-// Columns a string takes on a terminal: its UTF-8 code points (everything leakdemo prints is one cell wide).
-std::size_t display_width(std::string_view text);
+// The one bar renderer: appends a bar `fill` (0..1) of `style.cells` filled and, when `mark` (0..1) is
+// given, a marker ('┃' or '|') at it, never inside the filled part (left out when no cell is left). An
+// unframed bar has no trailing blanks. At most style.cells columns (+2 framed).
+void append_bar(fmt::memory_buffer& out, double fill, std::optional<double> mark, const BarStyle& style);
+
+// `value` of `scale` as a bar's fill, at most 1.
+double bar_fraction(std::uint64_t value, std::uint64_t scale);
+
+// The single run's bar as text: `value` / `scale` filled, max RSS `mark` marked (append_bar).
+std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t scale, int cells, bool unicode);
 
 // The smallest power of two >= bytes (at least 1 MiB): a bar scale that reads well ("full bar = 64 MiB").
 std::uint64_t bar_scale_for(std::uint64_t bytes);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "util/units.hpp"
@@ -34,44 +35,49 @@ std::uint64_t axis_step_bytes(std::uint64_t top, int max_ticks) {
     return step;
 }
 
-std::string render_chart(std::span<const ReportSeries> series, const ChartStyle& style) {
+namespace {
+
+// The last iteration and the highest RSS or max RSS of all series; nullopt without a single record.
+struct Extent {
     std::uint64_t last_iteration = 0;
     std::uint64_t top_bytes = 0;
-    bool any = false;
+};
+
+std::optional<Extent> extent_of(std::span<const ReportSeries> series) {
+    std::optional<Extent> extent;
     for (const ReportSeries& one : series) {
         for (const Record& record : one.records) {
-            any = true;
-            last_iteration = std::max(last_iteration, record.iteration);
-            top_bytes = std::max({top_bytes, record.sample.rss_bytes, record.sample.maxrss_bytes});
+            if (!extent) {
+                extent = Extent{};
+            }
+            extent->last_iteration = std::max(extent->last_iteration, record.iteration);
+            extent->top_bytes =
+                std::max({extent->top_bytes, record.sample.rss_bytes, record.sample.maxrss_bytes});
         }
     }
-    if (!any) {
-        return {};
-    }
-    const int columns = std::max(style.width - 1 - (label_width + 2), 10);  // label, space, axis
-    // An odd number of rows puts the middle label exactly at half the top.
-    const int rows = std::max(style.height, 3) | 1;
-    // The top is a whole number of round steps, so the three labels read 0, half and top in round units.
-    const std::uint64_t step = axis_step_bytes(top_bytes, 4);
-    const auto top = static_cast<double>(std::max<std::uint64_t>((top_bytes + step - 1) / step, 2) * step);
+    return extent;
+}
 
-    // grid[row][column] holds one glyph (as text); row 0 is the top.
-    std::vector<std::vector<std::string_view>> grid(
-        static_cast<std::size_t>(rows),
-        std::vector<std::string_view>(static_cast<std::size_t>(columns), " "));
+// grid[row][column] holds one glyph (as text); row 0 is the top.
+using Grid = std::vector<std::vector<std::string_view>>;
+
+// Max RSS first, then RSS over it: where both are equal the current value shows.
+Grid plot(std::span<const ReportSeries> series, const Extent& extent, double top, int rows, int columns,
+          bool unicode) {
+    Grid grid(static_cast<std::size_t>(rows),
+              std::vector<std::string_view>(static_cast<std::size_t>(columns), " "));
     const auto column_of = [&](std::uint64_t iteration) {
-        if (last_iteration == 0) {
+        if (extent.last_iteration == 0) {
             return 0;
         }
         return static_cast<int>(std::lround(static_cast<double>(iteration) * (columns - 1) /
-                                            static_cast<double>(last_iteration)));
+                                            static_cast<double>(extent.last_iteration)));
     };
     const auto row_of = [&](std::uint64_t bytes) {
         const auto from_bottom = static_cast<int>(std::lround(static_cast<double>(bytes) / top * (rows - 1)));
         return rows - 1 - std::clamp(from_bottom, 0, rows - 1);
     };
-    const auto& glyphs = style.unicode ? unicode_glyphs : ascii_glyphs;
-    // Max RSS first, then RSS over it: where both are equal the current value shows.
+    const auto& glyphs = unicode ? unicode_glyphs : ascii_glyphs;
     for (int pass = 0; pass < 2; ++pass) {
         for (std::size_t s = 0; s < series.size(); ++s) {
             const Glyphs& glyph = glyphs[s % glyphs.size()];
@@ -83,15 +89,19 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
             }
         }
     }
+    return grid;
+}
 
-    std::string text = "RSS and max RSS by iteration\n";
+// Each row of the plot behind its y label (0, half and top only), trailing blanks left out.
+void append_rows(std::string& text, const Grid& grid, double top, bool unicode) {
+    const auto rows = static_cast<int>(grid.size());
     for (int row = 0; row < rows; ++row) {
         std::string label;
         if (row == 0 || row == (rows - 1) / 2 || row == rows - 1) {
             const double value = top * (rows - 1 - row) / (rows - 1);
             label = format_bytes(static_cast<std::uint64_t>(value));
         }
-        std::string line = fmt::format("{:>{}} {}", label, label_width, style.unicode ? "┤" : "|");
+        std::string line = fmt::format("{:>{}} {}", label, label_width, unicode ? "┤" : "|");
         for (std::string_view cell : grid[static_cast<std::size_t>(row)]) {
             line.append(cell);
         }
@@ -101,9 +111,15 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
         text += line;
         text += '\n';
     }
-    std::string axis = fmt::format("{:>{}} {}", "", label_width, style.unicode ? "└" : "+");
+}
+
+// The x axis, its labels (0, "iteration", the last iteration) and one legend line per series, so two
+// modes still fit a narrow terminal.
+void append_axis_and_legend(std::string& text, std::span<const ReportSeries> series,
+                            std::uint64_t last_iteration, int columns, bool unicode) {
+    std::string axis = fmt::format("{:>{}} {}", "", label_width, unicode ? "└" : "+");
     for (int column = 0; column < columns; ++column) {
-        axis.append(style.unicode ? "─" : "-");
+        axis.append(unicode ? "─" : "-");
     }
     text += axis + '\n';
     const std::string first = "0";
@@ -112,14 +128,33 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     const int gap = std::max(columns - static_cast<int>(first.size() + middle.size() + last.size()), 2);
     text += fmt::format("{:>{}} {}{:>{}}{}{:>{}}\n", "", label_width, first, "", gap / 2, middle, last,
                         gap - gap / 2 + static_cast<int>(last.size()));
-
-    // One legend line per series, so two modes still fit a narrow terminal.
+    const auto& glyphs = unicode ? unicode_glyphs : ascii_glyphs;
     for (std::size_t s = 0; s < series.size(); ++s) {
         const Glyphs& glyph = glyphs[s % glyphs.size()];
         const std::string_view name = to_string(series[s].mode);
         text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name,
                             glyph.max_rss, name);
     }
+}
+
+}  // namespace
+
+std::string render_chart(std::span<const ReportSeries> series, const ChartStyle& style) {
+    const auto extent = extent_of(series);
+    if (!extent) {
+        return {};
+    }
+    const int columns = std::max(style.width - 1 - (label_width + 2), 10);  // label, space, axis
+    // An odd number of rows puts the middle label exactly at half the top.
+    const int rows = std::max(style.height, 3) | 1;
+    // The top is a whole number of round steps, so the three labels read 0, half and top in round units.
+    const std::uint64_t step = axis_step_bytes(extent->top_bytes, 4);
+    const auto top =
+        static_cast<double>(std::max<std::uint64_t>((extent->top_bytes + step - 1) / step, 2) * step);
+
+    std::string text = "RSS and max RSS by iteration\n";
+    append_rows(text, plot(series, *extent, top, rows, columns, style.unicode), top, style.unicode);
+    append_axis_and_legend(text, series, extent->last_iteration, columns, style.unicode);
     return text;
 }
 

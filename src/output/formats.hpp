@@ -7,7 +7,9 @@
 #include "measure/sink.hpp"
 #include "measure/summary.hpp"
 #include "output/encode.hpp"
+#include "output/human_summary.hpp"
 #include "output/output.hpp"
+#include "output/table.hpp"
 #include "output/terminal.hpp"
 #include "util/enum_names.hpp"
 
@@ -18,12 +20,8 @@ template <>
 inline constexpr auto enum_names<Format> = std::to_array<std::pair<Format, std::string_view>>(
     {{Format::automatic, "auto"}, {Format::table, "table"}, {Format::csv, "csv"}, {Format::jsonl, "jsonl"}});
 
-// The summary for people, several lines, for stderr.
-std::string format_human_summary(const Summary& summary, bool color);
-
-// Sinks writing one format to a LineWriter.
+// Sinks writing one format to a LineWriter (the table: table.hpp).
 std::unique_ptr<Sink> make_csv_sink(LineWriter& out);
 std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out);
-std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode);
 
 }  // namespace leakdemo

@@ -27,7 +27,6 @@ class LineWriter {
     void write_line(const fmt::memory_buffer& line) {
         write_line(std::string_view(line.data(), line.size()));
     }
-    int fd() const { return m_fd; }
 
   private:
     int m_fd;

@@ -96,52 +96,67 @@ constexpr double right = 24;
 constexpr double top_margin = 20;
 constexpr double bottom = 64;
 
-void append_chart(std::string& html, std::span<const ReportSeries> series) {
+// Where a value lands in the SVG: iterations along x, bytes up y (a whole number of round steps).
+struct ChartScale {
     std::uint64_t last_iteration = 1;
+    std::uint64_t y_step = 1;
+    std::uint64_t y_top = 1;
+    std::size_t samples = 0;  // of the longest series
+
+    static constexpr double plot_w = chart_width - left - right;
+    static constexpr double plot_h = chart_height - top_margin - bottom;
+
+    double x_of(std::uint64_t iteration) const {
+        return left + plot_w * static_cast<double>(iteration) / static_cast<double>(last_iteration);
+    }
+    double y_of(std::uint64_t bytes) const {
+        return top_margin + plot_h * (1.0 - static_cast<double>(bytes) / static_cast<double>(y_top));
+    }
+};
+
+// The three metrics drawn for a run: RSS, max RSS and what its mode keeps.
+std::array<const Metric*, 3> metrics_of(Mode mode) {
+    return {&rss_metric, &maxrss_metric, &kept_metric(mode)};
+}
+
+// One colour per metric for a single run, one per series for compare.
+std::string_view colour_of(std::span<const ReportSeries> series, std::size_t s, std::size_t m) {
+    return series.size() == 1 ? metric_colours[m] : series_colours[s % series_colours.size()];
+}
+
+ChartScale scale_of(std::span<const ReportSeries> series) {
+    ChartScale scale;
     std::uint64_t top_bytes = 1;
-    std::size_t samples = 0;
     for (const ReportSeries& one : series) {
-        samples = std::max(samples, one.records.size());
+        scale.samples = std::max(scale.samples, one.records.size());
         for (const Record& record : one.records) {
-            last_iteration = std::max(last_iteration, record.iteration);
-            for (const Metric* metric : {&rss_metric, &maxrss_metric, &kept_metric(one.mode)}) {
+            scale.last_iteration = std::max(scale.last_iteration, record.iteration);
+            for (const Metric* metric : metrics_of(one.mode)) {
                 top_bytes = std::max(top_bytes, value_of(record, *metric));
             }
         }
     }
-    const std::uint64_t y_step = axis_step_bytes(top_bytes, 6);
-    const std::uint64_t y_top = ((top_bytes + y_step - 1) / y_step) * y_step;
-    const double plot_w = chart_width - left - right;
-    const double plot_h = chart_height - top_margin - bottom;
-    const auto x_of = [&](std::uint64_t iteration) {
-        return left + plot_w * static_cast<double>(iteration) / static_cast<double>(last_iteration);
-    };
-    const auto y_of = [&](std::uint64_t bytes) {
-        return top_margin + plot_h * (1.0 - static_cast<double>(bytes) / static_cast<double>(y_top));
-    };
-    const double radius =
-        std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(samples, 1)), 1.5, 4.5);
+    scale.y_step = axis_step_bytes(top_bytes, 6);
+    scale.y_top = ((top_bytes + scale.y_step - 1) / scale.y_step) * scale.y_step;
+    return scale;
+}
 
+// Grid and y labels in human units, x ticks at round iterations, both axes and their titles.
+void append_axes(std::string& html, const ChartScale& scale) {
     auto out = std::back_inserter(html);
-    // The legend goes under the plot, three entries a row, so it never hides a line.
-    constexpr std::size_t legend_per_row = 3;
-    const std::size_t legend_rows = (series.size() * 3 + legend_per_row - 1) / legend_per_row;
-    const double svg_height = chart_height + 28.0 * static_cast<double>(legend_rows) + 8;
-    fmt::format_to(out,
-                   "<svg class=\"chart\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
-                   "aria-label=\"RSS, max RSS and leaked bytes against iteration\">\n",
-                   chart_width, svg_height);
-    // Grid and y axis labels in human units.
-    for (std::uint64_t bytes = 0; bytes <= y_top; bytes += y_step) {
-        const double y = y_of(bytes);
+    constexpr double plot_w = ChartScale::plot_w;
+    constexpr double plot_h = ChartScale::plot_h;
+    for (std::uint64_t bytes = 0; bytes <= scale.y_top; bytes += scale.y_step) {
+        const double y = scale.y_of(bytes);
         fmt::format_to(out, "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>\n", left,
                        y, chart_width - right, y);
         fmt::format_to(out, "<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
                        left - 8, y + 5, escape(format_bytes(bytes)));
     }
-    const double x_step = nice_step(static_cast<double>(last_iteration), 10);
-    for (double iteration = 0; iteration <= static_cast<double>(last_iteration) + 1e-9; iteration += x_step) {
-        const double x = x_of(static_cast<std::uint64_t>(iteration));
+    const double x_step = nice_step(static_cast<double>(scale.last_iteration), 10);
+    for (double iteration = 0; iteration <= static_cast<double>(scale.last_iteration) + 1e-9;
+         iteration += x_step) {
+        const double x = scale.x_of(static_cast<std::uint64_t>(iteration));
         fmt::format_to(
             out, "<line class=\"tick-mark\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n",
             x, top_margin + plot_h, top_margin + plot_h + 6);
@@ -160,27 +175,31 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
                    "<text class=\"axis-title\" transform=\"rotate(-90)\" x=\"{:.1f}\" y=\"16\" "
                    "text-anchor=\"middle\">memory (binary units)</text>\n",
                    -(top_margin + plot_h / 2));
+}
 
-    // Lines, then one point per sample per metric per series.
+// Per series and metric: a line, then one point per sample.
+void append_lines(std::string& html, std::span<const ReportSeries> series, const ChartScale& scale) {
+    auto out = std::back_inserter(html);
+    const double radius =
+        std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(scale.samples, 1)), 1.5, 4.5);
     for (std::size_t s = 0; s < series.size(); ++s) {
         const ReportSeries& one = series[s];
         const std::string mode(to_string(one.mode));
-        std::size_t m = 0;
-        for (const Metric* metric : {&rss_metric, &maxrss_metric, &kept_metric(one.mode)}) {
-            const std::string_view colour =
-                series.size() == 1 ? metric_colours[m] : series_colours[s % series_colours.size()];
-            ++m;
+        const auto metrics = metrics_of(one.mode);
+        for (std::size_t m = 0; m < metrics.size(); ++m) {
+            const Metric& metric = *metrics[m];
+            const std::string_view colour = colour_of(series, s, m);
             html += fmt::format(
                 "<g class=\"series\" data-series=\"{}\" data-metric=\"{}\" stroke=\"{}\" fill=\"{}\">\n",
-                escape(mode), metric->key, colour, colour);
+                escape(mode), metric.key, colour, colour);
             html += "<polyline class=\"line\" fill=\"none\" stroke-width=\"2.5\"";
-            if (!metric->dash.empty()) {
-                fmt::format_to(out, " stroke-dasharray=\"{}\"", metric->dash);
+            if (!metric.dash.empty()) {
+                fmt::format_to(out, " stroke-dasharray=\"{}\"", metric.dash);
             }
             html += " points=\"";
             for (const Record& record : one.records) {
-                fmt::format_to(out, "{:.1f},{:.1f} ", x_of(record.iteration),
-                               y_of(value_of(record, *metric)));
+                fmt::format_to(out, "{:.1f},{:.1f} ", scale.x_of(record.iteration),
+                               scale.y_of(value_of(record, metric)));
             }
             html += "\"/>\n";
             for (const Record& record : one.records) {
@@ -188,36 +207,53 @@ void append_chart(std::string& html, std::span<const ReportSeries> series) {
                     out,
                     "<circle class=\"point\" data-series=\"{}\" data-metric=\"{}\" data-iteration=\"{}\" "
                     "cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" stroke=\"none\"/>\n",
-                    escape(mode), metric->key, record.iteration, x_of(record.iteration),
-                    y_of(value_of(record, *metric)), radius);
+                    escape(mode), metric.key, record.iteration, scale.x_of(record.iteration),
+                    scale.y_of(value_of(record, metric)), radius);
             }
             html += "</g>\n";
         }
     }
+}
 
-    // The legend: a line sample and its label per series and metric.
+// The legend goes under the plot, three entries a row, so it never hides a line.
+constexpr std::size_t legend_per_row = 3;
+
+// A line sample and its label per series and metric.
+void append_legend(std::string& html, std::span<const ReportSeries> series) {
+    auto out = std::back_inserter(html);
     std::size_t entry = 0;
     for (std::size_t s = 0; s < series.size(); ++s) {
         const ReportSeries& one = series[s];
-        std::size_t m = 0;
-        for (const Metric* metric : {&rss_metric, &maxrss_metric, &kept_metric(one.mode)}) {
-            const std::string_view colour =
-                series.size() == 1 ? metric_colours[m] : series_colours[s % series_colours.size()];
-            ++m;
+        const auto metrics = metrics_of(one.mode);
+        for (std::size_t m = 0; m < metrics.size(); ++m) {
+            const Metric& metric = *metrics[m];
             const double x = left + 290.0 * static_cast<double>(entry % legend_per_row);
             const double y = chart_height + 20 + 28.0 * static_cast<double>(entry / legend_per_row);
             ++entry;
             fmt::format_to(out,
                            "<line class=\"legend-line\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" "
                            "stroke=\"{3}\" stroke-width=\"3\"",
-                           x, y - 6, x + 40, colour);
-            if (!metric->dash.empty()) {
-                fmt::format_to(out, " stroke-dasharray=\"{}\"", metric->dash);
+                           x, y - 6, x + 40, colour_of(series, s, m));
+            if (!metric.dash.empty()) {
+                fmt::format_to(out, " stroke-dasharray=\"{}\"", metric.dash);
             }
             fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n",
-                           x + 48, y, escape(std::string(to_string(one.mode))), metric->label);
+                           x + 48, y, escape(std::string(to_string(one.mode))), metric.label);
         }
     }
+}
+
+void append_chart(std::string& html, std::span<const ReportSeries> series) {
+    const ChartScale scale = scale_of(series);
+    const std::size_t legend_rows = (series.size() * 3 + legend_per_row - 1) / legend_per_row;
+    const double svg_height = chart_height + 28.0 * static_cast<double>(legend_rows) + 8;
+    fmt::format_to(std::back_inserter(html),
+                   "<svg class=\"chart\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
+                   "aria-label=\"RSS, max RSS and leaked bytes against iteration\">\n",
+                   chart_width, svg_height);
+    append_axes(html, scale);
+    append_lines(html, series, scale);
+    append_legend(html, series);
     html += "</svg>\n";
 }
 

@@ -18,7 +18,7 @@ struct Note {
 };
 
 // One run's samples in memory, for the end-of-run chart and the HTML report: one series for a single run,
-// one per mode for `compare` (filled from each child's JSON Lines). About sizeof(Record) (144 bytes) per
+// one per mode for `compare` (filled from each child's JSON Lines). About sizeof(Record) (136 bytes) per
 // sample, so it is only kept when
 // --chart or --report asked for it; the run loop itself keeps nothing per sample.
 struct ReportSeries {

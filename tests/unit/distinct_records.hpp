@@ -33,7 +33,6 @@ inline Record distinct_record() {
     r.counters.blocks = distinct_blocks;
     r.counters.mmapped_blocks = 67;
     r.sample.timestamp_ns = 71;
-    r.sample.heap_in_use_bytes = 73;
     return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 // Test doubles for the run loop's injected parts: no sleeping, no allocation, scripted numbers.
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "measure/guard.hpp"
 #include "measure/sampler.hpp"
 #include "measure/sink.hpp"
+#include "measure/system_reader.hpp"
 #include "measure/workload.hpp"
 
 namespace leakdemo::testing {
@@ -123,6 +125,28 @@ class BudgetGuard final : public Guard {
 
   private:
     std::uint64_t m_budget;
+};
+
+// Kernel files from a map (absent = unreadable, with a reason like the system's), rlimits as set.
+class FakeSystemReader final : public SystemReader {
+  public:
+    Expected<std::string> read_file(const std::string& path) const override {
+        const auto found = files.find(path);
+        if (found == files.end()) {
+            return Expected<std::string>::fail("No such file or directory");
+        }
+        return Expected<std::string>::ok(found->second);
+    }
+    ResourceLimits resource_limits() const override { return limits; }
+
+    void set_available(std::uint64_t bytes) {
+        files["/proc/meminfo"] =
+            "MemTotal:       24683576 kB\nMemFree:        23000000 kB\nMemAvailable:   " +
+            std::to_string(bytes / 1024) + " kB\nBuffers:           1234 kB\n";
+    }
+
+    std::map<std::string, std::string> files;
+    ResourceLimits limits;
 };
 
 }  // namespace leakdemo::testing

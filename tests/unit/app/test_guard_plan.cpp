@@ -4,18 +4,16 @@
 #include <string>
 
 #include "app/guard_plan.hpp"
+#include "fakes.hpp"
 
 namespace leakdemo {
 namespace {
 
 constexpr std::uint64_t mib = std::uint64_t{1} << 20;
 
-// A machine where no figure can be read: only an explicit --max-memory sets the budget.
-class NothingReadable final : public SystemReader {
-  public:
-    std::optional<std::string> read_file(const std::string& /*path*/) const override { return std::nullopt; }
-    ResourceLimits resource_limits() const override { return {}; }
-};
+// A machine where no figure can be read (no files, no rlimits): only an explicit --max-memory sets the
+// budget.
+using NothingReadable = testing::FakeSystemReader;
 
 Options with_max_memory(std::uint64_t max_bytes, std::uint64_t block_bytes) {
     Options options;

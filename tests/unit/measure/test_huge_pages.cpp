@@ -1,12 +1,10 @@
-// --huge-pages: the THP policy check (read through an injectable path), the 2 MiB rounding, and the
+// --huge-pages: the THP policy check (read through a fake SystemReader), the 2 MiB rounding, and the
 // per-block fault figure the summary reports.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
+#include "fakes.hpp"
 #include "measure/summary.hpp"
 #include "measure/workload.hpp"
 #include "output/formats.hpp"
@@ -14,25 +12,12 @@
 namespace leakdemo {
 namespace {
 
-// A THP policy file with the given text, removed again at the end of the test.
-class PolicyFile {
-  public:
-    explicit PolicyFile(const std::string& text) {
-        char name[] = "/tmp/leakdemo_thp_XXXXXX";
-        const int fd = ::mkstemp(name);
-        EXPECT_GE(fd, 0);
-        m_path = name;
-        EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-        ::close(fd);
-    }
-    ~PolicyFile() { std::remove(m_path.c_str()); }
-    PolicyFile(const PolicyFile&) = delete;
-    PolicyFile& operator=(const PolicyFile&) = delete;
-    const std::string& path() const { return m_path; }
-
-  private:
-    std::string m_path;
-};
+// A system whose THP policy file says `text`.
+testing::FakeSystemReader policy(const std::string& text) {
+    testing::FakeSystemReader system;
+    system.files[std::string(thp_enabled_path)] = text;
+    return system;
+}
 
 TEST(ParseThpMode, TakesTheBracketedWord) {
     EXPECT_EQ(parse_thp_mode("always [madvise] never\n"), "madvise");
@@ -45,28 +30,26 @@ TEST(ParseThpMode, TakesTheBracketedWord) {
 
 #if defined(__linux__)
 TEST(HugePagesUnavailable, NeverIsRefusedWithTheReason) {
-    const PolicyFile never("always madvise [never]\n");
-    const auto why = huge_pages_unavailable(never.path());
+    const auto why = huge_pages_unavailable(policy("always madvise [never]\n"));
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("[never]"), std::string::npos) << *why;
-    EXPECT_NE(why->find(never.path()), std::string::npos) << *why;
+    EXPECT_NE(why->find(thp_enabled_path), std::string::npos) << *why;
     EXPECT_EQ(why->find('\n'), std::string::npos) << "one line: " << *why;
 }
 
 TEST(HugePagesUnavailable, MadviseAndAlwaysAreAccepted) {
-    const PolicyFile madvise("always [madvise] never\n");
-    const PolicyFile always("[always] madvise never\n");
-    EXPECT_EQ(huge_pages_unavailable(madvise.path()), std::nullopt);
-    EXPECT_EQ(huge_pages_unavailable(always.path()), std::nullopt);
+    EXPECT_EQ(huge_pages_unavailable(policy("always [madvise] never\n")), std::nullopt);
+    EXPECT_EQ(huge_pages_unavailable(policy("[always] madvise never\n")), std::nullopt);
 }
 
 TEST(HugePagesUnavailable, AKernelWithoutThpIsRefused) {
-    const auto missing = huge_pages_unavailable("/nonexistent/transparent_hugepage/enabled");
+    const testing::FakeSystemReader no_thp;  // no policy file at all, as on a kernel built without THP
+    const auto missing = huge_pages_unavailable(no_thp);
     ASSERT_TRUE(missing.has_value());
     EXPECT_NE(missing->find("no transparent huge pages"), std::string::npos) << *missing;
+    EXPECT_NE(missing->find("No such file or directory"), std::string::npos) << "the reader's reason";
 
-    const PolicyFile garbage("no brackets here\n");
-    const auto unreadable = huge_pages_unavailable(garbage.path());
+    const auto unreadable = huge_pages_unavailable(policy("no brackets here\n"));
     ASSERT_TRUE(unreadable.has_value());
     EXPECT_NE(unreadable->find("cannot read"), std::string::npos) << *unreadable;
 }

@@ -10,31 +10,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::FakeClock;
+using testing::FakeSystemReader;
 
 constexpr std::uint64_t mib = std::uint64_t{1} << 20;
 constexpr std::uint64_t gib = std::uint64_t{1} << 30;
-
-// Files from a map (absent = unreadable), rlimits as set.
-class FakeSystemReader final : public SystemReader {
-  public:
-    std::optional<std::string> read_file(const std::string& path) const override {
-        const auto found = files.find(path);
-        if (found == files.end()) {
-            return std::nullopt;
-        }
-        return found->second;
-    }
-    ResourceLimits resource_limits() const override { return limits; }
-
-    void set_available(std::uint64_t bytes) {
-        files["/proc/meminfo"] =
-            "MemTotal:       24683576 kB\nMemFree:        23000000 kB\nMemAvailable:   " +
-            std::to_string(bytes / 1024) + " kB\nBuffers:           1234 kB\n";
-    }
-
-    std::map<std::string, std::string> files;
-    ResourceLimits limits;
-};
 
 // The margin kept back from a hard limit: max(16 MiB, limit / 16).
 std::uint64_t margin(std::uint64_t limit) {

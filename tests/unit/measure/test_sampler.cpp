@@ -10,6 +10,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "fakes.hpp"
 #include "measure/sampler.hpp"
 #include "measure/workload.hpp"
 
@@ -28,7 +29,20 @@ TEST(ParseStatm, ReadsSizeAndResidentPages) {
 TEST(ParseVmHwm, FindsThePeakInKib) {
     const char* status = "\nName:\tleakdemo\nVmPeak:\t  10 kB\nVmHWM:\t    4316 kB\nVmRSS:\t 4316 kB\n";
     EXPECT_EQ(parse_vm_hwm(status), 4316U * 1024);
+    EXPECT_EQ(parse_vm_hwm("VmHWM:\t7 kB\n"), 7U * 1024) << "the first line counts too";
     EXPECT_FALSE(parse_vm_hwm("\nVmRSS:\t 1 kB\n").has_value());
+    EXPECT_FALSE(parse_vm_hwm("\nXVmHWM:\t 1 kB\n").has_value()) << "only a whole key matches";
+    EXPECT_FALSE(parse_vm_hwm("\nVmHWM:\t kB\n").has_value());
+}
+
+// The peak comes through the injected reader, not from this machine's /proc.
+TEST(ResourceSampler, ReadsThePeakThroughItsSystemReader) {
+    testing::FakeSystemReader system;
+    system.files["/proc/self/status"] = "Name:\tleakdemo\nVmPeak:\t  99999 kB\nVmHWM:\t  123456 kB\n";
+    ResourceSampler sampler(system);
+    EXPECT_EQ(sampler.peak_rss_bytes(), 123456U * 1024);
+    system.files.clear();  // a /proc without status (a container that hides it): unknown, not an error
+    EXPECT_EQ(sampler.peak_rss_bytes(), std::nullopt);
 }
 
 TEST(MaxRss, LinuxReportsKibibytes) {

@@ -1,0 +1,48 @@
+#include "output/human_summary.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "output/style.hpp"
+#include "util/units.hpp"
+
+namespace leakdemo {
+namespace {
+
+// A slope of 0 samples is NaN: reported as 0.
+double finite_or_zero(double value) {
+    return std::isfinite(value) ? value : 0.0;
+}
+
+}  // namespace
+
+std::string format_human_summary(const Summary& s, bool color) {
+    std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n",
+                                   to_string(s.mode), s.iterations, s.iterations == 1 ? "" : "s",
+                                   format_bytes(s.block_bytes), s.elapsed_s, to_string(s.stop_reason));
+    text += fmt::format("  requested    {}\n", format_bytes(s.requested_bytes));
+    text += fmt::format("  leaked       {}{}\n", format_bytes(s.leaked_bytes),
+                        s.leaked_bytes > 0 ? " (no pointer left: unreachable until exit)" : "");
+    if (s.outstanding_bytes != s.leaked_bytes) {
+        text += fmt::format("  held         {} (still reachable, freed at exit)\n",
+                            format_bytes(s.outstanding_bytes - s.leaked_bytes));
+    }
+    text += fmt::format("  RSS          {} -> {} ({}; {} per iteration)\n", format_bytes(s.rss_start_bytes),
+                        format_bytes(s.rss_end_bytes), format_signed_bytes(s.rss_growth_bytes),
+                        format_signed_bytes(std::llround(finite_or_zero(s.rss_growth_per_iteration_bytes))));
+    text += fmt::format("  peak         {} (VmHWM), {} (ru_maxrss, a high-water mark)\n",
+                        s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"),
+                        format_bytes(s.maxrss_bytes));
+    if (s.iterations > 0) {
+        text += fmt::format("  faults       {:.1f} minor page faults per block ({} in all)\n",
+                            s.minor_faults_per_block, s.minor_faults);
+    }
+    const fmt::text_style verdict_style =
+        s.verdict == Verdict::leaking ? growth_style(color) : release_style(color);
+    text += fmt::format("  verdict      {}\n", fmt::styled(to_string(s.verdict), verdict_style));
+    return text;
+}
+
+}  // namespace leakdemo

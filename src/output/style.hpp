@@ -1,0 +1,51 @@
+#pragma once
+
+// The few styles of the human views, on fmt/color.h: no escape code is spelled anywhere else. Each style is
+// empty when colour is off, and fmt::styled writes nothing around a value with an empty style, so the
+// views never branch on colour themselves.
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <iterator>
+#include <string_view>
+
+#include "measure/workload.hpp"
+
+namespace leakdemo {
+
+inline fmt::text_style style_if(bool color, fmt::text_style style) {
+    return color ? style : fmt::text_style{};
+}
+
+// Column titles.
+inline fmt::text_style heading_style(bool color) {
+    return style_if(color, fmt::emphasis::bold);
+}
+// Memory kept or RSS going up; the `leaking` verdict.
+inline fmt::text_style growth_style(bool color) {
+    return style_if(color, fmt::fg(fmt::terminal_color::red));
+}
+// RSS going down; the `stable` verdict.
+inline fmt::text_style release_style(bool color) {
+    return style_if(color, fmt::fg(fmt::terminal_color::green));
+}
+// compare's bar of each mode: leak is lost for good (red), hold grows but stays reachable (yellow), free
+// gives its memory back (green).
+inline fmt::text_style mode_style(Mode mode, bool color) {
+    switch (mode) {
+        case Mode::leak:
+            return growth_style(color);
+        case Mode::hold:
+            return style_if(color, fmt::fg(fmt::terminal_color::yellow));
+        case Mode::free:
+            break;
+    }
+    return release_style(color);
+}
+
+// `text` in `style`, appended to `line` (a whole header: one style over several cells).
+inline void append_styled(fmt::memory_buffer& line, std::string_view text, fmt::text_style style) {
+    fmt::format_to(std::back_inserter(line), "{}", fmt::styled(text, style));
+}
+
+}  // namespace leakdemo

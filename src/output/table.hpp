@@ -1,0 +1,89 @@
+#pragma once
+
+// The one table renderer behind every human view: the single run's table (below; with bars: bars.hpp) and
+// compare's side-by-side table (compare/compare_view.cpp). A layout is a list of columns; RowFormatter
+// writes a row's cells into the view's reused line buffer, padded by display width (code points, so
+// "Δ rss" lines up) and styled with fmt::styled (style.hpp); append_note puts an --explain note under its
+// row. The single run's table runs inside the measured process: once the line buffer has grown to a
+// line, a row allocates nothing (cells are formatted on the stack; format_bytes fits std::string's
+// in-object buffer).
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "measure/record.hpp"
+#include "measure/sink.hpp"
+#include "measure/workload.hpp"
+#include "output/output.hpp"
+#include "output/terminal.hpp"
+
+namespace leakdemo {
+
+enum class Align { left, right };
+
+struct Column {
+    int width = 0;
+    Align align = Align::right;
+};
+
+// One row of a layout, appended to `line`: each cell padded to its column, one blank between cells.
+// Cells past the last column are not padded.
+class RowFormatter {
+  public:
+    RowFormatter(fmt::memory_buffer& line, std::span<const Column> columns)
+        : m_line(line), m_columns(columns) {}
+
+    // The next cell: `text`, padded to its column, in `style` (padding included, as fmt::styled does).
+    RowFormatter& put(std::string_view text, fmt::text_style style = {});
+    // The next cell from fmt's `format` and `args`, formatted on the stack first.
+    template <typename... Args>
+    RowFormatter& cell(fmt::format_string<Args...> format, Args&&... args) {
+        fmt::basic_memory_buffer<char, 64> text;
+        fmt::format_to(std::back_inserter(text), format, std::forward<Args>(args)...);
+        return put(std::string_view(text.data(), text.size()));
+    }
+    // `count` empty cells: what follows starts where it does on the other rows.
+    RowFormatter& blank(std::size_t count);
+    // The next cell, written by the caller (a bar, a title): the blank before it is written, no padding.
+    fmt::memory_buffer& open_cell();
+
+  private:
+    const Column* next_column();
+
+    fmt::memory_buffer& m_line;
+    std::span<const Column> m_columns;
+    std::size_t m_next = 0;
+};
+
+// Ends a line: '\n', after removing the blanks at its end when `trim` (a bar's unused cells).
+void end_line(fmt::memory_buffer& line, bool trim = false);
+
+// Columns a string takes on a terminal: its UTF-8 code points (everything leakdemo prints is one cell wide).
+std::size_t display_width(std::string_view text);
+
+// Where an --explain note goes under its row: `indent` blanks, an arrow ("↳", or ">" without Unicode), a
+// blank and the text, wrapped at blanks to `wrap_width` columns (0: never), every further line indented to
+// where the text began. Each line is appended with its '\n'.
+struct NoteLayout {
+    int indent = 7;
+    bool unicode = true;
+    std::size_t wrap_width = 0;
+};
+void append_note(fmt::memory_buffer& line, const NoteLayout& layout, std::string_view text);
+
+// What the mode keeps: unreachable bytes, or the held ones for hold mode; and that column's title.
+std::uint64_t kept_bytes(const Record& record, Mode mode);
+std::string_view kept_title(Mode mode);
+
+// The single run's table: iteration, elapsed, kept, RSS, max RSS, the change of RSS (red up, green down)
+// and minor faults; notes under their row.
+std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode);
+
+}  // namespace leakdemo

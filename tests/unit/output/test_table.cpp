@@ -1,0 +1,207 @@
+// The shared renderer of the human views: columns, styled cells, notes under rows, bars; and the single
+// run's two tables built on it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "output/bars.hpp"
+#include "output/style.hpp"
+#include "output/table.hpp"
+
+namespace leakdemo {
+namespace {
+
+constexpr std::uint64_t mib = std::uint64_t{1} << 20;
+
+std::string text_of(const fmt::memory_buffer& buffer) {
+    return std::string(buffer.data(), buffer.size());
+}
+
+TEST(RowFormatter, PadsEachCellToItsColumnByCodePoints) {
+    constexpr Column columns[] = {{6}, {5, Align::left}, {3}};
+    fmt::memory_buffer line;
+    RowFormatter(line, columns).put("Δ rss").put("ab").cell("{}", 7).put("extra");
+    // "Δ rss" is 6 bytes but 5 columns wide: one blank in front. Past the last column nothing is padded.
+    EXPECT_EQ(text_of(line), " Δ rss ab      7 extra");
+}
+
+TEST(RowFormatter, AStyleCoversTheCellWithItsPaddingAndIsEmptyWithoutColour) {
+    constexpr Column columns[] = {{5}};
+    fmt::memory_buffer coloured;
+    RowFormatter(coloured, columns).put("12", growth_style(true));
+    EXPECT_EQ(text_of(coloured), "\033[31m   12\033[0m");
+    fmt::memory_buffer plain;
+    RowFormatter(plain, columns).put("12", growth_style(false));
+    EXPECT_EQ(text_of(plain), "   12");
+}
+
+TEST(RowFormatter, BlankCellsKeepWhatFollowsInPlace) {
+    constexpr Column columns[] = {{3}, {4}};
+    fmt::memory_buffer with_titles;
+    RowFormatter(with_titles, columns).put("a").put("b").open_cell().append(std::string_view("bar"));
+    fmt::memory_buffer blanks;
+    RowFormatter(blanks, columns).blank(2).open_cell().append(std::string_view("bar"));
+    EXPECT_EQ(text_of(with_titles).find("bar"), text_of(blanks).find("bar"));
+    EXPECT_EQ(text_of(blanks), "         bar");
+}
+
+TEST(EndLine, TrimsTrailingBlanksOnlyWhenAsked) {
+    fmt::memory_buffer kept;
+    kept.append(std::string_view("a  "));
+    end_line(kept);
+    EXPECT_EQ(text_of(kept), "a  \n");
+    fmt::memory_buffer trimmed;
+    trimmed.append(std::string_view("a  "));
+    end_line(trimmed, true);
+    EXPECT_EQ(text_of(trimmed), "a\n");
+}
+
+TEST(Note, UnwrappedItSitsUnderTheRowWithAnArrow) {
+    fmt::memory_buffer line;
+    append_note(line, NoteLayout{7, true, 0}, "RSS  rose");
+    EXPECT_EQ(text_of(line), "       ↳ RSS  rose\n");
+    line.clear();
+    append_note(line, NoteLayout{6, false, 0}, "x");
+    EXPECT_EQ(text_of(line), "      > x\n");
+}
+
+TEST(Note, WrappedAtBlanksEveryLineFitsAndLinesUpWithTheText) {
+    fmt::memory_buffer note;
+    append_note(note, NoteLayout{7, true, 30}, "glibc served this block with its own mmap: RSS rose by it");
+    const std::string text = text_of(note);
+    // 30 columns at most: "       ↳ glibc served this block" would be 32.
+    EXPECT_EQ(text,
+              "       ↳ glibc served this\n"
+              "         block with its own\n"
+              "         mmap: RSS rose by it\n");
+    // A word longer than the width still gets a line of its own rather than being cut.
+    note.clear();
+    append_note(note, NoteLayout{2, false, 10}, "a abcdefghijkl b");
+    EXPECT_EQ(text_of(note), "  > a\n    abcdefghijkl\n    b\n");
+}
+
+TEST(AppendBar, TheSingleRunRoundsDownAndMarksMaxRss) {
+    fmt::memory_buffer bar;
+    append_bar(bar, 0.46, 0.75, BarStyle{4, true});
+    // 0.46 of 4 cells is 14.7 eighths: 14 drawn (one full cell, six eighths); the marker in cell 3.
+    EXPECT_EQ(text_of(bar), "█▊ ┃");
+    bar.clear();
+    append_bar(bar, 0.46, std::nullopt, BarStyle{4, false});
+    EXPECT_EQ(text_of(bar), "#") << "no marker asked, no trailing blanks";
+}
+
+TEST(AppendBar, CompareRoundsToTheNearestEighthFramedAndColouredPerMode) {
+    fmt::memory_buffer bar;
+    append_bar(bar, 0.46, std::nullopt, BarStyle{4, true, true, true});
+    EXPECT_EQ(text_of(bar), "|█▉  |");
+    bar.clear();
+    append_bar(bar, 0.46, std::nullopt, BarStyle{4, false, true, true, mode_style(Mode::hold, true)});
+    EXPECT_EQ(text_of(bar), "|\033[33m##\033[0m  |");
+    bar.clear();
+    append_bar(bar, 0.0, std::nullopt, BarStyle{3, false, true, true, mode_style(Mode::free, false)});
+    EXPECT_EQ(text_of(bar), "|   |");
+}
+
+// A sink's output, read back from a temporary file.
+class SinkOutput {
+  public:
+    SinkOutput() : m_file(std::tmpfile()), m_writer(fileno(m_file)) {}
+    ~SinkOutput() { std::fclose(m_file); }
+    SinkOutput(const SinkOutput&) = delete;
+    SinkOutput& operator=(const SinkOutput&) = delete;
+    LineWriter& writer() { return m_writer; }
+    std::vector<std::string> lines() {
+        std::rewind(m_file);
+        std::vector<std::string> result;
+        char buffer[2048];
+        while (std::fgets(buffer, sizeof buffer, m_file) != nullptr) {
+            result.emplace_back(buffer);
+            result.back().pop_back();  // '\n'
+        }
+        return result;
+    }
+
+  private:
+    std::FILE* m_file;
+    LineWriter m_writer;
+};
+
+Record leak_record(std::uint64_t iteration, std::uint64_t rss_bytes) {
+    Record record;
+    record.iteration = iteration;
+    record.elapsed_ns = static_cast<std::int64_t>(iteration) * 250'000'000;
+    record.counters.leaked_bytes = iteration * 4 * mib;
+    record.counters.outstanding_bytes = record.counters.leaked_bytes;
+    record.sample.rss_bytes = rss_bytes;
+    record.sample.maxrss_bytes = rss_bytes;
+    record.sample.minor_faults = 1000 + iteration;
+    return record;
+}
+
+TEST(TableSink, ColoursWhatGrowsRedAndWhatShrinksGreenWithANoteUnderItsRow) {
+    SinkOutput output;
+    const auto sink = make_table_sink(output.writer(), TerminalCaps{true, true, true, 100}, Mode::leak);
+    sink->record(leak_record(0, 8 * mib));
+    sink->record(leak_record(1, 12 * mib));
+    sink->note(Mode::leak, 1, "RSS rose by the block");
+    sink->record(leak_record(2, 10 * mib));
+    const auto lines = output.lines();
+    ASSERT_EQ(lines.size(), 5U);
+    EXPECT_EQ(lines[0],
+              "\033[1m  iter   elapsed      leaked         rss     max rss       Δ rss minor faults\033[0m");
+    EXPECT_EQ(lines[1], "     0     0.00s         0 B     8.0 MiB     8.0 MiB           —         1000");
+    EXPECT_EQ(lines[2],
+              "     1     0.25s \033[31m    4.0 MiB\033[0m    12.0 MiB    12.0 MiB \033[31m   +4.0 MiB\033[0m"
+              "         1001");
+    EXPECT_EQ(lines[3], "       ↳ RSS rose by the block");
+    EXPECT_NE(lines[4].find("\033[32m   -2.0 MiB\033[0m"), std::string::npos) << lines[4];
+}
+
+TEST(TableSink, HoldModeShowsHeldBytesAndAsciiHasNoMultibyteText) {
+    SinkOutput output;
+    const auto sink = make_table_sink(output.writer(), TerminalCaps{false, false, false, 80}, Mode::hold);
+    sink->record(leak_record(0, 8 * mib));
+    sink->note(Mode::hold, 0, "held");
+    const auto lines = output.lines();
+    ASSERT_EQ(lines.size(), 3U);
+    EXPECT_EQ(lines[0], "  iter   elapsed        held         rss     max rss       d rss minor faults");
+    EXPECT_EQ(lines[1].substr(lines[1].size() - 21), "       -         1000");
+    EXPECT_EQ(lines[2], "       > held");
+}
+
+TEST(BarTableSink, EveryLineFitsTheWidthAndEachNewScaleIsAnnouncedOnce) {
+    for (const int width : {45, 60, 100}) {  // the narrow layout, and the full one
+        SinkOutput output;
+        const TerminalCaps caps{true, false, true, width};
+        const auto sink = make_bar_table_sink(output.writer(), caps, Mode::leak, 8 * mib);
+        // The scale starts at 8 MiB and must double to 16, 32, then 64 MiB.
+        for (const std::uint64_t rss : {4 * mib, 12 * mib, 24 * mib, 48 * mib}) {
+            sink->record(leak_record(rss / (4 * mib), rss));
+        }
+        sink->note(Mode::leak, 3, "a note long enough to be wrapped on every one of these terminal widths");
+        const auto lines = output.lines();
+        ASSERT_GE(lines.size(), 1U + 1U + 3U * 2U + 1U) << width;
+        EXPECT_NE(lines[0].find("iter"), std::string::npos) << lines[0];
+        EXPECT_NE(lines[0].find("8.0 MiB"), std::string::npos) << "the first scale: " << lines[0];
+        for (const char* scale : {"16.0 MiB", "32.0 MiB", "64.0 MiB"}) {
+            std::size_t announced = 0;
+            for (const std::string& line : lines) {
+                if (line.find(scale) != std::string::npos) {
+                    ++announced;
+                    EXPECT_EQ(line.find("iter"), std::string::npos) << "a scale line has no titles: " << line;
+                }
+            }
+            EXPECT_EQ(announced, 1U) << scale << " at width " << width;
+        }
+        for (const std::string& line : lines) {
+            EXPECT_LE(display_width(line), static_cast<std::size_t>(width - 1)) << line;
+            ASSERT_FALSE(line.empty());
+            EXPECT_NE(line.back(), ' ') << "no trailing blanks: '" << line << "'";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace leakdemo
