@@ -83,8 +83,8 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
     const Options& options = std::get<Options>(parsed);
     // Huge pages are a property of the machine, not of the command line: exit 1, before anything exists.
     if (options.huge_pages) {
-        if (const auto why = huge_pages_unavailable()) {
-            throw Error(fmt::format("--huge-pages: {}", *why));
+        if (const Status huge_pages = check_huge_pages(); !huge_pages) {
+            throw Error(fmt::format("--huge-pages: {}", huge_pages.error()));
         }
     }
     return options.command == Command::compare ? run_compare_command(options) : run_single(options);

@@ -71,27 +71,28 @@ std::optional<std::string_view> parse_thp_mode(std::string_view text) {
     return text.substr(open + 1, close - open - 1);
 }
 
-std::optional<std::string> huge_pages_unavailable(const SystemReader& system) {
+Status check_huge_pages(const SystemReader& system) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     // Read once, before anything is allocated; the file is one short line.
     const std::string path(thp_enabled_path);
     const auto text = system.read_file(path);
     if (!text) {
-        return fmt::format("this kernel has no transparent huge pages ({}: {})", path, text.error());
+        return Status::fail(
+            fmt::format("this kernel has no transparent huge pages ({}: {})", path, text.error()));
     }
     const auto mode = parse_thp_mode(*text);
     if (!mode) {
-        return fmt::format("cannot read the transparent huge page mode from {}", path);
+        return Status::fail(fmt::format("cannot read the transparent huge page mode from {}", path));
     }
     if (*mode == "never") {
-        return fmt::format("transparent huge pages are disabled ({} is [never]; as root: echo madvise > {})",
-                           path, path);
+        return Status::fail(fmt::format(
+            "transparent huge pages are disabled ({} is [never]; as root: echo madvise > {})", path, path));
     }
     // `always` and `madvise` both honour madvise(MADV_HUGEPAGE).
-    return std::nullopt;
+    return success();
 #else
     (void)system;
-    return std::string("transparent huge pages need Linux (madvise MADV_HUGEPAGE)");
+    return Status::fail("transparent huge pages need Linux (madvise MADV_HUGEPAGE)");
 #endif
 }
 

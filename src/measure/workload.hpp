@@ -9,6 +9,7 @@
 
 #include "measure/system_reader.hpp"
 #include "util/enum_names.hpp"
+#include "util/expected.hpp"
 
 namespace leakdemo {
 
@@ -79,9 +80,9 @@ inline constexpr std::string_view thp_enabled_path = "/sys/kernel/mm/transparent
 // The bracketed word of a THP policy file ("always [madvise] never" -> "madvise"); nullopt if none.
 std::optional<std::string_view> parse_thp_mode(std::string_view text);
 
-// Why --huge-pages cannot work on this machine (THP `never`, or no THP at all), or nullopt when it can.
+// Whether --huge-pages can work on this machine; the failure says why not (THP `never`, or no THP at all).
 // The policy file (thp_enabled_path) is read through `system`, so tests can hand it any text.
-std::optional<std::string> huge_pages_unavailable(const SystemReader& system = live_system_reader());
+Status check_huge_pages(const SystemReader& system = live_system_reader());
 
 // The block size --huge-pages really allocates: rounded up to a multiple of 2 MiB.
 std::uint64_t huge_block_bytes(std::uint64_t block_bytes);

@@ -29,29 +29,30 @@ TEST(ParseThpMode, TakesTheBracketedWord) {
 }
 
 #if defined(__linux__)
-TEST(HugePagesUnavailable, NeverIsRefusedWithTheReason) {
-    const auto why = huge_pages_unavailable(policy("always madvise [never]\n"));
-    ASSERT_TRUE(why.has_value());
-    EXPECT_NE(why->find("[never]"), std::string::npos) << *why;
-    EXPECT_NE(why->find(thp_enabled_path), std::string::npos) << *why;
-    EXPECT_EQ(why->find('\n'), std::string::npos) << "one line: " << *why;
+TEST(CheckHugePages, NeverIsRefusedWithTheReason) {
+    const Status checked = check_huge_pages(policy("always madvise [never]\n"));
+    ASSERT_FALSE(checked);
+    const std::string& why = checked.error();
+    EXPECT_NE(why.find("[never]"), std::string::npos) << why;
+    EXPECT_NE(why.find(thp_enabled_path), std::string::npos) << why;
+    EXPECT_EQ(why.find('\n'), std::string::npos) << "one line: " << why;
 }
 
-TEST(HugePagesUnavailable, MadviseAndAlwaysAreAccepted) {
-    EXPECT_EQ(huge_pages_unavailable(policy("always [madvise] never\n")), std::nullopt);
-    EXPECT_EQ(huge_pages_unavailable(policy("[always] madvise never\n")), std::nullopt);
+TEST(CheckHugePages, MadviseAndAlwaysAreAccepted) {
+    EXPECT_TRUE(check_huge_pages(policy("always [madvise] never\n")));
+    EXPECT_TRUE(check_huge_pages(policy("[always] madvise never\n")));
 }
 
-TEST(HugePagesUnavailable, AKernelWithoutThpIsRefused) {
+TEST(CheckHugePages, AKernelWithoutThpIsRefused) {
     const testing::FakeSystemReader no_thp;  // no policy file at all, as on a kernel built without THP
-    const auto missing = huge_pages_unavailable(no_thp);
-    ASSERT_TRUE(missing.has_value());
-    EXPECT_NE(missing->find("no transparent huge pages"), std::string::npos) << *missing;
-    EXPECT_NE(missing->find("No such file or directory"), std::string::npos) << "the reader's reason";
+    const Status missing = check_huge_pages(no_thp);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().find("no transparent huge pages"), std::string::npos) << missing.error();
+    EXPECT_NE(missing.error().find("No such file or directory"), std::string::npos) << "the reader's reason";
 
-    const auto unreadable = huge_pages_unavailable(policy("no brackets here\n"));
-    ASSERT_TRUE(unreadable.has_value());
-    EXPECT_NE(unreadable->find("cannot read"), std::string::npos) << *unreadable;
+    const Status unreadable = check_huge_pages(policy("no brackets here\n"));
+    ASSERT_FALSE(unreadable);
+    EXPECT_NE(unreadable.error().find("cannot read"), std::string::npos) << unreadable.error();
 }
 #endif
 
@@ -66,8 +67,8 @@ TEST(BlockWorkload, HugePagesCountTheRoundedBlock) {
     BlockWorkload plain({Mode::free, Touch::page, 4096000, 1});
     EXPECT_EQ(plain.block_bytes(), 4096000U);
 #if defined(__linux__)
-    if (huge_pages_unavailable()) {
-        GTEST_SKIP() << "no transparent huge pages here: " << *huge_pages_unavailable();
+    if (const Status available = check_huge_pages(); !available) {
+        GTEST_SKIP() << "no transparent huge pages here: " << available.error();
     }
     BlockWorkload huge(
         {.mode = Mode::free, .touch = Touch::page, .block_bytes = 4096000, .fill = 1, .huge_pages = true});
