@@ -121,13 +121,15 @@ class CompareSession {
             return;
         }
         if (auto* record = std::get_if<Record>(&decoded.value())) {
-            run.records.push_back(*record);
-            guarded([this] { m_merger.emit_ready(); });
+            run.samples.add(*record);
+            guarded([this, side, record] { m_merger.add_record(side, *record); });
         } else if (auto* summary = std::get_if<Summary>(&decoded.value())) {
             run.summary = *summary;
         } else if (auto* note = std::get_if<NoteLine>(&decoded.value())) {
-            run.notes.push_back(Note{note->iteration, std::move(note->text)});
-            guarded([this] { m_merger.emit_notes(); });
+            run.notes.add(note->iteration, note->text);
+            guarded([this, side, &run, note] {
+                m_merger.add_note(side, run.mode, note->iteration, std::move(note->text));
+            });
         }
         // Other record types (added later) are not compare's business.
     }
