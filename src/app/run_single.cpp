@@ -1,8 +1,11 @@
 #include "app/run_single.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <csignal>
 #include <memory>
 #include <optional>
@@ -11,6 +14,7 @@
 
 #include "app/guard_plan.hpp"
 #include "app/plan_outputs.hpp"
+#include "app/step_gate.hpp"
 #include "measure/run_loop.hpp"
 #include "measure/sampler.hpp"
 #include "measure/signals.hpp"
@@ -221,6 +225,11 @@ Expected<ExitCode> run_single(const Options& options) {
     }
     const std::unique_ptr<Guard> guard = make_guard(*guard_plan, system, clock);
 
+    if (options.step_fd &&
+        (*options.step_fd > INT_MAX || ::fcntl(static_cast<int>(*options.step_fd), F_GETFD) < 0)) {
+        return Result::fail(fmt::format("--step-fd: {} is not an open file descriptor", *options.step_fd));
+    }
+
     // 2. -o FILE and --report are opened before anything is allocated: a bad path is a usage error too.
     const Expected<OutputPlan> outputs = plan_outputs(options);
     if (!outputs) {
@@ -234,10 +243,16 @@ Expected<ExitCode> run_single(const Options& options) {
     BlockWorkload workload(workload_config(options));
     print_stderr(guard_plan->notes);
 
-    // 4. Run. The report is written however the run ended: completed, Ctrl-C, allocation failure, `| head`.
+    // 4. Run (a compare child in step with its partner: --step-fd). The report is written however the run
+    // ended: completed, Ctrl-C, allocation failure, `| head`.
+    std::optional<PipeStepGate> step_gate;
+    if (options.step_fd) {
+        step_gate.emplace(static_cast<int>(std::min<std::uint64_t>(*options.step_fd, INT_MAX)));
+    }
+    LoopParts parts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal};
+    parts.step_gate = step_gate ? &*step_gate : nullptr;
     const std::optional<LoopResult> result =
-        run_until_done(options, LoopParts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal},
-                       stdout_writer, outputs->stdout_caps);
+        run_until_done(options, parts, stdout_writer, outputs->stdout_caps);
     if (!options.report_path.empty()) {
         write_html_report(options.report_path, report_parameters(options), sinks.series());
     }

@@ -140,6 +140,8 @@ void declare_guard(CLI::App& app, RawOptions& raw) {
     app.add_flag("--no-guard", raw.no_guard,
                  "turn the memory guard off: a runaway leak then ends with malloc failing or the OOM killer")
         ->excludes(max_memory);
+    // compare gives its children the lock-step pipe; not for users, so in no group (hidden from --help).
+    app.add_option("--step-fd", raw.step_fd)->check(checked_by(parse_count))->group("");
 }
 
 // `leakdemo compare`: fallthrough, so every option above (and any added later) is accepted after `compare`

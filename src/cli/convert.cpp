@@ -191,6 +191,7 @@ Expected<Options> convert_options(const RawOptions& raw) {
     converter.convert("--bars", raw.bars, parse_enum<BarsMode>, options.bars);
     converter.convert("--max-memory", raw.max_memory, parse_max_memory, options.guard);
     converter.convert("--modes", raw.compare_modes, parse_compare_modes, options.compare_modes);
+    converter.convert("--step-fd", raw.step_fd, parse_count, options.step_fd);
     if (!converter.error().empty()) {
         return Expected<Options>::fail(converter.error());
     }

@@ -36,6 +36,7 @@ struct RawOptions {
     std::string report_path;
     std::string max_memory;
     std::string compare_modes;
+    std::string step_fd;  // hidden: compare's children only
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;

@@ -52,6 +52,10 @@ struct Options {
     std::array<Mode, 2> compare_modes{Mode::leak, Mode::free};  // compare --modes A,B
 
     GuardRequest guard;  // --max-memory, --no-guard
+
+    // compare's own wiring of its children, not for users (hidden from --help): the pipe the child reads
+    // one byte from before each iteration (app/step_gate.hpp).
+    std::optional<std::uint64_t> step_fd;
 };
 
 // The options as the HTML report's "Parameters" table shows them (single run and compare).

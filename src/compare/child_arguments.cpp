@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compare/child_process.hpp"
+
 namespace leakdemo {
 
 std::vector<std::string> compare_child_arguments(const Options& options, Mode mode) {
@@ -43,8 +45,9 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     if (options.huge_pages) {
         args.emplace_back("--huge-pages");
     }
-    // compare reads the children's JSON Lines and prints its own summary.
-    args.insert(args.end(), {"--format", "jsonl", "--quiet"});
+    // compare reads the children's JSON Lines and prints its own summary; each child waits for compare's
+    // go before every iteration (child_process: the step pipe on this fd), so the two stay in step.
+    args.insert(args.end(), {"--format", "jsonl", "--quiet", "--step-fd", std::to_string(child_step_fd)});
     return args;
 }
 

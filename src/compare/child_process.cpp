@@ -27,8 +27,9 @@ void close_fd(int& fd) {
 }
 
 // The child's side of fork: async-signal-safe calls only, then exec (or _exit).
-[[noreturn]] void become_child(pid_t parent, int out_write, int err_write, const sigset_t& child_mask,
+[[noreturn]] void become_child(pid_t parent, const int (&ends)[3], const sigset_t& child_mask,
                                char* const* argv) {
+    const auto [out_write, err_write, step_read] = ends;
     // Die with the parent, even if it is SIGKILLed. If it died before prctl took effect we were re-parented
     // already: stop now rather than run unwatched.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -40,6 +41,11 @@ void close_fd(int& fd) {
     ::setpgid(0, 0);
     ::dup2(out_write, STDOUT_FILENO);
     ::dup2(err_write, STDERR_FILENO);
+    if (step_read == child_step_fd) {
+        ::fcntl(step_read, F_SETFD, 0);  // already in place: only keep it open across exec
+    } else {
+        ::dup2(step_read, child_step_fd);  // the copy is not close-on-exec
+    }
     ::sigprocmask(SIG_SETMASK, &child_mask, nullptr);
     ::execv("/proc/self/exe", argv);
     constexpr std::string_view message = "leakdemo: error: cannot run /proc/self/exe\n";
@@ -71,6 +77,7 @@ ChildPair::~ChildPair() {
     for (Child& child : m_children) {
         close_fd(child.out_fd);
         close_fd(child.err_fd);
+        close_fd(child.step_fd);
         if (child.pid > 0 && !child.reaped) {
             ::kill(child.pid, SIGKILL);
             while (::waitpid(child.pid, nullptr, 0) < 0 && errno == EINTR) {
@@ -90,11 +97,15 @@ void ChildPair::signal_running(int signal_number) {
 void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask) {
     int out_pipe[2] = {-1, -1};
     int err_pipe[2] = {-1, -1};
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    int step_pipe[2] = {-1, -1};
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        ::pipe2(step_pipe, O_CLOEXEC) != 0) {
         throw Error(fmt::format("compare: cannot create a pipe: {}", std::strerror(errno)));
     }
     child.out_fd = out_pipe[0];
     child.err_fd = err_pipe[0];
+    child.step_fd = step_pipe[1];
+    ::fcntl(child.step_fd, F_SETFL, O_NONBLOCK);  // compare never waits for a child to take its step
     // Built before fork: between fork and exec only async-signal-safe calls are allowed.
     std::vector<char*> argv;
     for (const std::string& arg : args) {
@@ -105,14 +116,30 @@ void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& c
 
     const pid_t pid = ::fork();
     if (pid == 0) {
-        become_child(parent, out_pipe[1], err_pipe[1], child_mask, argv.data());
+        become_child(parent, {out_pipe[1], err_pipe[1], step_pipe[0]}, child_mask, argv.data());
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    ::close(step_pipe[0]);
     if (pid < 0) {
         throw Error(fmt::format("compare: cannot start a child: {}", std::strerror(errno)));
     }
     child.pid = pid;
+}
+
+void grant_step(Child& child) {
+    if (child.step_fd < 0) {
+        return;
+    }
+    const char token = 's';
+    ssize_t written = -1;
+    do {
+        written = ::write(child.step_fd, &token, 1);
+    } while (written < 0 && errno == EINTR);
+    if (written != 1) {
+        close_fd(
+            child.step_fd);  // EPIPE: the child is gone. EAGAIN cannot happen: it holds one token at most
+    }
 }
 
 void read_available(Child& child, const std::function<void(const std::string&)>& take_line) {

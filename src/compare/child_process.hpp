@@ -15,10 +15,14 @@
 
 namespace leakdemo {
 
+// The child's end of its step pipe (compare_child_arguments passes it as --step-fd).
+inline constexpr int child_step_fd = 3;
+
 struct Child {
     pid_t pid = -1;
     int out_fd = -1;       // its stdout: JSON Lines
     int err_fd = -1;       // its stderr: an error line, if any
+    int step_fd = -1;      // the write end of its step pipe: one byte lets it start its next iteration
     std::string pending;   // stdout bytes after the last newline
     std::string err_text;  // the end of its stderr, at most max_stderr_bytes
     bool reaped = false;
@@ -48,8 +52,13 @@ class ChildPair {
 };
 
 // Starts `/proc/self/exe args...` as `child`: its own process group, killed if compare dies, stdout and
-// stderr on pipes, the signal mask `child_mask`. Throws Error when a pipe or the fork fails.
+// stderr on pipes, the read end of its step pipe on fd child_step_fd, the signal mask `child_mask`. Throws
+// Error when a pipe or the fork fails.
 void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask);
+
+// Lets the child start its next iteration (one byte on its step pipe; never blocks). A child that is gone
+// (EPIPE) needs no more steps: its pipe is closed.
+void grant_step(Child& child);
 
 // Reads what is ready on the child's pipes without blocking: stderr is kept (its end), stdout is cut into
 // lines for `take_line`. A pipe at end of file is closed.

@@ -169,36 +169,44 @@ std::unique_ptr<CompareView> make_compare_view(Format format, LineWriter& out, c
     return std::make_unique<TableCompareView>(out, caps, options);
 }
 
-void RowMerger::emit_ready() {
-    const auto& [first, second] = m_comparison.runs;
-    while (m_emitted < first.records.size() && m_emitted < second.records.size()) {
-        emit(&first.records[m_emitted], &second.records[m_emitted]);
+void RowMerger::add_record(std::size_t side, const Record& record) {
+    m_pending[side].push_back(record);
+    while (!m_pending[0].empty() && !m_pending[1].empty()) {
+        const Record first = m_pending[0].front();
+        const Record second = m_pending[1].front();
+        m_pending[0].pop_front();
+        m_pending[1].pop_front();
+        emit(&first, &second);
     }
 }
 
-void RowMerger::emit_notes() {
+void RowMerger::add_note(std::size_t side, Mode mode, std::uint64_t iteration, std::string text) {
+    m_pending_notes[side].push_back(PendingNote{mode, iteration, std::move(text)});
     emit_notes_before(m_emitted);
 }
 
 void RowMerger::emit_notes_before(std::uint64_t iteration) {
-    for (std::size_t side = 0; side < 2; ++side) {
-        const ReportSeries& run = m_comparison.runs[side];
-        while (m_notes_emitted[side] < run.notes.size() &&
-               run.notes[m_notes_emitted[side]].iteration < iteration) {
-            const Note& note = run.notes[m_notes_emitted[side]++];
+    for (auto& notes : m_pending_notes) {
+        while (!notes.empty() && notes.front().iteration < iteration) {
+            const PendingNote note = std::move(notes.front());
+            notes.pop_front();
             for (CompareView* view : m_views) {
-                view->note(run.mode, note.iteration, note.text);
+                view->note(note.mode, note.iteration, note.text);
             }
         }
     }
 }
 
 void RowMerger::finish() {
-    emit_ready();
-    const auto& [first, second] = m_comparison.runs;
-    while (m_emitted < first.records.size() || m_emitted < second.records.size()) {
-        emit(m_emitted < first.records.size() ? &first.records[m_emitted] : nullptr,
-             m_emitted < second.records.size() ? &second.records[m_emitted] : nullptr);
+    while (!m_pending[0].empty() || !m_pending[1].empty()) {
+        std::optional<Record> sides[2];
+        for (std::size_t side = 0; side < 2; ++side) {
+            if (!m_pending[side].empty()) {
+                sides[side] = m_pending[side].front();
+                m_pending[side].pop_front();
+            }
+        }
+        emit(sides[0] ? &*sides[0] : nullptr, sides[1] ? &*sides[1] : nullptr);
     }
     emit_notes_before(std::numeric_limits<std::uint64_t>::max());  // every note left, whatever its iteration
     for (CompareView* view : m_views) {
@@ -211,7 +219,7 @@ void RowMerger::emit(const Record* first, const Record* second) {
     for (CompareView* view : m_views) {
         view->row(first, second);
     }
-    emit_notes();
+    emit_notes_before(m_emitted);
 }
 
 // The two-column summary for stderr.

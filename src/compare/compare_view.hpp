@@ -1,7 +1,9 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,25 +31,39 @@ std::unique_ptr<CompareView> make_compare_view(Format format, LineWriter& out, c
 
 // Emits iteration k to the views once both children reported it, each row followed by the --explain notes
 // the children wrote for it (a note waits for its row); finish() sends what is left one-sided (a child that
-// stopped early), the remaining notes, and then the summaries.
+// stopped early), the remaining notes, and then the summaries. Streaming: it holds only what waits for the
+// other child (with compare's lock-step, at most one iteration's record and notes per child).
 class RowMerger {
   public:
     RowMerger(const Comparison& comparison, std::vector<CompareView*> views)
         : m_comparison(comparison), m_views(std::move(views)) {}
 
-    void emit_ready();
-    // A child's note was appended to its run's notes: pass on those whose row is out.
-    void emit_notes();
+    // The next record of child `side` (0 or 1), in iteration order.
+    void add_record(std::size_t side, const Record& record);
+    // A note of child `side`: passed on once the row of its iteration is out.
+    void add_note(std::size_t side, Mode mode, std::uint64_t iteration, std::string text);
     void finish();
 
+    // Rows sent: iterations 0 .. rows_emitted() - 1 have both sides (or one, after finish()).
+    std::uint64_t rows_emitted() const { return m_emitted; }
+    // Records of child `side` waiting for the other child.
+    std::size_t pending_records(std::size_t side) const { return m_pending[side].size(); }
+
   private:
+    struct PendingNote {
+        Mode mode = Mode::leak;
+        std::uint64_t iteration = 0;
+        std::string text;
+    };
+
     void emit(const Record* first, const Record* second);
     void emit_notes_before(std::uint64_t iteration);
 
     const Comparison& m_comparison;
     std::vector<CompareView*> m_views;
-    std::size_t m_emitted = 0;                // rows sent: iterations 0 .. m_emitted - 1
-    std::size_t m_notes_emitted[2] = {0, 0};  // per child, notes sent
+    std::uint64_t m_emitted = 0;  // rows sent: iterations 0 .. m_emitted - 1
+    std::array<std::deque<Record>, 2> m_pending;
+    std::array<std::deque<PendingNote>, 2> m_pending_notes;
 };
 
 // The two-column summary for stderr: one column per child, both verdicts.

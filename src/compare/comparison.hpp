@@ -6,9 +6,9 @@
 
 namespace leakdemo {
 
-// What each child of `leakdemo compare` reported, kept whole (records in order from the baseline, summary,
-// --explain notes) so the HTML report and the chart can draw the run afterwards. compare's own memory
-// grows with the records; the children, which are what is measured, do not.
+// What each child of `leakdemo compare` reported, as the HTML report and the chart draw it afterwards: its
+// samples in bounded buckets, its first --explain notes, its summary. Constant memory per child however
+// long the run, like a single run's series: compare's parent never holds the run's records.
 struct Comparison {
     std::array<ReportSeries, 2> runs;
 };

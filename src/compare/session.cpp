@@ -121,15 +121,30 @@ class CompareSession {
             return;
         }
         if (auto* record = std::get_if<Record>(&decoded.value())) {
-            run.records.push_back(*record);
-            guarded([this] { m_merger.emit_ready(); });
+            run.samples.add(*record);
+            guarded([this, side, record] { m_merger.add_record(side, *record); });
+            grant_steps();
         } else if (auto* summary = std::get_if<Summary>(&decoded.value())) {
             run.summary = *summary;
         } else if (auto* note = std::get_if<NoteLine>(&decoded.value())) {
-            run.notes.push_back(Note{note->iteration, std::move(note->text)});
-            guarded([this] { m_merger.emit_notes(); });
+            run.notes.add(note->iteration, note->text);
+            guarded([this, side, &run, note] {
+                m_merger.add_note(side, run.mode, note->iteration, std::move(note->text));
+            });
         }
         // Other record types (added later) are not compare's business.
+    }
+
+    // Lock-step: iteration k + 1 may start in both children once both reported iteration k (its row is out),
+    // so neither is ever more than one iteration ahead and every row has both sides. No more steps once
+    // compare is stopping the children.
+    void grant_steps() {
+        while (!m_stopping && m_steps_granted < m_merger.rows_emitted()) {
+            ++m_steps_granted;
+            for (Child& child : m_children.all()) {
+                grant_step(child);
+            }
+        }
     }
 
     // The reader of our stdout went away (`| head`): stop the children, end quietly with what we have.
@@ -172,6 +187,7 @@ class CompareSession {
     ChildPair m_children;
     SessionEnd m_end;
     bool m_stopping = false;
+    std::uint64_t m_steps_granted = 0;  // iterations 1 .. m_steps_granted may start
     std::optional<std::chrono::steady_clock::time_point> m_kill_deadline;
 };
 

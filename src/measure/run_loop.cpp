@@ -44,6 +44,11 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
             result.signal_number = signal_number;
             break;
         }
+        if (parts.step_gate != nullptr && !parts.step_gate->wait_for_step()) {
+            reason = StopReason::interrupted;
+            result.signal_number = stop_requested();
+            break;
+        }
         const std::uint64_t block = parts.workload.block_bytes();
         if (auto why = parts.guard.refuse(parts.workload.counters().outstanding_bytes, block)) {
             reason = StopReason::guard;

@@ -27,6 +27,15 @@ struct LoopResult {
     std::string stop_message;  // alloc_failed / guard: one line for stderr
 };
 
+// Asked before each iteration (not the baseline) whether it may start: compare's children wait there for
+// the parent's go, so the two stay in step. Blocks until then; false means stop (a stop signal came, or the
+// one who paces the loop went away).
+class StepGate {
+  public:
+    virtual ~StepGate() = default;
+    virtual bool wait_for_step() = 0;
+};
+
 // Who the loop talks to. Every side effect is injected, so tests drive the loop with fakes.
 struct LoopParts {
     Sampler& sampler;
@@ -35,6 +44,7 @@ struct LoopParts {
     Guard& guard;
     Sink& sink;
     int (*stop_requested)() = nullptr;  // returns the signal number asking to stop, or 0
+    StepGate* step_gate = nullptr;      // nullptr: every iteration may start at once
 };
 
 // Sample 0 is the baseline before any allocation; sample k is taken right after iteration k.

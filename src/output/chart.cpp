@@ -46,13 +46,13 @@ struct Extent {
 std::optional<Extent> extent_of(std::span<const ReportSeries> series) {
     std::optional<Extent> extent;
     for (const ReportSeries& one : series) {
-        for (const Record& record : one.records) {
+        for (const Bucket& bucket : one.samples.buckets()) {
             if (!extent) {
                 extent = Extent{};
             }
-            extent->last_iteration = std::max(extent->last_iteration, record.iteration);
+            extent->last_iteration = std::max(extent->last_iteration, bucket.last_iteration);
             extent->top_bytes =
-                std::max({extent->top_bytes, record.sample.rss_bytes, record.sample.maxrss_bytes});
+                std::max({extent->top_bytes, bucket.max[Figure::rss], bucket.max[Figure::maxrss]});
         }
     }
     return extent;
@@ -81,11 +81,18 @@ Grid plot(std::span<const ReportSeries> series, const Extent& extent, double top
     for (int pass = 0; pass < 2; ++pass) {
         for (std::size_t s = 0; s < series.size(); ++s) {
             const Glyphs& glyph = glyphs[s % glyphs.size()];
-            for (const Record& record : series[s].records) {
-                const std::uint64_t bytes = pass == 0 ? record.sample.maxrss_bytes : record.sample.rss_bytes;
-                grid[static_cast<std::size_t>(row_of(bytes))]
-                    [static_cast<std::size_t>(column_of(record.iteration))] =
-                        pass == 0 ? glyph.max_rss : glyph.rss;
+            // A bucket of several samples shows its range: RSS at its lowest and highest, max RSS at its
+            // highest (a high-water mark only rises), all in the column of its last iteration.
+            for (const Bucket& bucket : series[s].samples.buckets()) {
+                const auto column = static_cast<std::size_t>(column_of(bucket.last_iteration));
+                if (pass == 0) {
+                    grid[static_cast<std::size_t>(row_of(bucket.max[Figure::maxrss]))][column] =
+                        glyph.max_rss;
+                    continue;
+                }
+                for (const std::uint64_t bytes : {bucket.min[Figure::rss], bucket.max[Figure::rss]}) {
+                    grid[static_cast<std::size_t>(row_of(bytes))][column] = glyph.rss;
+                }
             }
         }
     }

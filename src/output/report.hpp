@@ -17,9 +17,11 @@ struct ReportParameter {
 // --report: one self-contained HTML page (inline CSS and SVG; no script, no font, no URL of any kind, so it
 // works offline from a USB stick): the parameters, an SVG line chart of RSS, max RSS and leaked (held for
 // hold mode) bytes against iteration for every series, the summaries and the --explain notes.
-// Every plotted sample is an element `<circle class="point" data-series="MODE"
-// data-metric="rss|maxrss|leaked|held">` and every legend entry a `<text class="legend-label">`, so a browser
-// test can count them. Well-formed XML.
+// Each series is drawn from its buckets (bounded_series.hpp): every bucket is an element `<circle
+// class="point" data-series="MODE" data-metric="rss|maxrss|leaked|held" data-iteration="LAST"
+// data-bytes="HIGHEST">` at its highest value (one per sample while a bucket holds one), and every legend
+// entry a `<text class="legend-label">`, so a browser test can count them. Well-formed XML; about 1 MB for a
+// run of any length.
 std::string render_html_report(std::span<const ReportParameter> parameters,
                                std::span<const ReportSeries> series);
 

@@ -1,5 +1,6 @@
 """The HTML report in a real browser: headless Chromium (Debian's `chromium`, installed by scripts/setup.sh test)
 loads it offline, the DOM it builds has every plotted point and the legend, and its screenshot is a picture."""
+import json
 import os
 import re
 import shutil
@@ -100,6 +101,32 @@ class BrowserRendersTheReport(unittest.TestCase):
         labels = re.findall(r'<text class="legend-label"[^>]*>([^<]*)</text>', dom)
         self.assertEqual(labels, ["leak: RSS", "leak: max RSS", "leak: leaked"])
         self.assertIn("definitely lost", dom, "the --explain notes are in the page")
+
+    def test_a_million_samples_render_from_their_buckets_with_the_peak_exact(self):
+        report = os.path.join(self.dir.name, "long.html")
+        result = run("--report", report, "--mode", "free", "-b", 64, "-n", 1_000_000, "-i", 0, "--summary-only",
+                     "--format", "jsonl", timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary = json.loads(result.stdout)
+        self.assertLess(os.path.getsize(report), 2_000_000)
+        profile = tempfile.mkdtemp(dir=self.dir.name)
+        dom = subprocess.run([self.chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                              "file://" + report], capture_output=True, text=True, timeout=180,
+                             stdin=subprocess.DEVNULL)
+        self.assertEqual(dom.returncode, 0, dom.stderr[-2000:])
+        # The page says how many points the run became; the browser's DOM has exactly that many per metric.
+        said = re.search(r"1000001 samples in (\d+) points", dom.stdout)
+        self.assertIsNotNone(said, "the bucket note is in the page")
+        buckets = int(said.group(1))
+        self.assertLessEqual(buckets, 2048)
+        for metric in ("rss", "maxrss", "leaked"):
+            points = re.findall(rf'<circle class="point" data-series="free" data-metric="{metric}"', dom.stdout)
+            self.assertEqual(len(points), buckets, metric)
+        plotted = re.findall(r'data-metric="maxrss" data-iteration="\d+" data-bytes="(\d+)" cx="[\d.]+" '
+                             r'cy="([\d.]+)"', dom.stdout)
+        peak_bytes, peak_y = max(((int(b), float(y)) for b, y in plotted))
+        self.assertEqual(peak_bytes, summary["maxrss_bytes"], "the plotted peak is the run's peak")
+        self.assertEqual(peak_y, min(float(y) for _, y in plotted), "and it is drawn highest")
 
     def test_screenshot_is_a_picture_of_the_chart(self):
         png = os.path.join(self.dir.name, "leak.png")

@@ -23,8 +23,7 @@ inline std::size_t count_occurrences(const std::string& text, std::string_view w
 inline ReportSeries synthetic_series(Mode mode, std::uint64_t samples, std::uint64_t rss_step_bytes) {
     constexpr std::uint64_t block = 4096000;
     constexpr std::uint64_t base = std::uint64_t{4} << 20;
-    ReportSeries series;
-    series.mode = mode;
+    ReportSeries series(mode);
     for (std::uint64_t i = 0; i < samples; ++i) {
         Record record;
         record.iteration = i;
@@ -34,7 +33,7 @@ inline ReportSeries synthetic_series(Mode mode, std::uint64_t samples, std::uint
         record.counters.outstanding_bytes = mode == Mode::free ? 0 : i * block;
         record.sample.rss_bytes = base + i * rss_step_bytes;
         record.sample.maxrss_bytes = record.sample.rss_bytes + (mode == Mode::free ? base : 0);
-        series.records.push_back(record);
+        series.samples.add(record);
     }
     Summary summary;
     summary.mode = mode;

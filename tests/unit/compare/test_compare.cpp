@@ -84,8 +84,9 @@ TEST(CompareChildArguments, ForwardTheWorkloadAndAskForQuietJsonLines) {
     options.format = Format::table;  // compare's own format: never the children's
     const std::vector<std::string> args = compare_child_arguments(options, Mode::hold);
     const std::vector<std::string> expected{
-        "leakdemo", "--mode", "hold", "--block-size", "1048576", "--interval", "250000000ns", "--touch",
-        "page",     "--fill", "7",    "--iterations", "12",      "--format",   "jsonl",       "--quiet"};
+        "leakdemo",    "--mode",   "hold",  "--block-size", "1048576",   "--interval",
+        "250000000ns", "--touch",  "page",  "--fill",       "7",         "--iterations",
+        "12",          "--format", "jsonl", "--quiet",      "--step-fd", "3"};
     EXPECT_EQ(args, expected);
 }
 
@@ -103,6 +104,7 @@ TEST(CompareChildArguments, AreAcceptedByTheCommandLine) {
     EXPECT_EQ(child.iterations, 3U);
     EXPECT_EQ(child.format, Format::jsonl);
     EXPECT_TRUE(child.quiet);
+    EXPECT_EQ(child.step_fd, std::optional<std::uint64_t>(3)) << "each child waits for its step on fd 3";
 }
 
 }  // namespace

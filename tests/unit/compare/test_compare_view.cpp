@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,11 +25,10 @@ Record record_at(Mode mode, std::uint64_t iteration, std::uint64_t rss_bytes) {
 }
 
 // A run that grows by `growth` per iteration from 4 MiB, `count` records long.
-ReportSeries run_of(Mode mode, std::size_t count, std::uint64_t growth) {
-    ReportSeries run;
-    run.mode = mode;
+std::vector<Record> run_of(Mode mode, std::size_t count, std::uint64_t growth) {
+    std::vector<Record> run;
     for (std::uint64_t i = 0; i < count; ++i) {
-        run.records.push_back(record_at(mode, i, 4194304 + i * growth));
+        run.push_back(record_at(mode, i, 4194304 + i * growth));
     }
     return run;
 }
@@ -38,27 +38,71 @@ class RecordingView final : public CompareView {
     void row(const Record* first, const Record* second) override {
         rows.emplace_back(first != nullptr ? static_cast<int>(first->iteration) : -1,
                           second != nullptr ? static_cast<int>(second->iteration) : -1);
+        events.push_back(
+            fmt::format("row {}", rows.back().first >= 0 ? rows.back().first : rows.back().second));
+    }
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        events.push_back(fmt::format("{} note {}: {}", to_string(mode), iteration, text));
     }
     void finish(const Comparison& /*comparison*/) override { ++finished; }
     std::vector<std::pair<int, int>> rows;
+    std::vector<std::string> events;
     int finished = 0;
 };
 
+using Rows = std::vector<std::pair<int, int>>;
+
 TEST(RowMerger, WaitsForBothChildrenThenSendsTheRestOneSided) {
     Comparison comparison;
-    comparison.runs = {run_of(Mode::leak, 3, block), run_of(Mode::free, 0, 0)};
     RecordingView view;
     RowMerger merger(comparison, {&view});
-    merger.emit_ready();
+    const auto leak = run_of(Mode::leak, 3, block);
+    const auto free = run_of(Mode::free, 2, 0);
+    for (const Record& record : leak) {
+        merger.add_record(0, record);
+    }
     EXPECT_TRUE(view.rows.empty()) << "the free child has reported nothing yet";
+    EXPECT_EQ(merger.pending_records(0), 3U);
 
-    comparison.runs[1] = run_of(Mode::free, 2, 0);
-    merger.emit_ready();
-    EXPECT_EQ(view.rows, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}}));
+    for (const Record& record : free) {
+        merger.add_record(1, record);
+    }
+    EXPECT_EQ(view.rows, (Rows{{0, 0}, {1, 1}}));
+    EXPECT_EQ(merger.rows_emitted(), 2U);
+    EXPECT_EQ(merger.pending_records(0), 1U) << "only the leak child's iteration 2 still waits";
+    EXPECT_EQ(merger.pending_records(1), 0U);
 
     merger.finish();  // the free child stopped early: iteration 2 has only the leak side
-    EXPECT_EQ(view.rows, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}, {2, -1}}));
+    EXPECT_EQ(view.rows, (Rows{{0, 0}, {1, 1}, {2, -1}}));
     EXPECT_EQ(view.finished, 1);
+}
+
+TEST(RowMerger, HoldsOnlyWhatWaitsForTheOtherChild) {
+    // In step, as compare's lock-step keeps them: nothing piles up however long the run.
+    Comparison comparison;
+    RecordingView view;
+    RowMerger merger(comparison, {&view});
+    for (std::uint64_t i = 0; i < 10000; ++i) {
+        merger.add_record(i % 2, record_at(Mode::leak, i / 2, 0));
+        EXPECT_LE(merger.pending_records(0) + merger.pending_records(1), 1U) << i;
+    }
+    EXPECT_EQ(merger.rows_emitted(), 5000U);
+}
+
+TEST(RowMerger, ANoteWaitsForItsRow) {
+    Comparison comparison;
+    RecordingView view;
+    RowMerger merger(comparison, {&view});
+    merger.add_record(0, record_at(Mode::leak, 0, 0));
+    merger.add_record(0, record_at(Mode::leak, 1, 0));
+    merger.add_note(0, Mode::leak, 1, "first block");
+    merger.add_record(1, record_at(Mode::free, 0, 0));
+    EXPECT_EQ(view.events, (std::vector<std::string>{"row 0"})) << "row 1 is not out: its note waits";
+    merger.add_record(1, record_at(Mode::free, 1, 0));
+    merger.add_note(1, Mode::free, 1, "freed");
+    merger.finish();
+    EXPECT_EQ(view.events,
+              (std::vector<std::string>{"row 0", "row 1", "leak note 1: first block", "free note 1: freed"}));
 }
 
 // Runs a view into a temporary file and returns what it wrote.
@@ -91,12 +135,12 @@ TEST(CompareTable, NumbersForBothSidesAndLongerBarsForMoreRss) {
     caps.width = 120;
     ViewOutput output;
     auto view = make_compare_view(Format::table, output.writer(), caps, options);
-    const ReportSeries leak = run_of(Mode::leak, 5, block);
-    const ReportSeries free = run_of(Mode::free, 5, 0);
+    const auto leak = run_of(Mode::leak, 5, block);
+    const auto free = run_of(Mode::free, 5, 0);
     for (std::size_t i = 0; i < 5; ++i) {
-        view->row(&leak.records[i], &free.records[i]);
+        view->row(&leak[i], &free[i]);
     }
-    view->row(&leak.records[4], nullptr);
+    view->row(&leak[4], nullptr);
     const auto lines = output.lines();
     ASSERT_EQ(lines.size(), 1U + 6U);
     EXPECT_NE(lines[0].find("leak rss"), std::string::npos) << lines[0];

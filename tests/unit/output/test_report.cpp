@@ -39,7 +39,7 @@ TEST(Report, EverySampleOfEverySeriesIsAPoint) {
 
 TEST(Report, SelfContainedAndEscaped) {
     std::vector<ReportSeries> one{synthetic_series(Mode::free, 3, 0)};
-    one[0].notes.push_back(Note{2, "a <b> & \"c\""});
+    one[0].notes.add(2, "a <b> & \"c\"");
     const std::vector<ReportParameter> parameters{{"block <size>", "4 & 4"}};
     const std::string html = render_html_report(parameters, one);
     EXPECT_EQ(html.find("http"), std::string::npos) << "no URL of any kind";
@@ -48,6 +48,37 @@ TEST(Report, SelfContainedAndEscaped) {
     EXPECT_NE(html.find("a &lt;b&gt; &amp; &quot;c&quot;"), std::string::npos);
     EXPECT_NE(html.find("block &lt;size&gt;"), std::string::npos);
     EXPECT_NE(html.find("iteration 2:"), std::string::npos);
+}
+
+TEST(Report, ALongRunIsDrawnFromItsBucketsWithItsPeakExact) {
+    constexpr std::uint64_t samples = 100'000;
+    std::vector<ReportSeries> one{synthetic_series(Mode::leak, samples, 4096)};
+    const std::size_t buckets = one[0].samples.buckets().size();
+    ASSERT_LE(buckets, BoundedSeries::default_capacity);
+    ASSERT_GT(one[0].samples.bucket_samples(), 1U);
+    const std::string html = render_html_report({}, one);
+    EXPECT_EQ(count_occurrences(html, "class=\"point\" data-series=\"leak\" data-metric=\"rss\""), buckets);
+    EXPECT_EQ(count_occurrences(html, "<polygon class=\"range\""), 3U) << "a band per metric";
+    // The highest point's value is the last sample's RSS: the run's peak, exactly.
+    const std::uint64_t peak = (std::uint64_t{4} << 20) + (samples - 1) * 4096;
+    EXPECT_EQ(
+        count_occurrences(html, fmt::format("data-metric=\"rss\" data-iteration=\"{}\" data-bytes=\"{}\"",
+                                            samples - 1, peak)),
+        1U);
+    EXPECT_NE(html.find(fmt::format("{} samples in {} points", samples, buckets)), std::string::npos);
+    EXPECT_LT(html.size(), std::size_t{1} << 20);
+}
+
+TEST(Report, KeepsTheFirstNotesAndSaysHowManyMore) {
+    std::vector<ReportSeries> one{synthetic_series(Mode::free, 3, 0)};
+    for (std::uint64_t i = 0; i < 100; ++i) {
+        one[0].notes.add(i, fmt::format("note number {}.", i));
+    }
+    const std::string html = render_html_report({}, one);
+    EXPECT_EQ(count_occurrences(html, "<li><span class=\"iteration\">"), BoundedNotes::default_capacity);
+    EXPECT_NE(html.find("note number 63."), std::string::npos);
+    EXPECT_EQ(html.find("note number 64."), std::string::npos);
+    EXPECT_NE(html.find("and 36 more notes, not kept: the report keeps the first 64."), std::string::npos);
 }
 
 TEST(Report, ASeriesWithoutSummaryIsStillDrawnAndSaysSo) {
