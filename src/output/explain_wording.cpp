@@ -113,9 +113,10 @@ std::string Explainer::span_of(const Step& step, Path path) const {
                            grouped(with_header), with_header == 1 ? "" : "s", format_bytes(page));
     }
     return fmt::format(
-        "{} bytes + glibc's {}-byte chunk header span {} or {} pages of {}, depending on "
-        "where the heap put them",
-        grouped(step.block), chunk_header_bytes, with_header, with_header + 1, format_bytes(page));
+        "{} byte{} + glibc's {}-byte chunk header span {} or {} pages of {}, depending on where the heap "
+        "put them",
+        grouped(step.block), step.block == 1 ? "" : "s", chunk_header_bytes, grouped(with_header),
+        grouped(with_header + 1), format_bytes(page));
 }
 
 }  // namespace leakdemo
