@@ -1,5 +1,7 @@
 #include "measure/summary.hpp"
 
+#include <algorithm>
+
 namespace leakdemo {
 
 Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
@@ -35,7 +37,8 @@ void SummaryBuilder::add(const Record& record) {
     m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
 }
 
-Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const {
+Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
+                               std::optional<std::int64_t> elapsed_ns) const {
     Summary summary;
     summary.stop_reason = reason;
     summary.hwm_bytes = hwm_bytes;
@@ -44,7 +47,7 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     }
     summary.mode = m_last.mode;
     summary.iterations = m_last.iteration;
-    summary.elapsed_s = static_cast<double>(m_last.elapsed_ns) / 1e9;
+    summary.elapsed_s = static_cast<double>(std::max(elapsed_ns.value_or(0), m_last.elapsed_ns)) / 1e9;
     summary.block_bytes = m_last.block_bytes;
     summary.requested_bytes = m_last.counters.requested_bytes;
     summary.leaked_bytes = m_last.counters.leaked_bytes;

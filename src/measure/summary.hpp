@@ -70,7 +70,10 @@ struct Summary {
 class SummaryBuilder {
   public:
     void add(const Record& record);
-    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
+    // `elapsed_ns`: wall time from the baseline to now (the summary's moment, not the last sample's: an
+    // interrupted sleep still counts); without it, the last sample's time.
+    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
+                   std::optional<std::int64_t> elapsed_ns = std::nullopt) const;
 
   private:
     std::optional<Record> m_first;
