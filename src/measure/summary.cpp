@@ -34,6 +34,13 @@ void SummaryBuilder::add(const Record& record) {
         m_first = record;
     }
     m_last = record;
+    const std::uint64_t rss = record.sample.rss_bytes;
+    if (record.iteration == m_first->iteration || rss > m_peak_bytes) {
+        m_peak_bytes = rss;
+        m_peak_iteration = record.iteration;
+        m_low_after_peak_bytes = rss;
+    }
+    m_low_after_peak_bytes = std::min(m_low_after_peak_bytes, rss);
     m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
 }
 
@@ -58,6 +65,9 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
                                static_cast<std::int64_t>(m_first->sample.rss_bytes);
     summary.rss_growth_per_iteration_bytes = m_slope.slope();
     summary.maxrss_bytes = m_last.sample.maxrss_bytes;
+    summary.rss_peak_bytes = m_peak_bytes;
+    summary.rss_peak_iteration = m_peak_iteration;
+    summary.rss_low_after_peak_bytes = m_low_after_peak_bytes;
     summary.verdict =
         verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
     if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so

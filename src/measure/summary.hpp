@@ -64,6 +64,12 @@ struct Summary {
     // block on 4 KiB pages, a handful with --huge-pages (one fault maps 2 MiB).
     std::uint64_t minor_faults = 0;
     double minor_faults_per_block = 0;
+    // The shape of RSS over the run, for words (not in the record schema): its highest sample, the first
+    // iteration that reached it, and the lowest sample after that. Free mode's one-time step reads as
+    // "rose to X by iteration 2, then flat" instead of an average that looks like growth.
+    std::uint64_t rss_peak_bytes = 0;
+    std::uint64_t rss_peak_iteration = 0;
+    std::uint64_t rss_low_after_peak_bytes = 0;
 };
 
 // Folds records into a Summary as they arrive.
@@ -79,6 +85,9 @@ class SummaryBuilder {
     std::optional<Record> m_first;
     Record m_last;
     SlopeAccumulator m_slope;
+    std::uint64_t m_peak_bytes = 0;
+    std::uint64_t m_peak_iteration = 0;
+    std::uint64_t m_low_after_peak_bytes = 0;
 };
 
 }  // namespace leakdemo
