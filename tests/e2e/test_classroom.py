@@ -179,13 +179,13 @@ class EverySentenceMeasured(unittest.TestCase):
         self.assertIn('"iteration":0', first)
         started = time.monotonic()
         time.sleep(1.5)
+        waited = time.monotonic() - started  # the baseline was taken before `started`
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
-        waited = time.monotonic() - started
         summary = [r for r in jsonl_records(stdout) if r["type"] == "summary"][0]
         # A lower bound only: the run lasted at least as long as the test waited (it said 1.00 s, the time of
         # the last sample, before).
-        self.assertGreaterEqual(summary["elapsed_s"], waited - 0.05, summary)
+        self.assertGreaterEqual(summary["elapsed_s"], waited, summary)
 
 
 class AllocatorKnobBadInput(unittest.TestCase):
