@@ -180,9 +180,13 @@ void Explainer::explain_release(const Step& step, Path path, const Record& curre
     const std::string block = format_bytes(step.block);
     // After free(): did the memory go back to the OS (munmap, or malloc_trim), or does glibc keep it?
     if (step.freed && step.pages_committed()) {
+        // An mmap'd block is gone when mallinfo2's mmap'd bytes did not keep it, whatever else moved RSS (a
+        // 128 KiB block's RSS change is the size of the heap's own growth); a heap block, when RSS fell back.
         Release release = Release::kept;
-        if (!step.about_a_block(step.rss)) {
-            release = path == Path::mmap ? Release::unmapped : Release::trimmed;
+        if (path == Path::mmap && !step.about_a_block(step.mmapped)) {
+            release = Release::unmapped;
+        } else if (path != Path::mmap && !step.about_a_block(step.rss)) {
+            release = Release::trimmed;
         }
         if (release != m_release) {
             if (release == Release::kept) {
@@ -199,9 +203,14 @@ void Explainer::explain_release(const Step& step, Path path, const Record& curre
                               "{} the heap's free memory back (arena now {})",
                               m_context.trim ? "free() kept it, then malloc_trim(0) handed" : "the heap gave",
                               format_bytes(current.sample.heap_arena_bytes));
+                const std::string rss =
+                    step.about_a_block(step.rss)
+                        ? fmt::format("RSS {} ({}: other memory grew)",
+                                      format_bytes(current.sample.rss_bytes), format_signed_bytes(step.rss))
+                        : fmt::format("RSS is back to {}", format_bytes(current.sample.rss_bytes));
                 say(Kind::release_returned, notes,
-                    fmt::format("memory returned to the OS: {}; RSS is back to {} after {}", how,
-                                format_bytes(current.sample.rss_bytes), plural(step.faults, "page fault")));
+                    fmt::format("memory returned to the OS: {}; {} after {}", how, rss,
+                                plural(step.faults, "page fault")));
             }
             m_release = release;
         }

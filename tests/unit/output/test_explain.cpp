@@ -382,6 +382,17 @@ std::string joined(const std::vector<std::string>& notes) {
     return text;
 }
 
+TEST(Explainer, AnUnmappedBlockIsNotKeptInTheHeapWhenRssMovedForOtherReasons) {
+    // 128 KiB free mode: mmap'd and unmapped, while the heap's own growth moved RSS by 64 KiB.
+    constexpr std::uint64_t threshold_block = 128 << 10;
+    Scenario run(Mode::free, threshold_block);
+    const std::string first = run.step(Change{true, 64 << 10, 0, 0, 0, 34});
+    EXPECT_TRUE(has(first, "served by mmap")) << first;
+    EXPECT_FALSE(has(first, "free() kept the memory")) << first;
+    EXPECT_TRUE(has(first, "free() unmapped it (munmap)")) << first;
+    EXPECT_TRUE(has(first, "other memory grew")) << first;
+}
+
 TEST(Explainer, MaxRssBelowRssIsExplainedOnce) {
     Explainer explainer({});
     constexpr std::uint64_t rss = 8 << 20;
