@@ -15,8 +15,12 @@ std::vector<ReportParameter> report_parameters(const Options& options) {
     } else {
         parameters.push_back({"mode", std::string(to_string(options.mode))});
     }
-    parameters.push_back(
-        {"block size", fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes))});
+    std::string block = fmt::format("{} bytes ({})", options.block_bytes, format_bytes(options.block_bytes));
+    if (options.huge_pages && huge_block_bytes(options.block_bytes) != options.block_bytes) {
+        const std::uint64_t rounded = huge_block_bytes(options.block_bytes);
+        block += fmt::format(", rounded up to {} bytes ({}) by --huge-pages", rounded, format_bytes(rounded));
+    }
+    parameters.push_back({"block size", block});
     parameters.push_back({"iterations", options.iterations ? std::to_string(*options.iterations)
                                                            : std::string("until stopped")});
     parameters.push_back({"interval", format_duration(options.interval)});
@@ -27,6 +31,9 @@ std::vector<ReportParameter> report_parameters(const Options& options) {
                                                               format_bytes(*options.mmap_threshold_bytes))
                                                 : std::string("glibc default (128 KiB, dynamic)")});
     parameters.push_back({"malloc_trim after free", options.trim ? "yes (--trim)" : "no"});
+    parameters.push_back({"huge pages", options.huge_pages ? "yes (--huge-pages: blocks 2 MiB-aligned, "
+                                                             "madvise(MADV_HUGEPAGE), a multiple of 2 MiB)"
+                                                           : "no"});
     return parameters;
 }
 

@@ -20,6 +20,16 @@
 namespace leakdemo {
 namespace {
 
+// --explain with CSV on stdout: CSV has no place for prose, so the children's notes go to stderr, as in a
+// single run.
+class StderrNotesView final : public CompareView {
+  public:
+    void row(const Record* /*first*/, const Record* /*second*/) override {}
+    void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
+        print_stderr(fmt::format("leakdemo: note: {} iteration {}: {}\n", to_string(mode), iteration, text));
+    }
+};
+
 // After the rows: the stop message, the two-column summary (unless -q) and the --chart, all on stderr.
 void print_ending(const Options& options, const OutputPlan& outputs, const Comparison& comparison,
                   const SessionEnd& end) {
@@ -65,6 +75,9 @@ Expected<ExitCode> run_compare(const Options& options, const OutputPlan& outputs
     views.push_back(make_compare_view(outputs.stdout_format, stdout_writer, outputs.stdout_caps, options));
     if (outputs.file) {
         views.push_back(make_compare_view(options.output_format, *outputs.file, TerminalCaps{}, options));
+    }
+    if (options.explain && outputs.stdout_format == Format::csv) {
+        views.push_back(std::make_unique<StderrNotesView>());
     }
     std::vector<CompareView*> view_pointers;
     for (const auto& view : views) {

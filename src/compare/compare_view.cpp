@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "output/bars.hpp"
+#include "output/human_summary.hpp"
 #include "output/style.hpp"
 #include "output/table.hpp"
 #include "util/units.hpp"
@@ -238,9 +239,12 @@ std::string format_compare_summary(const Comparison& comparison, bool color) {
     line("iterations", [](const Summary& s) { return std::to_string(s.iterations); });
     line("requested", [](const Summary& s) { return format_bytes(s.requested_bytes); });
     line("leaked", [](const Summary& s) { return format_bytes(s.leaked_bytes); });
-    line("RSS start", [](const Summary& s) { return format_bytes(s.rss_start_bytes); });
-    line("RSS end", [](const Summary& s) { return format_bytes(s.rss_end_bytes); });
-    line("RSS growth", [](const Summary& s) { return format_signed_bytes(s.rss_growth_bytes); });
+    line("held", [](const Summary& s) { return format_bytes(s.outstanding_bytes - s.leaked_bytes); });
+    // Rounded once, so start + growth = end as printed.
+    const auto rss = [](const Summary& s) { return format_rss_change(s.rss_start_bytes, s.rss_end_bytes); };
+    line("RSS start", [&rss](const Summary& s) { return rss(s).start; });
+    line("RSS end", [&rss](const Summary& s) { return rss(s).end; });
+    line("RSS growth", [&rss](const Summary& s) { return rss(s).growth; });
     line("per iteration", [](const Summary& s) {
         return format_signed_bytes(static_cast<std::int64_t>(std::llround(s.rss_growth_per_iteration_bytes)));
     });

@@ -79,7 +79,9 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
         }
     }
 
-    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes());
+    // Elapsed up to now, not up to the last sample: a run stopped in its sleep took that sleep too.
+    result.summary =
+        summary.finish(reason, parts.sampler.peak_rss_bytes(), parts.clock.now().count() - baseline_ns);
     parts.sink.summary(result.summary);
     return result;
 }

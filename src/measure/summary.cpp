@@ -1,5 +1,7 @@
 #include "measure/summary.hpp"
 
+#include <algorithm>
+
 namespace leakdemo {
 
 Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
@@ -32,10 +34,18 @@ void SummaryBuilder::add(const Record& record) {
         m_first = record;
     }
     m_last = record;
+    const std::uint64_t rss = record.sample.rss_bytes;
+    if (record.iteration == m_first->iteration || rss > m_peak_bytes) {
+        m_peak_bytes = rss;
+        m_peak_iteration = record.iteration;
+        m_low_after_peak_bytes = rss;
+    }
+    m_low_after_peak_bytes = std::min(m_low_after_peak_bytes, rss);
     m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
 }
 
-Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const {
+Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
+                               std::optional<std::int64_t> elapsed_ns) const {
     Summary summary;
     summary.stop_reason = reason;
     summary.hwm_bytes = hwm_bytes;
@@ -44,7 +54,7 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     }
     summary.mode = m_last.mode;
     summary.iterations = m_last.iteration;
-    summary.elapsed_s = static_cast<double>(m_last.elapsed_ns) / 1e9;
+    summary.elapsed_s = static_cast<double>(std::max(elapsed_ns.value_or(0), m_last.elapsed_ns)) / 1e9;
     summary.block_bytes = m_last.block_bytes;
     summary.requested_bytes = m_last.counters.requested_bytes;
     summary.leaked_bytes = m_last.counters.leaked_bytes;
@@ -55,6 +65,9 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
                                static_cast<std::int64_t>(m_first->sample.rss_bytes);
     summary.rss_growth_per_iteration_bytes = m_slope.slope();
     summary.maxrss_bytes = m_last.sample.maxrss_bytes;
+    summary.rss_peak_bytes = m_peak_bytes;
+    summary.rss_peak_iteration = m_peak_iteration;
+    summary.rss_low_after_peak_bytes = m_low_after_peak_bytes;
     summary.verdict =
         verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
     if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so

@@ -64,18 +64,30 @@ struct Summary {
     // block on 4 KiB pages, a handful with --huge-pages (one fault maps 2 MiB).
     std::uint64_t minor_faults = 0;
     double minor_faults_per_block = 0;
+    // The shape of RSS over the run, for words (not in the record schema): its highest sample, the first
+    // iteration that reached it, and the lowest sample after that. Free mode's one-time step reads as
+    // "rose to X by iteration 2, then flat" instead of an average that looks like growth.
+    std::uint64_t rss_peak_bytes = 0;
+    std::uint64_t rss_peak_iteration = 0;
+    std::uint64_t rss_low_after_peak_bytes = 0;
 };
 
 // Folds records into a Summary as they arrive.
 class SummaryBuilder {
   public:
     void add(const Record& record);
-    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
+    // `elapsed_ns`: wall time from the baseline to now (the summary's moment, not the last sample's: an
+    // interrupted sleep still counts); without it, the last sample's time.
+    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
+                   std::optional<std::int64_t> elapsed_ns = std::nullopt) const;
 
   private:
     std::optional<Record> m_first;
     Record m_last;
     SlopeAccumulator m_slope;
+    std::uint64_t m_peak_bytes = 0;
+    std::uint64_t m_peak_iteration = 0;
+    std::uint64_t m_low_after_peak_bytes = 0;
 };
 
 }  // namespace leakdemo

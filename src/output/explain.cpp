@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
+#include <utility>
 
+#include "output/explain_step.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -16,41 +20,7 @@ std::int64_t change(std::uint64_t now, std::uint64_t before) {
     return static_cast<std::int64_t>(now) - static_cast<std::int64_t>(before);
 }
 
-// "4,096,000 bytes (3.9 MiB)": exact for the class, readable for the back row.
-std::string exact_bytes(std::uint64_t bytes) {
-    std::string digits = std::to_string(bytes);
-    for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
-        digits.insert(static_cast<std::size_t>(at), 1, ',');
-    }
-    return fmt::format("{} bytes ({})", digits, format_bytes(bytes));
-}
-
-std::string plural(std::uint64_t count, std::string_view word) {
-    return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
-}
-
 }  // namespace
-
-// What one iteration did, measured: differences between two consecutive records.
-struct Explainer::Step {
-    std::uint64_t iteration = 0;
-    std::uint64_t block = 0;
-    std::uint64_t block_pages = 0;
-    bool allocated = false;  // the workload made one more block
-    bool freed = false;      // ... and gave it back with free() (outstanding did not grow)
-    bool via_mmap = false;   // glibc served it with its own mmap
-    std::int64_t rss = 0;
-    std::int64_t vsz = 0;
-    std::int64_t arena = 0;
-    std::int64_t mmapped = 0;
-    std::uint64_t faults = 0;
-    std::uint64_t leaked = 0;  // newly leaked bytes
-    std::uint64_t held = 0;    // newly held (reachable) bytes
-
-    // "About a block" in the units the kernel and allocator work in: at least half of it.
-    bool about_a_block(std::int64_t bytes) const { return bytes >= static_cast<std::int64_t>(block / 2); }
-    bool pages_committed() const { return block_pages > 0 && faults * 2 >= block_pages; }
-};
 
 namespace {
 
@@ -80,6 +50,8 @@ Explainer::Step measure(const Record& before, const Record& now, std::uint64_t p
 
 std::vector<std::string> Explainer::explain(const Record& current) {
     std::vector<std::string> notes;
+    m_iteration = current.iteration;
+    explain_counter_lag(current, notes);
     if (!m_previous) {
         // ru_maxrss survives exec: a peak above RSS before anything was allocated is the parent's.
         m_start_maxrss = current.sample.maxrss_bytes;
@@ -96,7 +68,7 @@ std::vector<std::string> Explainer::explain(const Record& current) {
     const Step step = measure(*m_previous, current, m_context.page_bytes);
     if (step.allocated) {
         const Path path = explain_path(step, current, notes);
-        explain_first_touch(step, current, notes);
+        explain_first_touch(step, path, current, notes);
         explain_release(step, path, current, notes);
         explain_lazy_commit(step, notes);
     }
@@ -109,7 +81,7 @@ std::vector<std::string> Explainer::explain(const Record& current) {
 Explainer::Path Explainer::explain_path(const Step& step, const Record& current,
                                         std::vector<std::string>& notes) {
     const std::string block = format_bytes(step.block);
-    const bool above_dynamic_max = step.block > max_mmap_threshold_bytes;
+    const bool above_dynamic_max = step.block > max_mmap_threshold_bytes && !m_context.mmap_threshold_bytes;
     // Which allocator path served the block: its own mmap, or the brk heap.
     Path path = Path::heap_existing;
     if (step.via_mmap) {
@@ -118,65 +90,45 @@ Explainer::Path Explainer::explain_path(const Step& step, const Record& current,
         path = Path::heap_fresh;  // new heap memory (with --trim the arena may already be back down)
     }
     if (path == Path::mmap && m_path != Path::mmap) {
-        std::string why;
-        if (above_dynamic_max) {
-            why = fmt::format(
-                "blocks above {} are always mmap'd: glibc's dynamic mmap threshold never goes "
-                "higher than that",
-                format_bytes(max_mmap_threshold_bytes));
-        } else if (m_context.mmap_threshold_bytes) {
-            why = fmt::format("it is at least --mmap-threshold {}",
-                              format_bytes(*m_context.mmap_threshold_bytes));
-        } else {
-            why = "it is at or above glibc's mmap threshold (128 KiB at start)";
-        }
-        notes.push_back(fmt::format("block {} ({}) was served by mmap, a mapping of its own: {}",
-                                    step.iteration, block, why));
+        say(Kind::mmap, notes,
+            fmt::format("block {} ({}) was served by mmap, a mapping of its own: {}", step.iteration, block,
+                        why_mmapped(step)));
     } else if (path == Path::mmap && m_mmap_freed_at && !m_told_threshold_stays) {
         // A free of an mmap'd block did NOT move this one to the heap: say why.
         m_told_threshold_stays = true;
-        std::string why;
-        if (above_dynamic_max) {
-            why = fmt::format("a free() only raises the dynamic threshold for blocks up to {}",
-                              format_bytes(max_mmap_threshold_bytes));
-        } else if (m_context.mmap_threshold_bytes) {
-            why = fmt::format(
-                "--mmap-threshold fixed the threshold at {} (mallopt switches the dynamic "
-                "threshold off)",
-                format_bytes(*m_context.mmap_threshold_bytes));
-        } else {
-            why = "the mmap threshold did not rise";
-        }
-        notes.push_back(
-            fmt::format("mmap'd again although block {} was mmap'd and freed: {}; every block will be "
-                        "mapped and unmapped",
-                        *m_mmap_freed_at, why));
+        say(Kind::mmap_again, notes,
+            fmt::format("mmap'd again although block {} was mmap'd and freed: {}", *m_mmap_freed_at,
+                        why_mmapped_again(step)));
     } else if (path == Path::heap_fresh && m_path != Path::heap_fresh) {
         if (m_path == Path::mmap && m_mmap_freed_at && !m_context.mmap_threshold_bytes &&
             !above_dynamic_max) {
-            notes.push_back(fmt::format(
-                "block {} came from the brk heap, not mmap: the first free() of a {} mmap'd block (iteration "
-                "{}) "
-                "raised glibc's dynamic mmap threshold to that size, so this block came from the heap",
-                step.iteration, block, *m_mmap_freed_at));
+            say(Kind::heap_fresh, notes,
+                fmt::format("block {} came from the brk heap, not mmap: the first free() of a {} mmap'd "
+                            "block (iteration {}) raised glibc's dynamic mmap threshold to that size, so "
+                            "this block came from the heap",
+                            step.iteration, block, *m_mmap_freed_at));
         } else {
             const std::string how =
                 step.about_a_block(step.arena)
                     ? fmt::format("the arena grew by {}", format_signed_bytes(step.arena))
                     : fmt::format("fresh heap pages ({})", plural(step.faults, "page fault"));
-            notes.push_back(
-                fmt::format("block {} ({}) came from the brk heap: {} (the block is below the mmap "
-                            "threshold)",
-                            step.iteration, block, how));
+            const std::string threshold =
+                m_context.mmap_threshold_bytes
+                    ? fmt::format("--mmap-threshold {}", format_bytes(*m_context.mmap_threshold_bytes))
+                    : std::string("glibc's mmap threshold");
+            say(Kind::heap_fresh, notes,
+                fmt::format("block {} ({}) came from the brk heap: {} (the block is below {})",
+                            step.iteration, block, how, threshold));
         }
     } else if (path == Path::heap_existing && m_path != Path::heap_existing) {
         if (m_heap_freed_at) {
-            notes.push_back(
+            say(Kind::heap_existing, notes,
                 fmt::format("block {} reused the heap memory freed in iteration {}: arena unchanged "
-                            "({}), no new pages",
-                            step.iteration, *m_heap_freed_at, format_bytes(current.sample.heap_arena_bytes)));
+                            "({}), {}",
+                            step.iteration, *m_heap_freed_at, format_bytes(current.sample.heap_arena_bytes),
+                            plural(step.faults, "page fault")));
         } else {
-            notes.push_back(
+            say(Kind::heap_existing, notes,
                 fmt::format("block {} came from space the brk heap already had: arena unchanged ({})",
                             step.iteration, format_bytes(current.sample.heap_arena_bytes)));
         }
@@ -185,7 +137,7 @@ Explainer::Path Explainer::explain_path(const Step& step, const Record& current,
     return path;
 }
 
-void Explainer::explain_first_touch(const Step& step, const Record& current,
+void Explainer::explain_first_touch(const Step& step, Path path, const Record& current,
                                     std::vector<std::string>& notes) {
     const std::string block = format_bytes(step.block);
     // What first touch cost: one minor fault per fresh page.
@@ -198,23 +150,24 @@ void Explainer::explain_first_touch(const Step& step, const Record& current,
                               : few_faults                                            ? Faults::none
                                                                                       : Faults::unknown;
         if (faults == Faults::huge && m_faults != Faults::huge) {
-            notes.push_back(fmt::format(
-                "first touch of {}: only {} where 4 KiB pages would take {}: --huge-pages made the block "
-                "2 MiB-aligned and madvise(MADV_HUGEPAGE)d, so one fault maps a whole 2 MiB transparent huge "
-                "page",
-                block, plural(step.faults, "minor page fault"), step.block_pages));
+            say(Kind::touch_huge, notes,
+                fmt::format(
+                    "first touch of {}: only {} where 4 KiB pages would take {}: --huge-pages made the block "
+                    "2 MiB-aligned and madvise(MADV_HUGEPAGE)d, so one fault maps a whole 2 MiB transparent "
+                    "huge "
+                    "page",
+                    block, plural(step.faults, "minor page fault"), step.block_pages));
         }
         if (faults == Faults::committed && m_faults != Faults::committed) {
-            notes.push_back(
-                fmt::format("first touch of {}: {} (the block spans {} of {}); the kernel commits "
-                            "a page on its first write",
-                            block, plural(step.faults, "minor page fault"), plural(step.block_pages, "page"),
-                            format_bytes(m_context.page_bytes)));
+            say(Kind::touch_committed, notes,
+                fmt::format("first touch of {}: {} ({}); the kernel commits a page on its first write", block,
+                            plural(step.faults, "minor page fault"), span_of(step, path)));
         } else if (faults == Faults::none && m_faults != Faults::none) {
-            notes.push_back(
-                fmt::format("{} for this block: its pages were already resident, so RSS stays flat "
-                            "({})",
-                            plural(step.faults, "page fault"), format_bytes(current.sample.rss_bytes)));
+            say(Kind::touch_resident, notes,
+                fmt::format("{} for this block: its pages were already resident (RSS {}: {})",
+                            plural(step.faults, "page fault"),
+                            step.rss == 0 ? std::string("unchanged") : format_signed_bytes(step.rss),
+                            format_bytes(current.sample.rss_bytes)));
         }
         if (faults != Faults::unknown) {
             m_faults = faults;
@@ -227,13 +180,17 @@ void Explainer::explain_release(const Step& step, Path path, const Record& curre
     const std::string block = format_bytes(step.block);
     // After free(): did the memory go back to the OS (munmap, or malloc_trim), or does glibc keep it?
     if (step.freed && step.pages_committed()) {
+        // An mmap'd block is gone when mallinfo2's mmap'd bytes did not keep it, whatever else moved RSS (a
+        // 128 KiB block's RSS change is the size of the heap's own growth); a heap block, when RSS fell back.
         Release release = Release::kept;
-        if (!step.about_a_block(step.rss)) {
-            release = path == Path::mmap ? Release::unmapped : Release::trimmed;
+        if (path == Path::mmap && !step.about_a_block(step.mmapped)) {
+            release = Release::unmapped;
+        } else if (path != Path::mmap && !step.about_a_block(step.rss)) {
+            release = Release::trimmed;
         }
         if (release != m_release) {
             if (release == Release::kept) {
-                notes.push_back(
+                say(Kind::release_kept, notes,
                     fmt::format("free() kept the memory: glibc holds the {} chunk in the heap for the "
                                 "next malloc (arena {}), so RSS stays up at {}",
                                 block, format_bytes(current.sample.heap_arena_bytes),
@@ -246,10 +203,14 @@ void Explainer::explain_release(const Step& step, Path path, const Record& curre
                               "{} the heap's free memory back (arena now {})",
                               m_context.trim ? "free() kept it, then malloc_trim(0) handed" : "the heap gave",
                               format_bytes(current.sample.heap_arena_bytes));
-                notes.push_back(
-                    fmt::format("memory returned to the OS: {}; RSS is back to {} after {} "
-                                "page faults",
-                                how, format_bytes(current.sample.rss_bytes), step.faults));
+                const std::string rss =
+                    step.about_a_block(step.rss)
+                        ? fmt::format("RSS {} ({}: other memory grew)",
+                                      format_bytes(current.sample.rss_bytes), format_signed_bytes(step.rss))
+                        : fmt::format("RSS is back to {}", format_bytes(current.sample.rss_bytes));
+                say(Kind::release_returned, notes,
+                    fmt::format("memory returned to the OS: {}; {} after {}", how, rss,
+                                plural(step.faults, "page fault")));
             }
             m_release = release;
         }
@@ -266,10 +227,11 @@ void Explainer::explain_lazy_commit(const Step& step, std::vector<std::string>& 
     if (!m_told_lazy_commit && step.about_a_block(step.vsz) && !step.about_a_block(step.rss) &&
         !step.pages_committed()) {
         m_told_lazy_commit = true;
-        notes.push_back(fmt::format(
-            "VSZ grew by {} but RSS only by {}: the kernel reserves address space at "
-            "malloc and commits a page only on its first write; {} so far",
-            format_signed_bytes(step.vsz), format_signed_bytes(step.rss), plural(step.faults, "page fault")));
+        say(Kind::lazy_commit, notes,
+            fmt::format("VSZ grew by {} but RSS only by {}: the kernel reserves address space at "
+                        "malloc and commits a page only on its first write; {} so far",
+                        format_signed_bytes(step.vsz), format_signed_bytes(step.rss),
+                        plural(step.faults, "page fault")));
     }
 }
 
@@ -277,15 +239,23 @@ void Explainer::explain_reachability(const Step& step, std::vector<std::string>&
     // Leaked vs held, as a leak checker would name them.
     if (step.leaked > 0 && !m_told_leak) {
         m_told_leak = true;
-        notes.push_back(fmt::format(
-            "{} are now unreachable: no pointer to them is left{}. valgrind would call "
-            "them \"definitely lost\", LeakSanitizer a \"Direct leak of {} byte(s)\"",
-            exact_bytes(step.leaked),
-            step.about_a_block(step.rss) ? "" : " (address space only: not resident)", step.leaked));
+        // Not resident only when measured so: untouched (--touch none), a page or more, and RSS did not rise
+        // with it. A small touched block shares a page that is resident anyway.
+        const bool not_resident = m_context.touch == Touch::none && step.block >= m_context.page_bytes &&
+                                  !step.about_a_block(step.rss);
+        say(Kind::leak, notes,
+            fmt::format("{} are now unreachable: no pointer to them is left{}. valgrind would call "
+                        "them \"definitely lost\", LeakSanitizer a \"Direct leak of {} byte(s)\"",
+                        exact_bytes(step.leaked),
+                        not_resident ? fmt::format(" (address space only: --touch none wrote none of its "
+                                                   "pages, RSS {})",
+                                                   format_signed_bytes(step.rss))
+                                     : std::string(),
+                        step.leaked));
     }
     if (step.held > 0 && !m_told_held) {
         m_told_held = true;
-        notes.push_back(
+        say(Kind::held, notes,
             fmt::format("{} held: still reachable from a live container, so valgrind would call "
                         "them \"still reachable\" while running; leakdemo frees held blocks at exit",
                         exact_bytes(step.held)));
@@ -296,12 +266,27 @@ void Explainer::explain_high_water(const Record& current, std::vector<std::strin
     // The high-water mark.
     // Only once this run itself has raised the mark: an inherited peak was explained at the baseline.
     if (!m_told_high_water && current.sample.maxrss_bytes > m_start_maxrss &&
-        current.sample.rss_bytes + current.block_bytes / 2 < current.sample.maxrss_bytes) {
+        current.sample.rss_bytes + std::max(current.block_bytes / 2, min_noise_bytes) <
+            current.sample.maxrss_bytes) {
         m_told_high_water = true;
-        notes.push_back(
+        say(Kind::high_water, notes,
             fmt::format("current RSS {} is below max RSS {}: ru_maxrss is a high-water mark and never "
                         "comes down",
                         format_bytes(current.sample.rss_bytes), format_bytes(current.sample.maxrss_bytes)));
+    }
+}
+
+void Explainer::explain_counter_lag(const Record& current, std::vector<std::string>& notes) {
+    // Once: both figures are measured, they only come from different kernel counters.
+    if (!m_told_counter_lag && current.sample.maxrss_bytes < current.sample.rss_bytes) {
+        m_told_counter_lag = true;
+        say(Kind::counter_lag, notes,
+            fmt::format("max RSS {} reads {} below RSS {}: ru_maxrss (getrusage) is summed from the kernel's "
+                        "approximate per-CPU counters, RSS (/proc/self/statm) exactly; the gap is counter "
+                        "lag, not memory",
+                        format_bytes(current.sample.maxrss_bytes),
+                        format_bytes(current.sample.rss_bytes - current.sample.maxrss_bytes),
+                        format_bytes(current.sample.rss_bytes)));
     }
 }
 
@@ -320,7 +305,12 @@ class ExplainingSink final : public Sink {
     void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
         m_downstream.note(mode, iteration, text);
     }
-    void summary(const Summary& summary) override { m_downstream.summary(summary); }
+    void summary(const Summary& summary) override {
+        for (const std::string& text : m_explainer.finish()) {
+            m_downstream.note(summary.mode, summary.iterations, text);
+        }
+        m_downstream.summary(summary);
+    }
 
   private:
     Explainer m_explainer;

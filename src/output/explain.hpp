@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,7 +26,9 @@ struct ExplainContext {
 // Turns consecutive records into plain-language notes (--explain). Every note comes from what changed
 // between the previous record and this one: mallinfo2's heap figures, the mmap'd-block counter, RSS, VSZ,
 // max RSS, page faults, the leak counters. Each kind of event is explained the first time it is seen and
-// again only when it changes (mmap -> heap, kept -> returned ...), so a long run is not flooded.
+// again only when it changes (mmap -> heap, kept -> returned ...); a kind that keeps recurring (a 64-byte
+// block faults in a fresh heap page every 64 blocks) is said at most `max_notes_per_kind` times, and
+// finish() counts the rest in one closing note, so a run of any length has a few dozen notes at most.
 class Explainer {
   public:
     explicit Explainer(ExplainContext context) : m_context(context) {}
@@ -33,6 +36,11 @@ class Explainer {
     // Notes caused by `current`. The first record (the baseline) primes the comparison; its only possible
     // note is an inherited max RSS.
     std::vector<std::string> explain(const Record& current);
+    // At the end of the run: one note counting the events that recurred without a note; empty if none.
+    std::vector<std::string> finish() const;
+
+    static constexpr std::uint64_t max_notes_per_kind = 2;
+    static constexpr std::size_t kind_count = 14;  // the kinds of note (Kind)
 
     struct Step;  // what one iteration changed (explain.cpp)
 
@@ -40,14 +48,42 @@ class Explainer {
     enum class Path { unknown, mmap, heap_fresh, heap_existing };
     enum class Release { unknown, unmapped, trimmed, kept };
     enum class Faults { unknown, committed, huge, none };
+    // Every kind of note, for the per-kind budget.
+    enum class Kind {
+        mmap,
+        mmap_again,
+        heap_fresh,
+        heap_existing,
+        touch_huge,
+        touch_committed,
+        touch_resident,
+        release_kept,
+        release_returned,
+        lazy_commit,
+        leak,
+        held,
+        high_water,
+        counter_lag,
+    };
+    struct Told {
+        std::uint64_t said = 0;
+        std::uint64_t unsaid = 0;  // recurrences past the budget
+    };
+    // Appends `text` if its kind still has budget, else counts it for finish().
+    void say(Kind kind, std::vector<std::string>& notes, std::string text);
+    std::string why_mmapped(const Step& step) const;
+    std::string why_mmapped_again(const Step& step) const;
+    std::string span_of(const Step& step, Path path) const;
 
     // One kind of event each; every one appends its notes, if any.
     Path explain_path(const Step& step, const Record& current, std::vector<std::string>& notes);
-    void explain_first_touch(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_first_touch(const Step& step, Path path, const Record& current,
+                             std::vector<std::string>& notes);
     void explain_release(const Step& step, Path path, const Record& current, std::vector<std::string>& notes);
     void explain_lazy_commit(const Step& step, std::vector<std::string>& notes);
     void explain_reachability(const Step& step, std::vector<std::string>& notes);
     void explain_high_water(const Record& current, std::vector<std::string>& notes);
+    void explain_counter_lag(const Record& current, std::vector<std::string>& notes);
 
     ExplainContext m_context;
     std::optional<Record> m_previous;
@@ -62,6 +98,10 @@ class Explainer {
     bool m_told_high_water = false;
     bool m_told_leak = false;
     bool m_told_held = false;
+    bool m_told_counter_lag = false;
+    std::array<Told, kind_count> m_told{};
+    std::uint64_t m_last_unsaid_iteration = 0;
+    std::uint64_t m_iteration = 0;
 };
 
 // A sink that passes records on to `downstream` and follows each with its notes (downstream.note()).

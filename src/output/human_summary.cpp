@@ -3,7 +3,11 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdlib>
+#include <string_view>
 
 #include "output/style.hpp"
 #include "util/units.hpp"
@@ -18,6 +22,56 @@ double finite_or_zero(double value) {
 
 }  // namespace
 
+RssChangeText format_rss_change(std::uint64_t start_bytes, std::uint64_t end_bytes) {
+    const std::uint64_t larger = std::max(start_bytes, end_bytes);
+    if (larger < 1024) {
+        return {format_bytes(start_bytes), format_bytes(end_bytes),
+                format_signed_bytes(static_cast<std::int64_t>(end_bytes) -
+                                    static_cast<std::int64_t>(start_bytes))};
+    }
+    constexpr std::array<std::string_view, 6> names{"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double unit = 1;
+    std::size_t index = 0;
+    // The unit format_bytes would pick for the larger figure (1023.95 and up is the next unit).
+    while (static_cast<double>(larger) / unit >= 1023.95 && index + 1 < names.size()) {
+        unit *= 1024;
+        ++index;
+    }
+    // Tenths of the unit, rounded once; the growth is computed from the rounded figures.
+    const auto tenths = [unit](std::uint64_t bytes) {
+        return std::llround(static_cast<double>(bytes) / unit * 10);
+    };
+    const long long start = tenths(start_bytes);
+    const long long end = tenths(end_bytes);
+    const auto text = [&](long long value) {
+        return fmt::format("{}.{} {}", value / 10, value % 10, names[index]);
+    };
+    const long long growth = end - start;
+    return {text(start), text(end),
+            growth == 0 && start_bytes == end_bytes
+                ? std::string("0 B")
+                : fmt::format("{}{}", growth < 0 ? "-" : "+", text(std::llabs(growth)))};
+}
+
+std::string describe_rss_shape(const Summary& s) {
+    const std::string slope =
+        format_signed_bytes(std::llround(finite_or_zero(s.rss_growth_per_iteration_bytes)));
+    if (s.verdict == Verdict::leaking || s.rss_peak_bytes == 0) {
+        return fmt::format("{} per iteration",
+                           slope);  // still growing (or no shape known: a decoded summary)
+    }
+    if (s.rss_peak_bytes <= s.rss_start_bytes) {
+        return "never above the start";
+    }
+    if (s.rss_peak_iteration >= s.iterations) {
+        return fmt::format("highest at the last iteration; {} per iteration on average", slope);
+    }
+    const std::uint64_t band = s.rss_peak_bytes - s.rss_low_after_peak_bytes;
+    return fmt::format("rose to {} by iteration {}, then {}", format_bytes(s.rss_peak_bytes),
+                       s.rss_peak_iteration,
+                       band == 0 ? std::string("flat") : fmt::format("within {} of it", format_bytes(band)));
+}
+
 std::string format_human_summary(const Summary& s, bool color) {
     std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n",
                                    to_string(s.mode), s.iterations, s.iterations == 1 ? "" : "s",
@@ -29,9 +83,9 @@ std::string format_human_summary(const Summary& s, bool color) {
         text += fmt::format("  held         {} (still reachable, freed at exit)\n",
                             format_bytes(s.outstanding_bytes - s.leaked_bytes));
     }
-    text += fmt::format("  RSS          {} -> {} ({}; {} per iteration)\n", format_bytes(s.rss_start_bytes),
-                        format_bytes(s.rss_end_bytes), format_signed_bytes(s.rss_growth_bytes),
-                        format_signed_bytes(std::llround(finite_or_zero(s.rss_growth_per_iteration_bytes))));
+    const RssChangeText rss = format_rss_change(s.rss_start_bytes, s.rss_end_bytes);
+    text += fmt::format("  RSS          {} -> {} ({}", rss.start, rss.end, rss.growth);
+    text += s.iterations > 0 ? fmt::format("; {})\n", describe_rss_shape(s)) : std::string(")\n");
     text += fmt::format("  peak         {} (VmHWM), {} (ru_maxrss, a high-water mark)\n",
                         s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"),
                         format_bytes(s.maxrss_bytes));

@@ -6,6 +6,20 @@
 
 namespace leakdemo {
 
+// RSS at the start and end of a run and its growth, worded so the rounded figures add up: start and end are
+// rounded first, in the unit of the larger one, and the growth is the difference of the rounded figures
+// (4.0 MiB -> 7.9 MiB is +3.9 MiB, never +4.0 MiB).
+struct RssChangeText {
+    std::string start;
+    std::string end;
+    std::string growth;
+};
+RssChangeText format_rss_change(std::uint64_t start_bytes, std::uint64_t end_bytes);
+
+// How RSS moved, in words that match what was measured: the slope per iteration while it keeps growing
+// (a leak), else when it stopped rising ("rose to 7.9 MiB by iteration 2, then flat").
+std::string describe_rss_shape(const Summary& summary);
+
 // The summary for people, several lines, for stderr (or stdout with --summary-only); the verdict in red
 // or green when `color`.
 std::string format_human_summary(const Summary& summary, bool color);

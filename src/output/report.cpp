@@ -10,6 +10,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "output/human_summary.hpp"
 #include "output/output.hpp"
 #include "output/report_svg.hpp"
 #include "util/error.hpp"
@@ -41,12 +42,11 @@ void append_summary(std::string& html, const ReportSeries& one) {
     row("requested", format_bytes(s.requested_bytes));
     row("leaked (unreachable)", format_bytes(s.leaked_bytes));
     row("held (reachable)", format_bytes(s.outstanding_bytes - s.leaked_bytes));
-    row("RSS start → end",
-        fmt::format("{} → {} ({})", format_bytes(s.rss_start_bytes), format_bytes(s.rss_end_bytes),
-                    format_signed_bytes(s.rss_growth_bytes)));
-    row("RSS growth per iteration", format_signed_bytes(std::isfinite(s.rss_growth_per_iteration_bytes)
-                                                            ? std::llround(s.rss_growth_per_iteration_bytes)
-                                                            : 0));
+    const RssChangeText rss = format_rss_change(s.rss_start_bytes, s.rss_end_bytes);
+    row("RSS start → end", fmt::format("{} → {} ({})", rss.start, rss.end, rss.growth));
+    row("RSS over the run", s.iterations > 0 ? describe_rss_shape(s) : std::string("-"));
+    row("page faults",
+        fmt::format("{:.1f} minor per block ({} in all)", s.minor_faults_per_block, s.minor_faults));
     row("peak (VmHWM)", s.hwm_bytes ? format_bytes(*s.hwm_bytes) : std::string("unknown"));
     row("max RSS (ru_maxrss, a high-water mark)", format_bytes(s.maxrss_bytes));
     row("elapsed", fmt::format("{:.2f} s", s.elapsed_s));

@@ -10,7 +10,7 @@ import time
 import unittest
 import xml.etree.ElementTree as ElementTree
 
-from helpers import BLOCK, LEAKDEMO, SANITIZED, csv_rows, jsonl_records, run
+from helpers import BLOCK, LEAKDEMO, SANITIZED, csv_rows, jsonl_records, leakdemo_env, run
 
 MIB = 1 << 20
 
@@ -129,6 +129,63 @@ class Explain(unittest.TestCase):
         lines = result.stdout.splitlines()
         first_note = next(i for i, line in enumerate(lines) if "served by mmap" in line)
         self.assertRegex(lines[first_note - 1], r"^\s+1\s")
+
+
+class EverySentenceMeasured(unittest.TestCase):
+    def test_a_long_small_block_run_has_a_few_dozen_notes(self):
+        for mode in ("leak", "free", "hold"):
+            with self.subTest(mode=mode):
+                # Used to be one note every few iterations (~78,000 for -n 1000000); 20,000 keeps the test quick.
+                # The samples go to /dev/null and the notes to stderr: this process stays small, so the runs
+                # after it do not inherit a large ru_maxrss.
+                args = ["--explain", "--format", "csv", "-i", "0", "-q", "-m", mode, "-b", "64", "-n", "20000"]
+                result = subprocess.run([LEAKDEMO, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True, timeout=120, stdin=subprocess.DEVNULL, env=leakdemo_env(args))
+                self.assertEqual(result.returncode, 0, result.stderr)
+                notes = [line for line in result.stderr.splitlines() if line.startswith("leakdemo: note: ")]
+                self.assertGreater(len(notes), 0, result.stderr)
+                self.assertLessEqual(len(notes), 40, result.stderr)
+
+    @unittest.skipIf(SANITIZED, GLIBC_ONLY)
+    def test_a_one_byte_block_is_not_called_mmapd(self):
+        _, notes = explained("-m", "free", "-b", 1, "-n", 3)
+        self.assertNotIn("served by mmap", all_notes(notes))
+
+    def test_a_small_touched_block_is_not_called_not_resident(self):
+        _, notes = explained("-m", "leak", "-b", 64, "-n", 3)
+        self.assertIn("unreachable", all_notes(notes))
+        self.assertNotIn("not resident", all_notes(notes))
+
+    def test_compare_explain_csv_sends_the_notes_to_stderr(self):
+        result = run("compare", "-n", 3, "-i", 0, "-b", "1MiB", "--explain", "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("note", result.stdout)
+        self.assertRegex(result.stderr, r"leakdemo: note: leak iteration 1: .*unreachable")
+        self.assertRegex(result.stderr, r"leakdemo: note: free iteration \d+: ")
+
+    @unittest.skipIf(SANITIZED, GLIBC_ONLY)
+    def test_free_mode_summary_says_step_then_flat(self):
+        result = run("-m", "free", "-n", 12, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rss_line = next(line for line in result.stderr.splitlines() if line.strip().startswith("RSS"))
+        self.assertRegex(rss_line, r"rose to .* by iteration \d+, then (flat|within )", rss_line)
+        self.assertNotIn("per iteration", rss_line)
+
+    def test_interrupted_summary_counts_wall_time_since_the_baseline(self):
+        process = subprocess.Popen([LEAKDEMO, "-n", "10", "-i", "1s", "-b", "1MiB", "--format", "jsonl"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   stdin=subprocess.DEVNULL)
+        first = process.stdout.readline()  # the baseline is out: the run has started
+        self.assertIn('"iteration":0', first)
+        started = time.monotonic()
+        time.sleep(1.5)
+        waited = time.monotonic() - started  # the baseline was taken before `started`
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=30)
+        summary = [r for r in jsonl_records(stdout) if r["type"] == "summary"][0]
+        # A lower bound only: the run lasted at least as long as the test waited (it said 1.00 s, the time of
+        # the last sample, before).
+        self.assertGreaterEqual(summary["elapsed_s"], waited, summary)
 
 
 class AllocatorKnobBadInput(unittest.TestCase):

@@ -10,7 +10,7 @@ from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env
 
 MIB = 1 << 20
 ITERATIONS = 5
-ARGS = ["-n", ITERATIONS, "--block-size", "1MiB", "--interval", 0, "--summary-only", "--format", "jsonl"]
+ARGS = [str(arg) for arg in ["-n", ITERATIONS, "--block-size", "1MiB", "--interval", 0, "--summary-only", "--format", "jsonl"]]
 
 
 def summary_of(stdout):
@@ -28,11 +28,22 @@ def valgrind_figure(report, label):
     return int(match.group(1).replace(",", "")), int(match.group(2).replace(",", ""))
 
 
+# The matrix both checkers are held to: every touch policy, tiny to large blocks, a few lengths (kept short:
+# valgrind is slow, and the suite runs twice).
+MATRIX = [(touch, size, 3) for touch in ("all", "page", "none") for size in (1, 4096, MIB, 4096000)]
+MATRIX += [("all", size, n) for size in (1, 4096000) for n in (1, 10)]
+
+
+def leak_args(touch, size, iterations):
+    return ["--mode", "leak", "--touch", touch, "-b", str(size), "-n", str(iterations), "-i", "0", "--summary-only",
+            "--format", "jsonl"]
+
+
 @unittest.skipIf(SANITIZED, "valgrind cannot run an ASan binary; the LeakSanitizer tests below cover that build")
 @unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed (scripts/setup.sh test installs it)")
 class Valgrind(unittest.TestCase):
-    def run_valgrind(self, mode):
-        args = ["--mode", mode, *map(str, ARGS)]
+    def run_valgrind(self, args):
+        args = [str(arg) for arg in args]
         result = subprocess.run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
                                  "--error-exitcode=99", LEAKDEMO, *args],
                                 capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
@@ -40,27 +51,47 @@ class Valgrind(unittest.TestCase):
         self.assertIn("HEAP SUMMARY", result.stderr, result.stderr)
         return result, summary_of(result.stdout)
 
-    def test_leak_mode_definitely_lost_equals_leaked_bytes(self):
-        result, summary = self.run_valgrind("leak")
+    def check_leak(self, touch, size, iterations, allow_possibly_lost=False):
+        result, summary = self.run_valgrind(leak_args(touch, size, iterations))
         self.assertEqual(result.returncode, 99, "valgrind found the deliberate leak: " + result.stderr)
-        self.assertEqual(summary["leaked_bytes"], ITERATIONS * MIB)
-        definite_bytes, definite_blocks = valgrind_figure(result.stderr, "definitely lost")
-        possible_bytes, possible_blocks = valgrind_figure(result.stderr, "possibly lost")
-        self.assertEqual(definite_bytes + possible_bytes, summary["leaked_bytes"], result.stderr)
-        self.assertEqual(definite_blocks + possible_blocks, ITERATIONS, result.stderr)
+        self.assertEqual(summary["leaked_bytes"], iterations * size)
+        definite = valgrind_figure(result.stderr, "definitely lost")
+        possible = valgrind_figure(result.stderr, "possibly lost")
+        if allow_possibly_lost:
+            definite = (definite[0] + possible[0], definite[1] + possible[1])
+        else:
+            self.assertEqual(possible, (0, 0), result.stderr)
+        # Bytes and blocks: what leakdemo calls leaked is exactly what valgrind calls definitely lost.
+        self.assertEqual(definite, (summary["leaked_bytes"], iterations), result.stderr)
         # Nothing else is left behind: the leak is exactly the demonstrated one.
         self.assertEqual(valgrind_figure(result.stderr, "still reachable"), (0, 0), result.stderr)
         self.assertEqual(valgrind_figure(result.stderr, "indirectly lost"), (0, 0), result.stderr)
 
+    def test_definitely_lost_equals_leaked_bytes_and_blocks(self):
+        for touch, size, iterations in MATRIX:
+            with self.subTest(touch=touch, size=size, iterations=iterations):
+                # Possibly lost must be 0 for small leaks. Blocks of a few MiB land where a word of the C++ runtime's own memory (not leakdemo's) happens
+                # to point: valgrind calls that block "possibly lost" (see test_possibly_lost_is_zero_for_large).
+                self.check_leak(touch, size, iterations, allow_possibly_lost=size * iterations > 4 * MIB)
+
+    @unittest.expectedFailure
+    def test_possibly_lost_is_zero_for_large(self):
+        # Known gap: a six-line C++ program that mallocs three 4,096,000-byte blocks and drops the pointers gets
+        # the same 2 definitely + 1 possibly lost under valgrind 3.19 (the same program in C, or linked with
+        # -static-libstdc++, gets 3 definitely lost): the interior "pointer" is a word in an anonymous mapping
+        # of the C++ runtime, not in leakdemo's registers, stack or objects. When this starts passing, drop
+        # allow_possibly_lost above.
+        self.check_leak("all", 4096000, 3)
+
     def test_free_mode_loses_nothing(self):
-        result, summary = self.run_valgrind("free")
+        result, summary = self.run_valgrind(["--mode", "free", *ARGS])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(summary["leaked_bytes"], 0)
         self.assertIn("All heap blocks were freed -- no leaks are possible", result.stderr)
 
     def test_hold_mode_frees_what_it_held_at_exit(self):
         # The documented design: hold keeps the blocks reachable during the run and frees them at exit.
-        result, summary = self.run_valgrind("hold")
+        result, summary = self.run_valgrind(["--mode", "hold", *ARGS])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(summary["outstanding_bytes"], ITERATIONS * MIB)
         self.assertEqual(summary["leaked_bytes"], 0)
@@ -68,10 +99,36 @@ class Valgrind(unittest.TestCase):
         self.assertIn("All heap blocks were freed -- no leaks are possible", result.stderr)
 
 
+LSAN_LIBRARY = "/usr/lib/x86_64-linux-gnu/liblsan.so.0"
+
+
+def direct_leaks(stderr):
+    found = [(int(size), int(count)) for size, count in
+             re.findall(r"Direct leak of (\d+) byte\(s\) in (\d+) object\(s\)", stderr)]
+    return sum(size for size, _ in found), sum(count for _, count in found)
+
+
+@unittest.skipIf(SANITIZED, "LD_PRELOAD of LeakSanitizer needs the uninstrumented Release binary")
+@unittest.skipUnless(os.path.exists(LSAN_LIBRARY), "liblsan0 is not installed")
+class PreloadedLeakSanitizer(unittest.TestCase):
+    """Standalone LeakSanitizer preloaded into the Release binary (exit 23 on a leak), on the same matrix."""
+
+    def test_direct_leaks_equal_leaked_bytes_and_blocks(self):
+        for touch, size, iterations in MATRIX:
+            with self.subTest(touch=touch, size=size, iterations=iterations):
+                args = leak_args(touch, size, iterations)
+                result = subprocess.run([LEAKDEMO, *args], capture_output=True, text=True, timeout=120,
+                                        stdin=subprocess.DEVNULL, env=leakdemo_env(args, {"LD_PRELOAD": LSAN_LIBRARY}))
+                self.assertEqual(result.returncode, 23, result.stderr)
+                summary = summary_of(result.stdout)
+                self.assertEqual(direct_leaks(result.stderr), (summary["leaked_bytes"], iterations), result.stderr)
+                self.assertNotIn("Indirect leak", result.stderr)
+
+
 @unittest.skipUnless(SANITIZED, "needs the asan build (LEAKDEMO_SANITIZED=1)")
 class LeakSanitizer(unittest.TestCase):
-    def run_lsan(self, mode):
-        args = ["--mode", mode, *map(str, ARGS)]
+    def run_lsan(self, args):
+        args = [str(arg) for arg in args]
         # LeakSanitizer's default options (stacks and registers scanned): no stale pointer may hide a block.
         env = leakdemo_env(args, {"ASAN_OPTIONS": "detect_leaks=1:allocator_may_return_null=1:quarantine_size_mb=0"})
         result = subprocess.run([LEAKDEMO, *args], capture_output=True, text=True, timeout=300,
@@ -79,19 +136,18 @@ class LeakSanitizer(unittest.TestCase):
         return result, summary_of(result.stdout)
 
     def test_leak_mode_direct_leaks_equal_leaked_bytes(self):
-        result, summary = self.run_lsan("leak")
-        self.assertEqual(result.returncode, 1, "LeakSanitizer reports the deliberate leak: " + result.stderr)
-        direct = [(int(size), int(count)) for size, count in
-                  re.findall(r"Direct leak of (\d+) byte\(s\) in (\d+) object\(s\)", result.stderr)]
-        self.assertEqual(sum(size for size, _ in direct), summary["leaked_bytes"], result.stderr)
-        self.assertEqual(sum(count for _, count in direct), ITERATIONS, result.stderr)
-        self.assertNotIn("Indirect leak", result.stderr)
-        self.assertEqual(summary["leaked_bytes"], ITERATIONS * MIB)
+        for touch, size, iterations in MATRIX:
+            with self.subTest(touch=touch, size=size, iterations=iterations):
+                result, summary = self.run_lsan(leak_args(touch, size, iterations))
+                self.assertEqual(result.returncode, 1, "LeakSanitizer reports the deliberate leak: " + result.stderr)
+                self.assertEqual(direct_leaks(result.stderr), (summary["leaked_bytes"], iterations), result.stderr)
+                self.assertNotIn("Indirect leak", result.stderr)
+                self.assertEqual(summary["leaked_bytes"], iterations * size)
 
     def test_free_and_hold_modes_are_clean(self):
         for mode in ("free", "hold"):
             with self.subTest(mode=mode):
-                result, summary = self.run_lsan(mode)
+                result, summary = self.run_lsan(["--mode", mode, *ARGS])
                 self.assertEqual(result.returncode, 0, result.stderr)
                 self.assertNotIn("LeakSanitizer", result.stderr)
                 self.assertEqual(summary["leaked_bytes"], 0)

@@ -54,7 +54,8 @@ class FakeClock final : public Clock {
     bool sleep_until(std::chrono::nanoseconds deadline) override {
         deadlines.push_back(deadline);
         if (interrupt_on_sleep != 0 && deadlines.size() == interrupt_on_sleep) {
-            interrupted = true;  // as if SIGINT arrived during this sleep
+            interrupted = true;  // as if SIGINT arrived during this sleep, `interrupted_after` into it
+            m_now += interrupted_after;
             return false;
         }
         if (deadline > m_now) {
@@ -67,6 +68,7 @@ class FakeClock final : public Clock {
 
     std::vector<std::chrono::nanoseconds> deadlines;
     std::size_t interrupt_on_sleep = 0;  // 1-based; 0 = never
+    std::chrono::nanoseconds interrupted_after{0};
     bool interrupted = false;
 
   private:

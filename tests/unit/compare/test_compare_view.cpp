@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compare/compare_view.hpp"
@@ -201,6 +202,32 @@ TEST(CompareSummary, TwoColumnsAndBothVerdicts) {
     EXPECT_EQ(iterations_line, "  iterations                 20              -");
     EXPECT_EQ(text.find("\033["), std::string::npos) << "no colour unless asked";
     EXPECT_NE(format_compare_summary(comparison, true).find("\033[31mleaking"), std::string::npos);
+}
+
+std::string line_of(const std::string& text, std::string_view label) {
+    const auto at = text.find(fmt::format("  {:<14}", label));
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+}
+
+TEST(CompareSummary, HoldModeHasAHeldRowAndRoundedFiguresAddUp) {
+    Comparison comparison;
+    comparison.runs[0].mode = Mode::hold;
+    comparison.runs[1].mode = Mode::free;
+    Summary hold;
+    hold.mode = Mode::hold;
+    hold.outstanding_bytes = 3 * 4096000;
+    hold.rss_start_bytes = 4150000;  // 3.96 MiB: prints 4.0
+    hold.rss_end_bytes = 8325000;    // 7.94 MiB: prints 7.9, so the growth must print 3.9 (not 4.0)
+    hold.rss_growth_bytes = 8325000 - 4150000;
+    comparison.runs[0].summary = hold;
+    Summary free;
+    free.mode = Mode::free;
+    comparison.runs[1].summary = free;
+    const std::string text = format_compare_summary(comparison, false);
+    EXPECT_EQ(line_of(text, "held"), "  held                 11.7 MiB            0 B") << text;
+    EXPECT_EQ(line_of(text, "RSS start"), "  RSS start             4.0 MiB            0 B") << text;
+    EXPECT_EQ(line_of(text, "RSS end"), "  RSS end               7.9 MiB            0 B") << text;
+    EXPECT_EQ(line_of(text, "RSS growth"), "  RSS growth           +3.9 MiB            0 B") << text;
 }
 
 }  // namespace

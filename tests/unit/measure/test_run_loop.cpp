@@ -47,6 +47,17 @@ TEST(RunLoop, BaselineThenOneSamplePerIteration) {
     ASSERT_EQ(h.sink.summaries.size(), 1U);
 }
 
+TEST(RunLoop, ElapsedIsWallTimeUpToTheSummaryNotTheLastSample) {
+    Harness h(Mode::leak);
+    h.clock.interrupt_on_sleep = 2;  // Ctrl-C half a second into the second 1 s sleep
+    h.clock.interrupted_after = 500ms;
+    const LoopResult result = h.run({Mode::leak, 10, 1s});
+    EXPECT_EQ(result.summary.stop_reason, StopReason::interrupted);
+    EXPECT_EQ(result.summary.iterations, 2U);
+    // Iteration 2 ran 1 s after the baseline (+3 ms of sampling), then 0.5 s of the next sleep passed.
+    EXPECT_NEAR(result.summary.elapsed_s, 1.503, 1e-9);
+}
+
 TEST(RunLoop, FreeModeIsStable) {
     Harness h(Mode::free);
     const LoopResult result = h.run({Mode::free, 20, 0ns});

@@ -94,6 +94,18 @@ TEST(SummaryBuilder, UsesFirstAndLastRecords) {
     EXPECT_NEAR(s.elapsed_s, 0.003, 1e-12);
 }
 
+TEST(SummaryBuilder, KeepsThePeakItsIterationAndTheLowAfterIt) {
+    SummaryBuilder builder;
+    const std::uint64_t rss[] = {100, 100, 500, 480, 500, 490};
+    for (std::uint64_t i = 0; i < 6; ++i) {
+        builder.add(make(i, rss[i], 500));
+    }
+    const Summary s = builder.finish(StopReason::completed, std::nullopt);
+    EXPECT_EQ(s.rss_peak_bytes, 500U);
+    EXPECT_EQ(s.rss_peak_iteration, 2U) << "the first iteration that reached the peak";
+    EXPECT_EQ(s.rss_low_after_peak_bytes, 480U);
+}
+
 TEST(SummaryBuilder, NegativeGrowthIsSigned) {
     SummaryBuilder builder;
     builder.add(make(0, 9000, 9000));

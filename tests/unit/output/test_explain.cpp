@@ -95,6 +95,7 @@ TEST(Explainer, FreeModeTellsMmapThenHeapThenReuse) {
     const std::string first = run.step(free_first);
     EXPECT_TRUE(has(first, "served by mmap")) << first;
     EXPECT_TRUE(has(first, "1001 minor page faults")) << first;
+    EXPECT_TRUE(has(first, "4,096,000 bytes + glibc's 16-byte chunk header span 1,001 pages")) << first;
     EXPECT_TRUE(has(first, "munmap")) << first;
     EXPECT_TRUE(has(first, "high-water mark")) << first;
 
@@ -220,6 +221,7 @@ TEST(Explainer, SinkPassesRecordsOnAndFollowsThemWithNotes) {
     Record baseline;
     baseline.block_bytes = block;
     baseline.sample.rss_bytes = 4 << 20;
+    baseline.sample.maxrss_bytes = 4 << 20;
     Record first = baseline;
     first.iteration = 1;
     first.counters = {1, block, block, block};
@@ -230,6 +232,186 @@ TEST(Explainer, SinkPassesRecordsOnAndFollowsThemWithNotes) {
     ASSERT_EQ(downstream.records.size(), 2U);
     ASSERT_FALSE(downstream.notes.empty());
     EXPECT_EQ(downstream.notes.front().first, 1U);
+}
+
+// Each record of a long synthetic run, from what its iteration number says happened.
+std::size_t notes_of_long_run(Mode mode, std::uint64_t block_bytes, ExplainContext context,
+                              Change (*change_at)(std::uint64_t iteration), std::string* all = nullptr) {
+    Scenario run(mode, block_bytes, context);
+    for (std::uint64_t i = 1; i <= 1000000; ++i) {
+        const std::string notes = run.step(change_at(i));
+        if (all != nullptr) {
+            *all += notes;
+        }
+    }
+    return run.count;
+}
+
+// A 64-byte block: a fresh heap page (one fault) every 64 blocks, the arena grows by 132 KiB every 2,112.
+Change small_block_at(std::uint64_t i) {
+    Change change;
+    if (i % 64 == 0) {
+        change.rss = 4096;
+        change.faults = 1;
+    }
+    if (i % 2112 == 0) {
+        change.arena = 135168;
+        change.vsz = 135168;
+    }
+    return change;
+}
+
+TEST(Explainer, AMillionSmallBlocksOfAnyModeMakeAFewDozenNotes) {
+    for (const Mode mode : {Mode::leak, Mode::hold, Mode::free}) {
+        SCOPED_TRACE(to_string(mode));
+        EXPECT_LE(notes_of_long_run(mode, 64, {}, small_block_at), 40U);
+    }
+}
+
+TEST(Explainer, AlternatingEventsAreCountedNotRepeated) {
+    // The worst case: every iteration a change (fresh heap, then reuse, then fresh ...).
+    const auto alternating = [](std::uint64_t i) { return i % 2 == 0 ? free_heap : free_reuse; };
+    EXPECT_LE(notes_of_long_run(Mode::free, block, {}, alternating), 40U);
+    EXPECT_LE(notes_of_long_run(Mode::leak, block, {}, [](std::uint64_t) { return leak_step; }), 40U);
+}
+
+TEST(Explainer, AChangeMidRunStillGetsItsNote) {
+    // 64-byte heap blocks for half a million iterations, then suddenly an mmap'd one.
+    const auto change_at = [](std::uint64_t i) {
+        return i == 500000 ? Change{true, 4096, 8192, 0, 8192, 2} : small_block_at(i);
+    };
+    std::string all;
+    notes_of_long_run(Mode::leak, 64, {}, change_at, &all);
+    EXPECT_TRUE(has(all, "block 500000 (64 B) was served by mmap")) << all;
+}
+
+TEST(Explainer, TheClosingNoteCountsWhatWasNotSaid) {
+    testing::RecordingSink downstream;
+    auto sink = make_explaining_sink(ExplainContext{}, downstream);
+    Record record;
+    record.block_bytes = 64;
+    record.sample.rss_bytes = 4 << 20;
+    record.sample.maxrss_bytes = 8 << 20;
+    sink->record(record);
+    for (std::uint64_t i = 1; i <= 1000; ++i) {
+        record.iteration = i;
+        record.counters.blocks = i;
+        record.counters.requested_bytes = 64 * i;
+        // Every other block faults in a page, the others fault none: said twice each, then counted.
+        record.sample.minor_faults += i % 2;
+        sink->record(record);
+    }
+    const std::size_t notes_before_summary = downstream.notes.size();
+    EXPECT_LE(notes_before_summary, 12U);
+    Summary summary;
+    summary.iterations = 1000;
+    sink->summary(summary);
+    ASSERT_EQ(downstream.notes.size(), notes_before_summary + 1);
+    EXPECT_EQ(downstream.notes.back().first, 1000U);
+    EXPECT_TRUE(has(downstream.notes.back().second, "more times")) << downstream.notes.back().second;
+}
+
+TEST(Explainer, AOneByteBlockIsNotCalledMmapd) {
+    Scenario run(Mode::free, 1);
+    const std::string first = run.step(Change{false, 0, 0, 0, 0, 0});
+    EXPECT_FALSE(has(first, "mmap")) << first;
+}
+
+TEST(Explainer, ASmallTouchedBlockIsNotCalledNotResident) {
+    Scenario run(Mode::leak, 64);
+    const std::string first = run.step(Change{});
+    EXPECT_TRUE(has(first, "unreachable")) << first;
+    EXPECT_FALSE(has(first, "not resident")) << first;
+    EXPECT_FALSE(has(first, "address space only")) << first;
+}
+
+TEST(Explainer, MmapThresholdKnobIsTheReasonEvenAbove32MiB) {
+    ExplainContext context;
+    context.mmap_threshold_bytes = 1 << 20;
+    constexpr std::uint64_t big = 40 << 20;
+    Scenario run(Mode::free, big, context);
+    const Change big_step{true, 0, 0, 0, 0, big / 4096 + 1};
+    const std::string first = run.step(big_step);
+    EXPECT_TRUE(has(first, "--mmap-threshold 1.0 MiB")) << first;
+    EXPECT_FALSE(has(first, "dynamic mmap threshold never")) << first;
+    const std::string second = run.step(big_step);
+    EXPECT_TRUE(has(second, "--mmap-threshold fixed the threshold")) << second;
+    EXPECT_FALSE(has(second, "only raises the dynamic threshold")) << second;
+}
+
+TEST(Explainer, HugePagesFreeModeClaimsNothingUnmeasuredAboutTheThreshold) {
+    ExplainContext context;
+    context.huge_pages = true;
+    constexpr std::uint64_t rounded = 4 << 20;
+    Scenario run(Mode::free, rounded, context);
+    const Change huge_step{true, 0, 0, 0, 0, 2};
+    run.step(huge_step);
+    const std::string second = run.step(huge_step);
+    EXPECT_TRUE(has(second, "mmap'd again")) << second;
+    EXPECT_FALSE(has(second, "did not rise")) << second;
+    EXPECT_TRUE(has(second, "mallinfo2 saw a new mapping")) << second;
+}
+
+TEST(Explainer, AHeapBlockSpanIsCountedWithItsHeader) {
+    ExplainContext context;
+    context.mmap_threshold_bytes = 1 << 30;
+    Scenario run(Mode::leak, 8192, context);
+    const std::string first = run.step(Change{false, 12288, 135168, 135168, 0, 3});
+    EXPECT_TRUE(has(first, "8,192 bytes + glibc's 16-byte chunk header span 3 or 4 pages")) << first;
+    EXPECT_TRUE(has(first, "below --mmap-threshold 1.0 GiB")) << first;
+}
+
+// Records whose max RSS the test sets by hand (Scenario keeps max RSS at or above RSS).
+std::vector<std::string> explain_rss(Explainer& explainer, std::uint64_t iteration, std::uint64_t rss,
+                                     std::uint64_t maxrss) {
+    Record record;
+    record.iteration = iteration;
+    record.block_bytes = 64;
+    record.counters.blocks = iteration;
+    record.counters.requested_bytes = 64 * iteration;
+    record.sample.rss_bytes = rss;
+    record.sample.maxrss_bytes = maxrss;
+    return explainer.explain(record);
+}
+
+std::string joined(const std::vector<std::string>& notes) {
+    std::string text;
+    for (const std::string& note : notes) {
+        text += note + "\n";
+    }
+    return text;
+}
+
+TEST(Explainer, AnUnmappedBlockIsNotKeptInTheHeapWhenRssMovedForOtherReasons) {
+    // 128 KiB free mode: mmap'd and unmapped, while the heap's own growth moved RSS by 64 KiB.
+    constexpr std::uint64_t threshold_block = 128 << 10;
+    Scenario run(Mode::free, threshold_block);
+    const std::string first = run.step(Change{true, 64 << 10, 0, 0, 0, 34});
+    EXPECT_TRUE(has(first, "served by mmap")) << first;
+    EXPECT_FALSE(has(first, "free() kept the memory")) << first;
+    EXPECT_TRUE(has(first, "free() unmapped it (munmap)")) << first;
+    EXPECT_TRUE(has(first, "other memory grew")) << first;
+}
+
+TEST(Explainer, MaxRssBelowRssIsExplainedOnce) {
+    Explainer explainer({});
+    constexpr std::uint64_t rss = 8 << 20;
+    EXPECT_EQ(joined(explain_rss(explainer, 0, rss, rss)), "");
+    // statm's exact sum runs ahead of getrusage's per-CPU counters.
+    const std::string first = joined(explain_rss(explainer, 1, rss + (120 << 10), rss));
+    EXPECT_TRUE(has(first, "reads 120.0 KiB below RSS")) << first;
+    EXPECT_TRUE(has(first, "per-CPU counters")) << first;
+    EXPECT_FALSE(has(joined(explain_rss(explainer, 2, rss + (200 << 10), rss)), "per-CPU")) << "once";
+}
+
+TEST(Explainer, MaxRssNoiseAboveRssIsNoHighWaterNote) {
+    Explainer explainer({});
+    constexpr std::uint64_t rss = 8 << 20;
+    explain_rss(explainer, 0, rss, rss);
+    // max RSS 100, then 200 KiB above RSS with 64-byte blocks: counter noise, not memory given back.
+    const std::string notes = joined(explain_rss(explainer, 1, rss, rss + (100 << 10))) +
+                              joined(explain_rss(explainer, 2, rss - (100 << 10), rss + (100 << 10)));
+    EXPECT_FALSE(has(notes, "high-water")) << notes;
 }
 
 }  // namespace

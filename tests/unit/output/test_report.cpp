@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "cli/options.hpp"
 #include "output/report.hpp"
 #include "series_fixtures.hpp"
 
@@ -35,6 +36,30 @@ TEST(Report, EverySampleOfEverySeriesIsAPoint) {
     }
     EXPECT_NE(html.find("leaking"), std::string::npos);
     EXPECT_NE(html.find("<title>leakdemo report: leak vs hold</title>"), std::string::npos);
+}
+
+TEST(Report, ParametersNameHugePagesAndTheRoundedBlock) {
+    Options options;
+    options.block_bytes = 4096000;
+    options.huge_pages = true;
+    const std::string html = render_html_report(report_parameters(options), {});
+    EXPECT_NE(html.find("<th>huge pages</th><td>yes"), std::string::npos) << html;
+    EXPECT_NE(html.find("rounded up to 4194304 bytes (4.0 MiB) by --huge-pages"), std::string::npos) << html;
+    options.huge_pages = false;
+    const std::string plain = render_html_report(report_parameters(options), {});
+    EXPECT_NE(plain.find("<th>huge pages</th><td>no</td>"), std::string::npos);
+    EXPECT_EQ(plain.find("rounded up"), std::string::npos);
+}
+
+TEST(Report, SummaryHasPageFaultsAndTheShapeOfRss) {
+    std::vector<ReportSeries> one{synthetic_series(Mode::leak, 11, block)};
+    one[0].summary->minor_faults = 10010;
+    one[0].summary->minor_faults_per_block = 1001;
+    const std::string html = render_html_report({}, one);
+    EXPECT_NE(html.find("<th>page faults</th><td>1001.0 minor per block (10010 in all)</td>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("<th>RSS over the run</th>"), std::string::npos);
 }
 
 TEST(Report, SelfContainedAndEscaped) {
