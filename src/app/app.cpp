@@ -14,6 +14,7 @@
 #include "app/plan_outputs.hpp"
 #include "app/run_single.hpp"
 #include "cli/cli.hpp"
+#include "cli/warnings.hpp"
 #include "compare/compare.hpp"
 #include "measure/memory_guard.hpp"
 #include "measure/signals.hpp"
@@ -59,6 +60,7 @@ Expected<ExitCode> run_compare_command(const Options& options) {
         return Result::fail(outputs.error());
     }
     print_stderr(guard_plan->notes);
+    print_stderr(warning_lines(options, outputs->stdout_format));
     const Expected<ExitCode> ended = run_compare(options_for_children(options, *guard_plan), *outputs);
     if (!ended) {
         // Both children are gone and the summary is out: a child's failure ends compare like any runtime

@@ -192,6 +192,44 @@ class GnuConventions(unittest.TestCase):
                 self.assertEqual(json.loads(result.stdout)["block_bytes"], block)
 
 
+class IneffectiveFlagsAreSaid(unittest.TestCase):
+    """A flag that does nothing where it was given says so in one warning line; -q keeps stderr quiet."""
+
+    CASES = [
+        (["--trim", "--mode", "leak"], "--trim: has no effect in leak mode"),
+        (["--trim", "--mode", "hold"], "--trim: has no effect in hold mode"),
+        (["--bars", "always", "--format", "csv"], "--bars: has no effect with csv on stdout"),
+        (["--bars", "always", "--format", "jsonl"], "--bars: has no effect with jsonl on stdout"),
+        (["--fill", "0", "--touch", "none"], "--fill: has no effect with --touch none"),
+        (["--fail-on-leak", "-n", 2], "--fail-on-leak: cannot fire with -n 2"),
+    ]
+
+    def test_one_warning_line_each_and_none_with_quiet(self):
+        for args, warning in self.CASES:
+            with self.subTest(args=args):
+                result = run("-n", 1, "-i", 0, "--format", "csv", *args)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                warnings = [line for line in result.stderr.splitlines() if line.startswith("leakdemo: warning:")]
+                self.assertEqual(len(warnings), 1, result.stderr)
+                self.assertTrue(warnings[0].startswith(f"leakdemo: warning: {warning}"), result.stderr)
+                quiet = run("-n", 1, "-i", 0, "--format", "csv", "-q", *args)
+                self.assertEqual(quiet.stderr, "")
+
+    def test_flags_that_do_something_say_nothing(self):
+        for args in (["--trim", "--mode", "free"], ["--bars", "always", "--format", "table"], ["--fill", "0"],
+                     ["--fail-on-leak", "-n", 3]):
+            with self.subTest(args=args):
+                result = run("-n", 1, "-i", 0, "--format", "csv", *args)
+                self.assertNotIn("warning", result.stderr)
+
+    def test_compare_warns_once_for_both_children(self):
+        result = run("compare", "--modes", "leak,hold", "--trim", "-n", 1, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        self.assertEqual(len(warnings), 1, result.stderr)
+        self.assertIn("--trim: has no effect in leak and hold mode", warnings[0])
+
+
 class HelpAndVersion(unittest.TestCase):
     def test_help_lists_flags_examples_and_exit_codes(self):
         result = run("--help")
