@@ -20,6 +20,7 @@
 #include "measure/signals.hpp"
 #include "measure/workload.hpp"
 #include "output/output.hpp"
+#include "output/terminal.hpp"
 #include "util/error.hpp"
 #include "util/exit_code.hpp"
 
@@ -82,6 +83,7 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
         return Result::fail(usage->message);
     }
     install_signal_handlers();
+    install_resize_handler();  // the table and compare follow the terminal's width (output/terminal.hpp)
     const Options& options = std::get<Options>(parsed);
     // Huge pages are a property of the machine, not of the command line: exit 1, before anything exists.
     if (options.huge_pages) {
