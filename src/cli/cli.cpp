@@ -30,7 +30,7 @@ constexpr std::string_view examples_footer = R"(Examples:
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (memory guard, or allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
+  3 stopped early (memory guard, or allocation failed; before 4)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 check that runs one of our parsers: CLI11 names the flag in the error ("--block-size: ..."), the
 // parser supplies the reason. `choices` is what --help shows after the type name (an enum's names).
@@ -102,7 +102,9 @@ void declare_output(CLI::App& app, RawOptions& raw) {
                  "print only the summary on stdout (human; a JSON object with --format jsonl; a CSV row with "
                  "--format csv)")
         ->excludes(quiet);
-    app.add_flag("--fail-on-leak", raw.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
+    app.add_flag("--fail-on-leak", raw.fail_on_leak,
+                 "exit with code 4 when the verdict is `leaking` (needs at least 3 iterations; a run "
+                 "stopped early exits 3 instead)");
     app.add_flag(
         "--huge-pages", raw.huge_pages,
         "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "

@@ -141,24 +141,23 @@ TEST_P(CliSaysItInOurWords, OneLineNoCli11Phrase) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli11Errors, CliSaysItInOurWords,
-    ::testing::Values(WordingCase{{"--colour", "never"}, "--colour: no such option; did you mean --color?"},
-                      WordingCase{{"--iteration", "3"}, "did you mean --iterations?"},
-                      WordingCase{{"--no-such-flag"}, "--no-such-flag: no such option"},
-                      WordingCase{{"--no-such-flag=3"}, "--no-such-flag: no such option"},
-                      WordingCase{{"-x"}, "-x: no such option"},
-                      WordingCase{{"compar"}, "did you mean compare?"},
-                      WordingCase{{"frobnicate"}, "'frobnicate': unexpected argument"},
-                      WordingCase{{"compare", "--modess", "leak,free"}, "--modess: no such option; did you mean --modes?"},
-                      WordingCase{{"compare", "extra"}, "'extra': unexpected argument"},
-                      WordingCase{{"--mode"}, "--mode: needs a value (one of {free,hold,leak})"},
-                      WordingCase{{"--mode="}, "--mode: needs a value"},
-                      WordingCase{{"-n"}, "--iterations: needs a value (N)"},
-                      WordingCase{{"compare", "--modes"}, "--modes: needs a value"},
-                      WordingCase{{"--quiet=loud"}, "--quiet: is a flag and takes no value"},
-                      WordingCase{{"--no-guard=maybe"}, "--no-guard: is a flag"},
-                      WordingCase{{"-q", "--summary-only"},
-                                  "--quiet: cannot be combined with --summary-only"},
-                      WordingCase{{"--mode", "bogus"}, "--mode: bogus not in {free,hold,leak}"}));
+    ::testing::Values(
+        WordingCase{{"--colour", "never"}, "--colour: no such option; did you mean --color?"},
+        WordingCase{{"--iteration", "3"}, "did you mean --iterations?"},
+        WordingCase{{"--no-such-flag"}, "--no-such-flag: no such option"},
+        WordingCase{{"--no-such-flag=3"}, "--no-such-flag: no such option"},
+        WordingCase{{"-x"}, "-x: no such option"}, WordingCase{{"compar"}, "did you mean compare?"},
+        WordingCase{{"frobnicate"}, "'frobnicate': unexpected argument"},
+        WordingCase{{"compare", "--modess", "leak,free"}, "--modess: no such option; did you mean --modes?"},
+        WordingCase{{"compare", "extra"}, "'extra': unexpected argument"},
+        WordingCase{{"--mode"}, "--mode: needs a value (one of {free,hold,leak})"},
+        WordingCase{{"--mode="}, "--mode: needs a value"},
+        WordingCase{{"-n"}, "--iterations: needs a value (N)"},
+        WordingCase{{"compare", "--modes"}, "--modes: needs a value"},
+        WordingCase{{"--quiet=loud"}, "--quiet: is a flag and takes no value"},
+        WordingCase{{"--no-guard=maybe"}, "--no-guard: is a flag"},
+        WordingCase{{"-q", "--summary-only"}, "--quiet: cannot be combined with --summary-only"},
+        WordingCase{{"--mode", "bogus"}, "--mode: bogus not in {free,hold,leak}"}));
 
 TEST(Cli, MemoryGuardFlags) {
     const auto by_default = std::get<Options>(parse_args({}));
