@@ -277,7 +277,8 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::CallForVersion& version) {
         return InfoRequest{std::string(version.what()) + "\n"};
     } catch (const CLI::ParseError& error) {
-        return UsageError{usage_message(error, app)};
+        // One line even when it quotes an argument that holds a newline (found by fuzz_command_line).
+        return UsageError{one_line(usage_message(error, app))};
     }
     raw.compare = compare->parsed();
 

@@ -148,6 +148,8 @@ INSTANTIATE_TEST_SUITE_P(
         WordingCase{{"--no-such-flag=3"}, "--no-such-flag: no such option"},
         WordingCase{{"-x"}, "-x: no such option"}, WordingCase{{"compar"}, "did you mean compare?"},
         WordingCase{{"frobnicate"}, "'frobnicate': unexpected argument"},
+        WordingCase{{"two\nlines"}, "'two lines': unexpected argument"},
+        WordingCase{{"--two\nlines"}, "--two lines: no such option"},
         WordingCase{{"compare", "--modess", "leak,free"}, "--modess: no such option; did you mean --modes?"},
         WordingCase{{"compare", "extra"}, "'extra': unexpected argument"},
         WordingCase{{"--mode"}, "--mode: needs a value (one of {free,hold,leak})"},
