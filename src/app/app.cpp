@@ -14,11 +14,13 @@
 #include "app/plan_outputs.hpp"
 #include "app/run_single.hpp"
 #include "cli/cli.hpp"
+#include "cli/warnings.hpp"
 #include "compare/compare.hpp"
 #include "measure/memory_guard.hpp"
 #include "measure/signals.hpp"
 #include "measure/workload.hpp"
 #include "output/output.hpp"
+#include "output/terminal.hpp"
 #include "util/error.hpp"
 #include "util/exit_code.hpp"
 
@@ -59,6 +61,7 @@ Expected<ExitCode> run_compare_command(const Options& options) {
         return Result::fail(outputs.error());
     }
     print_stderr(guard_plan->notes);
+    print_stderr(warning_lines(options, outputs->stdout_format));
     const Expected<ExitCode> ended = run_compare(options_for_children(options, *guard_plan), *outputs);
     if (!ended) {
         // Both children are gone and the summary is out: a child's failure ends compare like any runtime
@@ -80,6 +83,7 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
         return Result::fail(usage->message);
     }
     install_signal_handlers();
+    install_resize_handler();  // the table and compare follow the terminal's width (output/terminal.hpp)
     const Options& options = std::get<Options>(parsed);
     // Huge pages are a property of the machine, not of the command line: exit 1, before anything exists.
     if (options.huge_pages) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "measure/workload.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -27,11 +28,18 @@ Expected<GuardPlan> plan_guard(const Options& options, const SystemReader& syste
     const std::string whose =
         shares > 1 ? fmt::format(", each of {} children gets 1/{}", shares, shares) : "";
     budget.bytes /= shares;
-    if (options.block_bytes > budget.bytes) {
-        return Result::fail(
-            fmt::format("--block-size: {} is more than the memory guard allows ({}, {}{}); lower it or "
-                        "raise --max-memory",
-                        format_bytes(options.block_bytes), format_bytes(budget.bytes), budget.source, whose));
+    // What one block really costs: --huge-pages rounds it up to 2 MiB first, so the check is on that.
+    const std::uint64_t block =
+        options.huge_pages ? huge_block_bytes(options.block_bytes) : options.block_bytes;
+    if (block > budget.bytes) {
+        const std::string rounded =
+            block != options.block_bytes
+                ? fmt::format(" (rounded up to {} by --huge-pages)", format_bytes(block))
+                : "";
+        return Result::fail(fmt::format(
+            "--block-size: {}{} is more than the memory guard allows ({}, {}{}); lower it or "
+            "raise --max-memory",
+            format_bytes(options.block_bytes), rounded, format_bytes(budget.bytes), budget.source, whose));
     }
     // The budget line is for people watching; --summary-only output is the one-liner a script reads.
     if (!options.quiet && !options.summary_only) {

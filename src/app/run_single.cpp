@@ -15,6 +15,7 @@
 #include "app/guard_plan.hpp"
 #include "app/plan_outputs.hpp"
 #include "app/step_gate.hpp"
+#include "cli/warnings.hpp"
 #include "measure/run_loop.hpp"
 #include "measure/sampler.hpp"
 #include "measure/signals.hpp"
@@ -242,6 +243,7 @@ Expected<ExitCode> run_single(const Options& options) {
     ResourceSampler sampler;
     BlockWorkload workload(workload_config(options));
     print_stderr(guard_plan->notes);
+    print_stderr(warning_lines(options, outputs->stdout_format));
 
     // 4. Run (a compare child in step with its partner: --step-fd). The report is written however the run
     // ended: completed, Ctrl-C, allocation failure, `| head`.

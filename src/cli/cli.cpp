@@ -6,9 +6,12 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "cli/check.hpp"
+#include "cli/usage_message.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
 
@@ -27,7 +30,7 @@ constexpr std::string_view examples_footer = R"(Examples:
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (memory guard, or allocation failed)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
+  3 stopped early (memory guard, or allocation failed; before 4)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 check that runs one of our parsers: CLI11 names the flag in the error ("--block-size: ..."), the
 // parser supplies the reason. `choices` is what --help shows after the type name (an enum's names).
@@ -59,8 +62,10 @@ void declare_workload(CLI::App& app, RawOptions& raw) {
     add_enum_option(app, "-m,--mode", raw.mode, defaults.mode, "MODE",
                     "leak: drop the pointer (the article); free: free() it (line 43 restored); hold: keep it "
                     "reachable in a container until exit");
-    app.add_option("-b,--block-size", raw.block_size,
-                   "bytes per allocation: 4096000, 4000KiB, 4MB (=4,000,000), 4MiB (=4,194,304)")
+    app.add_option(
+           "-b,--block-size", raw.block_size,
+           "bytes per allocation: 4096000, 4000KiB, 4MB (=4,000,000), 4MiB or 4M (=4,194,304); as in GNU "
+           "coreutils, K M G T and KiB MiB GiB TiB are binary, KB MB GB TB decimal")
         ->check(checked_by(parse_block_size))
         ->type_name("SIZE")
         ->default_str(std::to_string(defaults.block_bytes));
@@ -97,7 +102,9 @@ void declare_output(CLI::App& app, RawOptions& raw) {
                  "print only the summary on stdout (human; a JSON object with --format jsonl; a CSV row with "
                  "--format csv)")
         ->excludes(quiet);
-    app.add_flag("--fail-on-leak", raw.fail_on_leak, "exit with code 4 when the verdict is `leaking`");
+    app.add_flag("--fail-on-leak", raw.fail_on_leak,
+                 "exit with code 4 when the verdict is `leaking` (needs at least 3 iterations; a run "
+                 "stopped early exits 3 instead)");
     app.add_flag(
         "--huge-pages", raw.huge_pages,
         "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
@@ -162,6 +169,86 @@ CLI::App* declare_compare(CLI::App& app, RawOptions& raw) {
     return compare;
 }
 
+// Every long option and subcommand name: what a near miss is compared with.
+std::vector<std::string> declared_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    const auto add_options = [&names](const CLI::App& scope) {
+        for (const CLI::Option* option : scope.get_options()) {
+            for (const std::string& name : option->get_lnames()) {
+                names.push_back("--" + name);
+            }
+        }
+    };
+    add_options(app);
+    for (const CLI::App* subcommand : app.get_subcommands([](const CLI::App*) { return true; })) {
+        names.push_back(subcommand->get_name());
+        add_options(*subcommand);
+    }
+    return names;
+}
+
+// The option an error is about: CLI11 starts its messages with the option's name ("--mode: ..."), except
+// a conversion's ("Could not convert: --quiet = true,loud").
+std::string option_name_in(std::string_view message) {
+    constexpr std::string_view conversion = "Could not convert: ";
+    if (message.starts_with(conversion)) {
+        message.remove_prefix(conversion.size());
+        return std::string(message.substr(0, message.find(" = ")));
+    }
+    return std::string(message.substr(0, message.find(':')));
+}
+
+const CLI::Option* option_named_in(const CLI::App& app, std::string_view message) {
+    const std::string name = option_name_in(message);
+    std::vector<const CLI::App*> scopes = app.get_subcommands([](const CLI::App*) { return true; });
+    scopes.push_back(&app);
+    for (const CLI::App* scope : scopes) {
+        for (const CLI::Option* option : scope->get_options()) {
+            if (option->check_name(name)) {
+                return option;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// What a value must look like, from the option's --help type: "MODE:{free,hold,leak}" says "one of ...".
+std::string value_type_of(const CLI::Option& option) {
+    const std::string type = option.get_type_name();
+    const auto colon = type.find(":{");
+    return colon == std::string::npos ? type : fmt::format("one of {}", type.substr(colon + 1));
+}
+
+// CLI11's exception, said in our words: one line that names the flag (usage_message.hpp).
+std::string usage_message(const CLI::ParseError& error, const CLI::App& app) {
+    const std::string what = one_line(error.what());
+    if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+        const std::vector<std::string> extras = app.remaining(true);
+        if (!extras.empty()) {
+            return unknown_argument_message(extras.front(), declared_names(app));
+        }
+    }
+    const CLI::Option* option = option_named_in(app, what);
+    if (option != nullptr) {
+        const std::string name = option->get_name();
+        const bool conversion = dynamic_cast<const CLI::ConversionError*>(&error) != nullptr;
+        if (option->get_type_size() == 0 || conversion) {
+            return flag_with_value_message(name);  // a value given to a flag: "--quiet=loud"
+        }
+        if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+            return missing_value_message(name, value_type_of(*option));
+        }
+    }
+    if (const auto* excludes = dynamic_cast<const CLI::ExcludesError*>(&error); excludes != nullptr) {
+        // "--summary-only excludes --quiet": both flags are named in the text.
+        const auto gap = what.find(" excludes ");
+        if (gap != std::string::npos) {
+            return excluded_message(what.substr(0, gap), what.substr(gap + 10));
+        }
+    }
+    return what;  // a validator's message: already "--flag: our reason"
+}
+
 }  // namespace
 
 CliResult parse_command_line(int argc, const char* const* argv) {
@@ -175,6 +262,9 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     app.set_version_flag("--version", std::string("leakdemo ") + LEAKDEMO_VERSION);
     app.footer(std::string(examples_footer));
     app.get_formatter()->column_width(34);
+    // A repeated option takes its last value (`-n 1 -n 3` runs 3), as GNU tools do; every option declared
+    // below, the subcommand's too, inherits this.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     declare_workload(app, raw);
     declare_output(app, raw);
     declare_classroom(app, raw);
@@ -189,7 +279,8 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::CallForVersion& version) {
         return InfoRequest{std::string(version.what()) + "\n"};
     } catch (const CLI::ParseError& error) {
-        return UsageError{one_line(error.what())};
+        // One line even when it quotes an argument that holds a newline (found by fuzz_command_line).
+        return UsageError{one_line(usage_message(error, app))};
     }
     raw.compare = compare->parsed();
 

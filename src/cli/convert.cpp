@@ -169,6 +169,7 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.trim = raw.trim;
     options.ascii = raw.ascii;
     options.chart = raw.chart;
+    options.fill_given = !raw.fill.empty();
     options.command = raw.compare ? Command::compare : Command::run;
 }
 

@@ -28,6 +28,7 @@ struct Options {
     Touch touch = Touch::all;
     std::uint64_t block_bytes = 4096000;  // the article's 4096 * 1000
     unsigned char fill = 0xFF;            // the article's memset(ptr, -1, ...)
+    bool fill_given = false;              // --fill was on the command line (a warning with --touch none)
     bool huge_pages = false;              // --huge-pages: 2 MiB-aligned, madvise(MADV_HUGEPAGE) blocks
     std::optional<std::uint64_t> iterations;
     std::chrono::nanoseconds interval = std::chrono::seconds(1);

@@ -48,21 +48,14 @@ class SinkCompareView final : public CompareView {
     std::unique_ptr<Sink> m_sink;
 };
 
-// The live table: iteration, RSS and max RSS of each child, the difference, and a bar per child.
+// The live table: iteration, RSS and max RSS of each child, the difference, and a bar per child. It
+// follows the terminal's width, also after a resize: the bars go first, then each child's max RSS and the
+// difference, down to iteration and both RSS (25 columns); a new layout gets its header again.
 class TableCompareView final : public CompareView {
   public:
     TableCompareView(LineWriter& out, const TerminalCaps& caps, const Options& options)
-        : m_out(out), m_caps(caps), m_modes(options.compare_modes) {
-        // The numbers take 5 + 5 * 10 characters; each bar is a space, two '|' and its cells.
-        constexpr int fixed_width = 5 + 5 * 10;
-        m_bar_width = std::clamp((caps.width - fixed_width) / 2 - 3, 0, 30);
-        if (m_bar_width < 4 || options.bars == BarsMode::never) {
-            m_bar_width = 0;  // too narrow for a bar that says anything, or --bars never
-        }
-        m_columns.assign({{5}, {9}, {9}, {9}, {9}, {9}});  // iter, rss and max of each, the difference
-        if (m_bar_width > 0) {
-            m_columns.insert(m_columns.end(), 2, Column{m_bar_width + 2, Align::left});
-        }
+        : m_out(out), m_caps(caps), m_modes(options.compare_modes), m_bars(options.bars != BarsMode::never) {
+        lay_out();
         // Bars share one scale: the expected end of a growing run of at most 64 blocks, so in a classroom
         // run (-n 20) the bars grow row by row to the full width; a longer run doubles the scale whenever a
         // row outgrows it.
@@ -73,12 +66,21 @@ class TableCompareView final : public CompareView {
 
     void row(const Record* first, const Record* second) override {
         m_line.clear();
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
+        if (!m_scale_started) {
+            // 10 % headroom: a block costs a little more than its size (chunk header, page rounding).
+            m_scale =
+                (m_scale + static_cast<double>((first != nullptr ? *first : *second).sample.rss_bytes)) * 1.1;
+            m_scale_started = true;
+        }
         if (!m_header_written) {
-            header(first != nullptr ? *first : *second);
+            header();
             m_header_written = true;
         }
         const Record* sides[] = {first, second};
-        RowFormatter row(m_line, m_columns);
+        RowFormatter row(m_line, m_columns, m_shown);
         row.cell("{}", (first != nullptr ? *first : *second).iteration);
         for (const Record* record : sides) {
             if (record != nullptr) {
@@ -106,14 +108,39 @@ class TableCompareView final : public CompareView {
     // --explain: under the row it belongs to, naming the child that measured it.
     void note(Mode mode, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
-        append_note(m_line, NoteLayout{6, m_caps.unicode, 0}, fmt::format("{}: {}", to_string(mode), text));
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
+        // Word-wrapped to the width, one column left free, every further line under the text.
+        const auto wrap = static_cast<std::size_t>(std::max(m_caps.width - 1, min_terminal_width - 1));
+        append_note(m_line, NoteLayout{6, m_caps.unicode, wrap},
+                    fmt::format("{}: {}", to_string(mode), text));
         m_out.write_line(m_line);
     }
 
   private:
-    void header(const Record& any) {
+    // iter, then rss and max of each child, then the difference; bars after them when they fit.
+    static constexpr std::array<Column, 6> number_columns{{{5}, {9}, {9}, {9}, {9}, {9}}};
+    static constexpr std::array<std::size_t, 3> drop_order{4, 2, 5};  // second max, first max, difference
+
+    // The layout for the terminal's width, one column left free. Each bar is a blank, two '|' and its cells.
+    void lay_out() {
+        const int usable = m_caps.width - 1;
+        const int bar_width = std::clamp((usable - shown_width(number_columns)) / 2 - 3, 0, 30);
+        const int bars = m_bars && bar_width >= 4 ? bar_width : 0;  // too narrow for a bar that says anything
+        const ColumnMask shown = bars > 0 ? all_columns : fit_columns(number_columns, drop_order, usable);
+        m_header_written = m_header_written && bars == m_bar_width && shown == m_shown;
+        m_bar_width = bars;
+        m_shown = shown;
+        m_columns.assign(number_columns.begin(), number_columns.end());
+        if (m_bar_width > 0) {
+            m_columns.insert(m_columns.end(), 2, Column{m_bar_width + 2, Align::left});
+        }
+    }
+
+    void header() {
         fmt::memory_buffer header;
-        RowFormatter row(header, m_columns);
+        RowFormatter row(header, m_columns, m_shown);
         row.put("iter");
         for (const Mode mode : m_modes) {
             row.put(fmt::format("{} rss", to_string(mode))).put(fmt::format("{} max", to_string(mode)));
@@ -126,8 +153,6 @@ class TableCompareView final : public CompareView {
         }
         append_styled(m_line, std::string_view(header.data(), header.size()), heading_style(m_caps.color));
         end_line(m_line);
-        // 10 % headroom: a block costs a little more than its size (chunk header, page rounding).
-        m_scale = (m_scale + static_cast<double>(any.sample.rss_bytes)) * 1.1;
     }
 
     // A proportional bar between "|" marks in the mode's colour, blank for a child that stopped.
@@ -147,10 +172,14 @@ class TableCompareView final : public CompareView {
     LineWriter& m_out;
     TerminalCaps m_caps;
     std::array<Mode, 2> m_modes;
+    bool m_bars;  // not --bars never
     std::vector<Column> m_columns;
+    ColumnMask m_shown = all_columns;
     fmt::memory_buffer m_line;
     bool m_header_written = false;
-    int m_bar_width = 0;
+    bool m_scale_started = false;
+    int m_bar_width = -1;
+    int m_resizes_seen = 0;
     double m_scale = 1;
 };
 

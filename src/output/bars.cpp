@@ -101,37 +101,39 @@ std::uint64_t bar_scale_for(std::uint64_t bytes) {
 
 namespace {
 
-constexpr int min_bar_cells = 10;
-
-// The full layout when the bar still gets min_bar_cells, else a narrow one; the bar follows the columns.
+// The full layout when its bar still gets min_wide_bar_cells; else iteration, RSS and max RSS with a bar
+// of at least min_narrow_bar_cells (room for the scale, "512MiB", over it); else no bar, and max RSS goes
+// when even that is too wide (iteration and RSS: 19 columns, the narrowest terminal).
+constexpr int min_wide_bar_cells = 10;
+constexpr int min_narrow_bar_cells = 8;
 constexpr std::array<Column, 5> wide_columns{{{6}, {9}, {11}, {11}, {11}}};  // iter elapsed kept rss max
 constexpr std::array<Column, 3> narrow_columns{{{6}, {11}, {11}}};           // iter rss max
+constexpr std::array<std::size_t, 1> narrow_drop_order{2};
 
-// Where the bar starts: every column and the blank after it.
-constexpr int width_before_bar(std::span<const Column> columns) {
-    int width = 0;
-    for (const Column& column : columns) {
-        width += column.width + 1;
+// A power-of-two scale in its shortest exact form: "512MiB", "1GiB".
+std::string compact_scale(std::uint64_t bytes) {
+    constexpr std::array<std::string_view, 5> names{"MiB", "GiB", "TiB", "PiB", "EiB"};
+    std::uint64_t value = bytes >> 20;
+    std::size_t unit = 0;
+    while (value >= 1024 && value % 1024 == 0 && unit + 1 < names.size()) {
+        value /= 1024;
+        ++unit;
     }
-    return width;
+    return fmt::format("{}{}", value, names[unit]);
 }
 
 class BarTableSink final : public Sink {
   public:
     BarTableSink(LineWriter& out, const TerminalCaps& caps, Mode mode, std::uint64_t expected_peak_bytes)
         : m_out(out), m_caps(caps), m_mode(mode), m_scale(bar_scale_for(expected_peak_bytes)) {
-        // One column is left free: a terminal that wraps at the last column would break every row.
-        const int usable = std::max(caps.width - 1, 1);
-        if (usable - width_before_bar(wide_columns) >= min_bar_cells) {
-            m_bar_cells = usable - width_before_bar(wide_columns);
-        } else {
-            m_columns = narrow_columns;
-            m_bar_cells = std::max(usable - width_before_bar(narrow_columns), 0);
-        }
+        lay_out();
     }
 
     void record(const Record& record) override {
         m_line.clear();
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
         const std::uint64_t top = std::max(record.sample.rss_bytes, record.sample.maxrss_bytes);
         // Rescale before the bar fills its last cell, so the max-RSS marker always has a place.
         const auto cells = static_cast<std::uint64_t>(std::max(m_bar_cells, 2));
@@ -140,32 +142,61 @@ class BarTableSink final : public Sink {
         while (too_full()) {
             m_scale *= 2;
         }
-        if (!m_header_written || rescaled) {
+        // A new scale is announced over the bar; without a bar there is nothing to announce.
+        if (!m_header_written || (rescaled && m_bar_cells > 0)) {
             append_header(!m_header_written);
             m_header_written = true;
         }
-        RowFormatter row(m_line, m_columns);
+        RowFormatter row(m_line, m_columns, m_shown);
         row.cell("{}", record.iteration);
         if (!narrow()) {
             row.cell("{:.2f}s", static_cast<double>(record.elapsed_ns) / 1e9)
                 .put(format_bytes(kept_bytes(record, m_mode)));
         }
         row.put(format_bytes(record.sample.rss_bytes)).put(format_bytes(record.sample.maxrss_bytes));
-        append_bar(row.open_cell(), bar_fraction(record.sample.rss_bytes, m_scale),
-                   bar_fraction(record.sample.maxrss_bytes, m_scale), BarStyle{m_bar_cells, m_caps.unicode});
+        if (m_bar_cells > 0) {
+            append_bar(row.open_cell(), bar_fraction(record.sample.rss_bytes, m_scale),
+                       bar_fraction(record.sample.maxrss_bytes, m_scale),
+                       BarStyle{m_bar_cells, m_caps.unicode});
+        }
         end_line(m_line, true);
         m_out.write_line(m_line);
     }
 
     void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
-        const auto width = static_cast<std::size_t>(std::max(m_caps.width - 1, 20));
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
+        const auto width = static_cast<std::size_t>(std::max(m_caps.width - 1, min_terminal_width - 1));
         append_note(m_line, NoteLayout{7, m_caps.unicode, width}, text);
         m_out.write_line(m_line);
     }
 
   private:
     bool narrow() const { return m_columns.size() == narrow_columns.size(); }
+
+    // The layout for the terminal's width, one column left free (a terminal that wraps at the last column
+    // would break every row). A new layout gets its header again.
+    void lay_out() {
+        const int usable = std::max(m_caps.width - 1, 1);
+        std::span<const Column> columns = wide_columns;
+        ColumnMask shown = all_columns;
+        int bar_cells = usable - shown_width(wide_columns) - 1;
+        if (bar_cells < min_wide_bar_cells) {
+            columns = narrow_columns;
+            bar_cells = usable - shown_width(narrow_columns) - 1;
+        }
+        if (bar_cells < min_narrow_bar_cells) {
+            bar_cells = 0;
+            shown = fit_columns(narrow_columns, narrow_drop_order, usable);
+        }
+        const bool same = columns.data() == m_columns.data() && shown == m_shown && bar_cells == m_bar_cells;
+        m_header_written = m_header_written && same;
+        m_columns = columns;
+        m_shown = shown;
+        m_bar_cells = bar_cells;
+    }
 
     // The column titles (or, when the scale doubled, blanks under them) and the bar's title: the longest
     // wording that fits the bar's own cells, the scale above all.
@@ -177,14 +208,14 @@ class BarTableSink final : public Sink {
         for (const std::string& candidate :
              {fmt::format("rss {} max rss {} full bar = {}", fill, mark, scale),
               fmt::format("{} rss {} max, full = {}", fill, mark, scale), fmt::format("full = {}", scale),
-              scale}) {
-            if (display_width(candidate) <= static_cast<std::size_t>(m_bar_cells)) {
+              scale, compact_scale(m_scale)}) {
+            if (m_bar_cells > 0 && display_width(candidate) <= static_cast<std::size_t>(m_bar_cells)) {
                 title = candidate;
                 break;
             }
         }
-        fmt::memory_buffer header;  // once per run and per new scale
-        RowFormatter row(header, m_columns);
+        fmt::memory_buffer header;  // once per run, per layout and per new scale
+        RowFormatter row(header, m_columns, m_shown);
         if (!with_columns) {
             row.blank(m_columns.size());
         } else if (narrow()) {
@@ -192,7 +223,9 @@ class BarTableSink final : public Sink {
         } else {
             row.put("iter").put("elapsed").put(kept_title(m_mode)).put("rss").put("max rss");
         }
-        row.open_cell().append(title);
+        if (m_bar_cells > 0) {
+            row.open_cell().append(title);
+        }
         append_styled(m_line, std::string_view(header.data(), header.size()), heading_style(m_caps.color));
         end_line(m_line, true);
     }
@@ -201,8 +234,10 @@ class BarTableSink final : public Sink {
     TerminalCaps m_caps;
     Mode m_mode;
     std::uint64_t m_scale;
-    std::span<const Column> m_columns = wide_columns;
-    int m_bar_cells = 0;
+    std::span<const Column> m_columns;
+    ColumnMask m_shown = all_columns;
+    int m_bar_cells = -1;
+    int m_resizes_seen = 0;
     bool m_header_written = false;
     fmt::memory_buffer m_line;
 };

@@ -50,8 +50,10 @@ std::string render_bar(std::uint64_t value, std::uint64_t mark, std::uint64_t sc
 std::uint64_t bar_scale_for(std::uint64_t bytes);
 
 // The table with a bar per row proportional to current RSS, max RSS marked on it, every line at most
-// caps.width - 1 columns (notes are word-wrapped). The scale starts at bar_scale_for(expected_peak_bytes)
-// and doubles when a row would not fit; a line announces each new scale.
+// caps.width - 1 columns (notes are word-wrapped), laid out again when the terminal is resized. The
+// scale starts at bar_scale_for(expected_peak_bytes) and doubles when a row would not fit; a line
+// announces each new scale. Narrower than 41 columns there is no bar (and no scale line), narrower than
+// 32 no max RSS either: iteration and RSS fit the narrowest terminal (min_terminal_width).
 std::unique_ptr<Sink> make_bar_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode,
                                           std::uint64_t expected_peak_bytes);
 

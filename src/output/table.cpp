@@ -45,16 +45,46 @@ struct fmt::formatter<leakdemo::PaddedCell> {
 
 namespace leakdemo {
 
-const Column* RowFormatter::next_column() {
-    if (m_next > 0) {
+int shown_width(std::span<const Column> columns, ColumnMask shown) {
+    int width = 0;
+    int count = 0;
+    for (std::size_t index = 0; index < columns.size(); ++index) {
+        if (index >= 32 || ((shown >> index) & 1U) != 0) {
+            width += std::max(columns[index].width, 0);
+            ++count;
+        }
+    }
+    return width + std::max(count - 1, 0);
+}
+
+ColumnMask fit_columns(std::span<const Column> columns, std::span<const std::size_t> drop_order, int width) {
+    ColumnMask shown = all_columns;
+    for (const std::size_t index : drop_order) {
+        if (shown_width(columns, shown) <= width) {
+            break;
+        }
+        shown &= ~(ColumnMask{1} << index);
+    }
+    return shown;
+}
+
+bool RowFormatter::next_column(const Column*& column) {
+    const std::size_t index = m_next++;
+    if (index < m_columns.size() && index < 32 && ((m_shown >> index) & 1U) == 0) {
+        return false;
+    }
+    if (m_written++ > 0) {
         m_line.push_back(' ');
     }
-    const std::size_t index = m_next++;
-    return index < m_columns.size() ? &m_columns[index] : nullptr;
+    column = index < m_columns.size() ? &m_columns[index] : nullptr;
+    return true;
 }
 
 RowFormatter& RowFormatter::put(std::string_view text, fmt::text_style style) {
-    const Column* column = next_column();
+    const Column* column = nullptr;
+    if (!next_column(column)) {
+        return *this;
+    }
     const PaddedCell cell =
         column != nullptr
             ? PaddedCell{text, static_cast<std::size_t>(std::max(column->width, 0)), column->align}
@@ -76,7 +106,8 @@ RowFormatter& RowFormatter::blank(std::size_t count) {
 }
 
 fmt::memory_buffer& RowFormatter::open_cell() {
-    next_column();
+    const Column* column = nullptr;
+    next_column(column);
     return m_line;
 }
 
@@ -135,22 +166,28 @@ std::string_view kept_title(Mode mode) {
 
 namespace {
 
-// iter, elapsed, leaked/held, rss, max rss, Δ rss, minor faults.
+// iter, elapsed, leaked/held, rss, max rss, Δ rss, minor faults; on a narrow terminal the columns go in
+// this order, so iteration and RSS (19 columns: the narrowest terminal) always stay.
 constexpr std::array<Column, 7> table_columns{{{6}, {9}, {11}, {11}, {11}, {11}, {12}}};
+constexpr std::array<std::size_t, 5> table_drop_order{6, 1, 5, 4, 2};
 
 class TableSink final : public Sink {
   public:
-    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode)
-        : m_out(out), m_caps(caps), m_mode(mode) {}
+    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode) : m_out(out), m_caps(caps), m_mode(mode) {
+        lay_out();
+    }
 
     void record(const Record& record) override {
         m_line.clear();
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
         if (!m_header_written) {
             append_header();
             m_header_written = true;
         }
         const std::uint64_t kept = kept_bytes(record, m_mode);
-        RowFormatter row(m_line, table_columns);
+        RowFormatter row(m_line, table_columns, m_shown);
         row.cell("{}", record.iteration).cell("{:.2f}s", static_cast<double>(record.elapsed_ns) / 1e9);
         row.put(format_bytes(kept), kept > 0 ? growth_style(m_caps.color) : fmt::text_style{});
         row.put(format_bytes(record.sample.rss_bytes)).put(format_bytes(record.sample.maxrss_bytes));
@@ -172,14 +209,27 @@ class TableSink final : public Sink {
 
     void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& text) override {
         m_line.clear();
-        append_note(m_line, NoteLayout{7, m_caps.unicode, 0}, text);
+        if (refresh_width(m_caps, m_resizes_seen)) {
+            lay_out();
+        }
+        // Wrapped to the terminal; in a pipe a note stays one line, so grep finds it whole.
+        const std::size_t wrap = m_caps.is_tty ? static_cast<std::size_t>(std::max(m_caps.width - 1, 1)) : 0;
+        append_note(m_line, NoteLayout{7, m_caps.unicode, wrap}, text);
         m_out.write_line(m_line);
     }
 
   private:
+    // The columns that fit the terminal, one column left free (a terminal that wraps at its last column
+    // would break every row); new columns get a new header.
+    void lay_out() {
+        const ColumnMask shown = fit_columns(table_columns, table_drop_order, m_caps.width - 1);
+        m_header_written = m_header_written && shown == m_shown;
+        m_shown = shown;
+    }
+
     void append_header() {
-        fmt::memory_buffer header;  // once per run
-        RowFormatter(header, table_columns)
+        fmt::memory_buffer header;  // once per run and per layout
+        RowFormatter(header, table_columns, m_shown)
             .put("iter")
             .put("elapsed")
             .put(kept_title(m_mode))
@@ -194,6 +244,8 @@ class TableSink final : public Sink {
     LineWriter& m_out;
     TerminalCaps m_caps;
     Mode m_mode;
+    ColumnMask m_shown = all_columns;
+    int m_resizes_seen = 0;
     fmt::memory_buffer m_line;
     bool m_header_written = false;
     std::optional<std::uint64_t> m_previous_rss;

@@ -33,12 +33,23 @@ struct Column {
     Align align = Align::right;
 };
 
-// One row of a layout, appended to `line`: each cell padded to its column, one blank between cells.
-// Cells past the last column are not padded.
+// Which columns of a layout a view shows (bit i: column i), so a narrow terminal drops some.
+using ColumnMask = std::uint32_t;
+inline constexpr ColumnMask all_columns = ~ColumnMask{0};
+
+// Columns the shown ones take, with one blank between them.
+int shown_width(std::span<const Column> columns, ColumnMask shown = all_columns);
+
+// The columns that fit in `width`: all, or fewer, hiding them in `drop_order` (column indices, the least
+// important first) until the rest fits; when even that does not fit, what is left of them.
+ColumnMask fit_columns(std::span<const Column> columns, std::span<const std::size_t> drop_order, int width);
+
+// One row of a layout, appended to `line`: each shown cell padded to its column, one blank between cells;
+// a hidden column's cell is left out, blank and all. Cells past the last column are shown, not padded.
 class RowFormatter {
   public:
-    RowFormatter(fmt::memory_buffer& line, std::span<const Column> columns)
-        : m_line(line), m_columns(columns) {}
+    RowFormatter(fmt::memory_buffer& line, std::span<const Column> columns, ColumnMask shown = all_columns)
+        : m_line(line), m_columns(columns), m_shown(shown) {}
 
     // The next cell: `text`, padded to its column, in `style` (padding included, as fmt::styled does).
     RowFormatter& put(std::string_view text, fmt::text_style style = {});
@@ -52,14 +63,18 @@ class RowFormatter {
     // `count` empty cells: what follows starts where it does on the other rows.
     RowFormatter& blank(std::size_t count);
     // The next cell, written by the caller (a bar, a title): the blank before it is written, no padding.
+    // Only for a shown column (or one past the last).
     fmt::memory_buffer& open_cell();
 
   private:
-    const Column* next_column();
+    // The next cell's column, after its blank; false (nothing written) when the column is hidden.
+    bool next_column(const Column*& column);
 
     fmt::memory_buffer& m_line;
     std::span<const Column> m_columns;
+    ColumnMask m_shown;
     std::size_t m_next = 0;
+    std::size_t m_written = 0;
 };
 
 // Ends a line: '\n', after removing the blanks at its end when `trim` (a bar's unused cells).
@@ -83,7 +98,9 @@ std::uint64_t kept_bytes(const Record& record, Mode mode);
 std::string_view kept_title(Mode mode);
 
 // The single run's table: iteration, elapsed, kept, RSS, max RSS, the change of RSS (red up, green down)
-// and minor faults; notes under their row.
+// and minor faults; notes under their row (word-wrapped on a terminal; one line in a pipe, for grep). It
+// follows the terminal's width, also after a resize (terminal.hpp): a narrow one drops minor faults, then
+// elapsed, Δ rss, max rss and the kept bytes, and the header is printed again when the columns change.
 std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode);
 
 }  // namespace leakdemo

@@ -94,19 +94,21 @@ struct Unit {
 constexpr std::uint64_t kilo = 1000;
 constexpr std::uint64_t kibi = 1024;
 
+// GNU coreutils' convention (dd, head -c, df): a single letter is binary (1M = 1,048,576, as `ulimit` and
+// `dd bs=1M` read it), "KB"/"MB" with a B are decimal, "KiB"/"MiB" are binary. Case-insensitive.
 constexpr std::array size_units{
     Unit{"", 1},
     Unit{"b", 1},
-    Unit{"k", kilo},
+    Unit{"k", kibi},
     Unit{"kb", kilo},
     Unit{"kib", kibi},
-    Unit{"m", kilo* kilo},
+    Unit{"m", kibi* kibi},
     Unit{"mb", kilo* kilo},
     Unit{"mib", kibi* kibi},
-    Unit{"g", kilo* kilo* kilo},
+    Unit{"g", kibi* kibi* kibi},
     Unit{"gb", kilo* kilo* kilo},
     Unit{"gib", kibi* kibi* kibi},
-    Unit{"t", kilo* kilo* kilo* kilo},
+    Unit{"t", kibi* kibi* kibi* kibi},
     Unit{"tb", kilo* kilo* kilo* kilo},
     Unit{"tib", kibi* kibi* kibi* kibi},
 };
@@ -149,7 +151,7 @@ Expected<std::uint64_t> parse_size(std::string_view text) {
     const auto factor = factor_of(size_units, number->unit);
     if (!factor) {
         return Expected<std::uint64_t>::fail(
-            fmt::format("unknown unit '{}' in '{}' (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)",
+            fmt::format("unknown unit '{}' in '{}' (use B, K, KB, KiB, M, MB, MiB, G, GB, GiB, T, TB or TiB)",
                         number->unit, trimmed));
     }
     if (!number->fraction.empty() && *factor == 1) {

@@ -12,7 +12,8 @@
 namespace leakdemo {
 
 // Sizes: plain bytes ("4096000") or a number with a unit, case-insensitive:
-// B; K/KB = 1000, KiB = 1024; M/MB = 10^6, MiB = 2^20; G, GiB; T, TiB. A decimal fraction is allowed
+// B; as GNU coreutils read them, K, M, G, T alone and KiB, MiB, GiB, TiB are binary (1M = 1MiB = 2^20),
+// KB, MB, GB, TB are decimal (1MB = 10^6). A decimal fraction is allowed
 // with a unit ("1.5MiB"); the result is rounded down to whole bytes. Strict decimal: no sign, no hex.
 Expected<std::uint64_t> parse_size(std::string_view text);
 

@@ -1,4 +1,5 @@
 """End-to-end tests of the core: the real (Release) binary, its RSS, its CLI and its exit codes."""
+import json
 import re
 import subprocess
 import unittest
@@ -126,14 +127,40 @@ BAD_INPUT = [
     (["compare", "--output", "/nonexistent/dir/x.csv"], "--output"),
     (["compare", "--report", "/nonexistent/dir/x.html"], "--report"),
     (["compare", "--interval", "-1"], "--interval"),
+    # Every kind of error CLI11 raises while parsing, said in our words (CLI11_PHRASES never appear).
+    (["--colour", "never"], "--colour: no such option; did you mean --color?"),
+    (["--iteration", "3"], "did you mean --iterations?"),
+    (["--no-such-flag=3"], "--no-such-flag: no such option"),
+    (["compar"], "did you mean compare?"),
+    (["extra"], "'extra': unexpected argument"),
+    (["compare", "--modess", "leak,free"], "did you mean --modes?"),
+    (["--mode", "sideways"], "--mode: sideways not in {free,hold,leak}"),
+    (["--quiet=loud"], "--quiet: is a flag and takes no value"),
+    (["--explain=maybe"], "--explain: is a flag"),
+    (["-q", "--summary-only"], "cannot be combined with"),
 ]
+
+# An option left without its value: last on the line (anywhere else it takes the next word, as getopt does).
+MISSING_VALUE = [
+    (["--mode"], "--mode: needs a value (one of {free,hold,leak})"),
+    (["--interval"], "--interval: needs a value (DURATION)"),
+    (["-n"], "--iterations: needs a value (N)"),
+    (["--report"], "--report: needs a value"),
+    (["compare", "--modes"], "--modes: needs a value (A,B)"),
+]
+
+# CLI11's own wording, which a user must never read.
+CLI11_PHRASES = ("not expected", "required", "At Most", "Could not convert", "excludes", "Expected exactly",
+                 "missing", "allowed value")
 
 
 class BadInput(unittest.TestCase):
     def test_each_bad_value_is_one_line_naming_the_flag_and_exit_2(self):
-        for args, flag in BAD_INPUT:
+        cases = [(args, flag, [*args, "-n", 1, "-i", 0]) for args, flag in BAD_INPUT]
+        cases += [(args, flag, ["-i", 0, *args]) for args, flag in MISSING_VALUE]
+        for args, flag, argv in cases:
             with self.subTest(args=args):
-                result = run(*args, "-n", 1, "-i", 0)
+                result = run(*argv)
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertEqual(result.stdout, "", "nothing may run: no samples")
                 lines = result.stderr.splitlines()
@@ -141,9 +168,66 @@ class BadInput(unittest.TestCase):
                 self.assertIn(flag, lines[0])
                 self.assertTrue(lines[0].startswith("leakdemo: error: "), lines[0])
                 self.assertNotIn("Traceback", result.stderr)
+                for phrase in CLI11_PHRASES:
+                    self.assertNotIn(phrase, lines[0])
 
     def test_table_has_at_least_forty_cases(self):
         self.assertGreaterEqual(len(BAD_INPUT), 40)
+
+
+class GnuConventions(unittest.TestCase):
+    def test_a_repeated_flag_takes_the_last_value(self):
+        result = run("-n", 1, "-n", 3, "-i", 0, "--mode", "leak", "--mode", "free", "--format", "jsonl",
+                     "--summary-only")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary = json.loads(result.stdout)
+        self.assertEqual(summary["iterations"], 3)
+        self.assertEqual(summary["mode"], "free")
+
+    def test_single_letter_sizes_are_binary(self):
+        for size, block in (("1M", 1048576), ("1MB", 1000000), ("64K", 65536), ("64KB", 64000)):
+            with self.subTest(size=size):
+                result = run("-b", size, "-n", 1, "-i", 0, "--format", "jsonl", "--summary-only")
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(json.loads(result.stdout)["block_bytes"], block)
+
+
+class IneffectiveFlagsAreSaid(unittest.TestCase):
+    """A flag that does nothing where it was given says so in one warning line; -q keeps stderr quiet."""
+
+    CASES = [
+        (["--trim", "--mode", "leak"], "--trim: has no effect in leak mode"),
+        (["--trim", "--mode", "hold"], "--trim: has no effect in hold mode"),
+        (["--bars", "always", "--format", "csv"], "--bars: has no effect with csv on stdout"),
+        (["--bars", "always", "--format", "jsonl"], "--bars: has no effect with jsonl on stdout"),
+        (["--fill", "0", "--touch", "none"], "--fill: has no effect with --touch none"),
+        (["--fail-on-leak", "-n", 2], "--fail-on-leak: cannot fire with -n 2"),
+    ]
+
+    def test_one_warning_line_each_and_none_with_quiet(self):
+        for args, warning in self.CASES:
+            with self.subTest(args=args):
+                result = run("-n", 1, "-i", 0, "--format", "csv", *args)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                warnings = [line for line in result.stderr.splitlines() if line.startswith("leakdemo: warning:")]
+                self.assertEqual(len(warnings), 1, result.stderr)
+                self.assertTrue(warnings[0].startswith(f"leakdemo: warning: {warning}"), result.stderr)
+                quiet = run("-n", 1, "-i", 0, "--format", "csv", "-q", *args)
+                self.assertEqual(quiet.stderr, "")
+
+    def test_flags_that_do_something_say_nothing(self):
+        for args in (["--trim", "--mode", "free"], ["--bars", "always", "--format", "table"], ["--fill", "0"],
+                     ["--fail-on-leak", "-n", 3]):
+            with self.subTest(args=args):
+                result = run("-n", 1, "-i", 0, "--format", "csv", *args)
+                self.assertNotIn("warning", result.stderr)
+
+    def test_compare_warns_once_for_both_children(self):
+        result = run("compare", "--modes", "leak,hold", "--trim", "-n", 1, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        self.assertEqual(len(warnings), 1, result.stderr)
+        self.assertIn("--trim: has no effect in leak and hold mode", warnings[0])
 
 
 class HelpAndVersion(unittest.TestCase):

@@ -76,6 +76,23 @@ class HugePages(unittest.TestCase):
         faults = leak[-1]["minor_faults"] - leak[0]["minor_faults"]
         self.assertLess(faults, 3 * 100, "huge pages: a handful of faults per block, not 1,024")
 
+    def test_a_budget_below_the_rounded_block_is_a_usage_error(self):
+        # 3 MiB fits --max-memory 3MiB, the 4 MiB that --huge-pages allocates does not: exit 2 before anything.
+        result = run("--huge-pages", "-b", "3MiB", "--max-memory", "3MiB", "-n", 2, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stdout, "", "nothing may be measured or allocated")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn("--block-size: 3.0 MiB (rounded up to 4.0 MiB by --huge-pages)", lines[0])
+
+    def test_rounding_a_tiny_block_is_said_once(self):
+        result = run("--huge-pages", "-b", 1, "--mode", "free", "-n", 1, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        self.assertEqual(warnings, ["leakdemo: warning: --huge-pages: each 1-byte block is rounded up to 2.0 MiB "
+                                    "(2097152 bytes), whole 2 MiB pages; the run allocates and counts the rounded "
+                                    "size"], result.stderr)
+
     def test_summary_reports_faults_per_block(self):
         result = run("--mode", "leak", "-n", ITERATIONS, "-i", "0", "--format", "jsonl", "--huge-pages")
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -47,6 +47,22 @@ TEST(PlanGuard, ABlockLargerThanTheShareIsAUsageError) {
         << plan.error();
 }
 
+TEST(PlanGuard, HugePagesRoundTheBlockBeforeTheCheck) {
+    // 3 MiB fits a 3 MiB budget, but --huge-pages allocates 4 MiB: a usage error before anything runs.
+    Options options = with_max_memory(3 * mib, 3 * mib);
+    EXPECT_TRUE(plan_guard(options, NothingReadable{}, 1));
+    options.huge_pages = true;
+    const auto plan = plan_guard(options, NothingReadable{}, 1);
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().rfind("--block-size: 3.0 MiB (rounded up to 4.0 MiB by --huge-pages) is more than "
+                                 "the memory guard allows (3.0 MiB",
+                                 0),
+              0U)
+        << plan.error();
+    options.guard.max_bytes = 4 * mib;
+    EXPECT_TRUE(plan_guard(options, NothingReadable{}, 1));
+}
+
 TEST(PlanGuard, QuietRunsSayNothingAboutTheBudget) {
     Options options = with_max_memory(64 * mib, mib);
     options.quiet = true;

@@ -94,6 +94,73 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{{"-o", "run.txt"}, "--output"}, BadCase{{"-q", "--summary-only"}, "--quiet"},
                       BadCase{{"--mode"}, "--mode"}));
 
+TEST(Cli, ARepeatedOptionTakesTheLastValue) {
+    const auto result =
+        parse_args({"-n", "1", "-n", "3", "--mode", "hold", "-m", "free", "-b", "1", "-b", "2"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.iterations, 3U);
+    EXPECT_EQ(o.mode, Mode::free);
+    EXPECT_EQ(o.block_bytes, 2U);
+    const auto flags = parse_args({"-q", "-q", "compare", "--modes", "leak,hold", "--modes", "free,hold"});
+    ASSERT_TRUE(std::holds_alternative<Options>(flags)) << std::get<UsageError>(flags).message;
+    EXPECT_EQ(std::get<Options>(flags).compare_modes[0], Mode::free);
+}
+
+TEST(Cli, SingleLetterSizesAreBinaryAsInCoreutils) {
+    EXPECT_EQ(std::get<Options>(parse_args({"-b", "1M"})).block_bytes, 1048576U);
+    EXPECT_EQ(std::get<Options>(parse_args({"-b", "1MB"})).block_bytes, 1000000U);
+}
+
+// Every kind of error CLI11 raises while parsing, in our words: one line, the flag named, a near miss
+// suggested, and none of CLI11's own phrases.
+struct WordingCase {
+    std::vector<std::string> args;
+    std::string expected;  // a part of our message
+};
+
+void PrintTo(const WordingCase& wording, std::ostream* out) {
+    for (const auto& arg : wording.args) {
+        *out << arg << ' ';
+    }
+}
+
+class CliSaysItInOurWords : public ::testing::TestWithParam<WordingCase> {};
+
+TEST_P(CliSaysItInOurWords, OneLineNoCli11Phrase) {
+    const auto result = parse_args(GetParam().args);
+    ASSERT_TRUE(std::holds_alternative<UsageError>(result));
+    const std::string& message = std::get<UsageError>(result).message;
+    EXPECT_NE(message.find(GetParam().expected), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    for (const char* cli11 : {"not expected", "required", "At Most", "Could not convert", "excludes",
+                              "Expected exactly", "missing", "allowed value"}) {
+        EXPECT_EQ(message.find(cli11), std::string::npos) << message;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli11Errors, CliSaysItInOurWords,
+    ::testing::Values(
+        WordingCase{{"--colour", "never"}, "--colour: no such option; did you mean --color?"},
+        WordingCase{{"--iteration", "3"}, "did you mean --iterations?"},
+        WordingCase{{"--no-such-flag"}, "--no-such-flag: no such option"},
+        WordingCase{{"--no-such-flag=3"}, "--no-such-flag: no such option"},
+        WordingCase{{"-x"}, "-x: no such option"}, WordingCase{{"compar"}, "did you mean compare?"},
+        WordingCase{{"frobnicate"}, "'frobnicate': unexpected argument"},
+        WordingCase{{"two\nlines"}, "'two lines': unexpected argument"},
+        WordingCase{{"--two\nlines"}, "--two lines: no such option"},
+        WordingCase{{"compare", "--modess", "leak,free"}, "--modess: no such option; did you mean --modes?"},
+        WordingCase{{"compare", "extra"}, "'extra': unexpected argument"},
+        WordingCase{{"--mode"}, "--mode: needs a value (one of {free,hold,leak})"},
+        WordingCase{{"--mode="}, "--mode: needs a value"},
+        WordingCase{{"-n"}, "--iterations: needs a value (N)"},
+        WordingCase{{"compare", "--modes"}, "--modes: needs a value"},
+        WordingCase{{"--quiet=loud"}, "--quiet: is a flag and takes no value"},
+        WordingCase{{"--no-guard=maybe"}, "--no-guard: is a flag"},
+        WordingCase{{"-q", "--summary-only"}, "--quiet: cannot be combined with --summary-only"},
+        WordingCase{{"--mode", "bogus"}, "--mode: bogus not in {free,hold,leak}"}));
+
 TEST(Cli, MemoryGuardFlags) {
     const auto by_default = std::get<Options>(parse_args({}));
     EXPECT_TRUE(by_default.guard.enabled);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compare/compare_view.hpp"
+#include "output/table.hpp"
 
 namespace leakdemo {
 namespace {
@@ -172,6 +173,56 @@ TEST(CompareTable, NoBarsWhenTooNarrow) {
     for (const std::string& line : output.lines()) {
         EXPECT_EQ(line.find('|'), std::string::npos) << line;
     }
+}
+
+TEST(CompareTable, RowsNarrowToTheWidthBarsFirstThenTheMaxColumns) {
+    const std::vector<std::pair<int, std::string>> headers{
+        {80, " iter  leak rss  leak max  free rss  free max     Δ rss leak rss    free rss"},
+        {56, " iter  leak rss  leak max  free rss  free max     Δ rss"},
+        {55, " iter  leak rss  leak max  free rss     Δ rss"},
+        {40, " iter  leak rss  free rss     Δ rss"},
+        {30, " iter  leak rss  free rss"},
+        {20, " iter  leak rss  free rss"}};
+    for (const auto& [width, header] : headers) {
+        TerminalCaps caps{false, false, true, width};
+        ViewOutput output;
+        auto view = make_compare_view(Format::table, output.writer(), caps, Options{});
+        const Record leak = record_at(Mode::leak, 1, 8 * 1048576);
+        const Record free = record_at(Mode::free, 1, 4 * 1048576);
+        view->row(&leak, &free);
+        const auto lines = output.lines();
+        ASSERT_EQ(lines.size(), 2U);
+        EXPECT_EQ(lines[0], header + "\n") << width;
+        if (width >= 25) {
+            for (const std::string& line : lines) {
+                EXPECT_LE(display_width(line) - 1, static_cast<std::size_t>(width - 1))
+                    << width << ": " << line;
+            }
+        }
+    }
+}
+
+TEST(CompareTable, NotesAreWrappedAtWordsToTheWidth) {
+    TerminalCaps caps{false, false, true, 40};
+    ViewOutput output;
+    auto view = make_compare_view(Format::table, output.writer(), caps, Options{});
+    const std::string text =
+        "valgrind reports these blocks as definitely lost: no pointer to them is left anywhere";
+    view->note(Mode::leak, 1, text);
+    const auto lines = output.lines();
+    ASSERT_GE(lines.size(), 3U);
+    std::string words;
+    for (const std::string& line : lines) {
+        EXPECT_LE(display_width(line) - 1, 39U) << line;
+        std::string_view rest(line);
+        rest.remove_suffix(1);  // '\n'
+        rest.remove_prefix(rest.find_first_not_of(' '));
+        if (rest.starts_with("↳ ")) {
+            rest.remove_prefix(std::string_view("↳ ").size());  // the first line's arrow
+        }
+        words += std::string(rest) + " ";
+    }
+    EXPECT_EQ(words, "leak: " + text + " ") << "every word whole, in order";
 }
 
 TEST(CompareSummary, TwoColumnsAndBothVerdicts) {

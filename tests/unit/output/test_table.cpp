@@ -47,6 +47,25 @@ TEST(RowFormatter, BlankCellsKeepWhatFollowsInPlace) {
     EXPECT_EQ(text_of(blanks), "         bar");
 }
 
+TEST(RowFormatter, HiddenColumnsLeaveNoCellAndNoBlank) {
+    constexpr Column columns[] = {{2}, {3}, {4}};
+    fmt::memory_buffer line;
+    RowFormatter(line, columns, ColumnMask{0b101}).put("a").put("b").put("c").put("past");
+    EXPECT_EQ(text_of(line), " a    c past");
+}
+
+TEST(FitColumns, DropsColumnsInTheGivenOrderUntilTheRestFits) {
+    constexpr Column columns[] = {{5}, {9}, {9}, {9}};  // 35 wide with its blanks
+    constexpr std::size_t order[] = {3, 1};
+    EXPECT_EQ(shown_width(columns), 35);
+    EXPECT_EQ(fit_columns(columns, order, 35), all_columns);
+    const ColumnMask without_last = fit_columns(columns, order, 34);
+    EXPECT_EQ(without_last & 0b1111U, 0b0111U);
+    EXPECT_EQ(shown_width(columns, without_last), 25);
+    EXPECT_EQ(fit_columns(columns, order, 15) & 0b1111U, 0b0101U);
+    EXPECT_EQ(fit_columns(columns, order, 3) & 0b1111U, 0b0101U) << "what is not in the order always stays";
+}
+
 TEST(EndLine, TrimsTrailingBlanksOnlyWhenAsked) {
     fmt::memory_buffer kept;
     kept.append(std::string_view("a  "));
@@ -169,6 +188,67 @@ TEST(TableSink, HoldModeShowsHeldBytesAndAsciiHasNoMultibyteText) {
     EXPECT_EQ(lines[0], "  iter   elapsed        held         rss     max rss       d rss minor faults");
     EXPECT_EQ(lines[1].substr(lines[1].size() - 21), "       -         1000");
     EXPECT_EQ(lines[2], "       > held");
+}
+
+TEST(TableSink, ANarrowTerminalDropsTheLeastImportantColumnsFirst) {
+    const std::vector<std::pair<int, std::string>> expected{
+        {80, "  iter   elapsed      leaked         rss     max rss       Δ rss minor faults"},
+        {70, "  iter   elapsed      leaked         rss     max rss       Δ rss"},
+        {60, "  iter      leaked         rss     max rss       Δ rss"},
+        {50, "  iter      leaked         rss     max rss"},
+        {40, "  iter      leaked         rss"},
+        {20, "  iter         rss"}};
+    for (const auto& [width, header] : expected) {
+        SinkOutput output;
+        const auto sink =
+            make_table_sink(output.writer(), TerminalCaps{true, false, true, width}, Mode::leak);
+        sink->record(leak_record(0, 8 * mib));
+        sink->record(leak_record(1, 12 * mib));
+        sink->note(Mode::leak, 1,
+                   "a note long enough to be wrapped at the narrowest of these terminal widths");
+        const auto lines = output.lines();
+        ASSERT_GE(lines.size(), 4U);
+        EXPECT_EQ(lines[0], header) << width;
+        for (const std::string& line : lines) {
+            EXPECT_LE(display_width(line), static_cast<std::size_t>(width - 1)) << width << ": " << line;
+        }
+    }
+}
+
+TEST(TableSink, NotesStayOneLineInAPipe) {
+    SinkOutput output;
+    const auto sink = make_table_sink(output.writer(), TerminalCaps{false, false, true, 40}, Mode::leak);
+    sink->record(leak_record(0, 8 * mib));
+    sink->note(Mode::leak, 0, "a note long enough to be wrapped on a forty column terminal, but kept whole");
+    const auto lines = output.lines();
+    ASSERT_EQ(lines.size(), 3U);
+    EXPECT_EQ(lines[2],
+              "       ↳ a note long enough to be wrapped on a forty column terminal, but kept whole");
+}
+
+TEST(BarTableSink, BelowTheNarrowLayoutTheBarGoesAndNoScaleLineIsPrinted) {
+    for (const int width : {20, 32, 39}) {
+        SinkOutput output;
+        const auto sink =
+            make_bar_table_sink(output.writer(), TerminalCaps{true, false, true, width}, Mode::leak, mib);
+        for (const std::uint64_t rss : {4 * mib, 12 * mib, 24 * mib, 48 * mib}) {
+            sink->record(leak_record(rss / (4 * mib), rss));
+        }
+        const auto lines = output.lines();
+        ASSERT_EQ(lines.size(), 5U) << width << ": a header and four rows, no line for a new scale";
+        for (const std::string& line : lines) {
+            ASSERT_FALSE(line.empty()) << width;
+            EXPECT_LE(display_width(line), static_cast<std::size_t>(width - 1)) << width << ": " << line;
+            EXPECT_EQ(line.find("█"), std::string::npos) << width << ": " << line;
+        }
+        EXPECT_EQ(lines[0], width < 32 ? "  iter         rss" : "  iter         rss     max rss") << width;
+    }
+    // At 40 columns the narrow layout has its 8-cell bar, the scale over it in its short form.
+    SinkOutput output;
+    const auto sink =
+        make_bar_table_sink(output.writer(), TerminalCaps{true, false, true, 40}, Mode::leak, 512 * mib);
+    sink->record(leak_record(0, 4 * mib));
+    EXPECT_EQ(output.lines()[0], "  iter         rss     max rss 512MiB");
 }
 
 TEST(BarTableSink, EveryLineFitsTheWidthAndEachNewScaleIsAnnouncedOnce) {

@@ -29,9 +29,14 @@ INSTANTIATE_TEST_SUITE_P(
     Sizes, ParseSizeValid,
     ::testing::Values(SizeCase{"4096000", 4096000}, SizeCase{"4000KiB", 4096000}, SizeCase{"4MB", 4000000},
                       SizeCase{"4MiB", 4194304}, SizeCase{"4mib", 4194304}, SizeCase{"4 MiB", 4194304},
-                      SizeCase{"1KB", 1000}, SizeCase{"1K", 1000}, SizeCase{"1KiB", 1024},
-                      SizeCase{"1.5MiB", 1572864}, SizeCase{"0.5KiB", 512}, SizeCase{"1GiB", 1073741824},
-                      SizeCase{"2GB", 2000000000}, SizeCase{"12B", 12}, SizeCase{"0", 0}, SizeCase{"010", 10},
+                      SizeCase{"1KB", 1000}, SizeCase{"1K", 1024}, SizeCase{"1k", 1024},
+                      SizeCase{"1KiB", 1024}, SizeCase{"1M", 1048576}, SizeCase{"1m", 1048576},
+                      SizeCase{"1MB", 1000000}, SizeCase{"1mb", 1000000}, SizeCase{"1G", 1073741824},
+                      SizeCase{"1GB", 1000000000}, SizeCase{"1T", 1099511627776ULL},
+                      SizeCase{"1TB", 1000000000000ULL}, SizeCase{"1TiB", 1099511627776ULL},
+                      SizeCase{"1.5M", 1572864}, SizeCase{"4000K", 4096000}, SizeCase{"1.5MiB", 1572864},
+                      SizeCase{"0.5KiB", 512}, SizeCase{"1GiB", 1073741824}, SizeCase{"2GB", 2000000000},
+                      SizeCase{"12B", 12}, SizeCase{"0", 0}, SizeCase{"010", 10},
                       SizeCase{"18446744073709551615", 18446744073709551615ULL}));
 
 class ParseSizeInvalid : public ::testing::TestWithParam<const char*> {};
