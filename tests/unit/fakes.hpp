@@ -60,6 +60,9 @@ class FakeClock final : public Clock {
         if (deadline > m_now) {
             m_now = deadline;
         }
+        if (deadlines.size() == pause_after_sleep) {
+            m_now += pause;  // as if the process was stopped (Ctrl-Z, SIGSTOP) during this sleep
+        }
         return true;
     }
     // Simulates the work of an iteration taking time.
@@ -67,6 +70,8 @@ class FakeClock final : public Clock {
 
     std::vector<std::chrono::nanoseconds> deadlines;
     std::size_t interrupt_on_sleep = 0;  // 1-based; 0 = never
+    std::size_t pause_after_sleep = 0;   // 1-based; 0 = never
+    std::chrono::nanoseconds pause{};    // how long the process stood still after that sleep
     bool interrupted = false;
 
   private:
