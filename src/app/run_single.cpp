@@ -195,7 +195,7 @@ void print_ending(const Options& options, const LoopResult& result, const Termin
 ExitCode exit_code_for(const Options& options, const LoopResult& result) {
     switch (result.summary.stop_reason) {
         case StopReason::interrupted:
-            return result.signal_number == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+            return exit_code_for_stop_signal(result.signal_number);
         case StopReason::alloc_failed:
         case StopReason::guard:
             return ExitCode::stopped_early;
