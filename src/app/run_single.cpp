@@ -238,8 +238,13 @@ Expected<ExitCode> run_single(const Options& options) {
     const std::optional<LoopResult> result =
         run_until_done(options, LoopParts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal},
                        stdout_writer, outputs->stdout_caps);
-    if (!options.report_path.empty()) {
-        write_html_report(options.report_path, report_parameters(options), sinks.series());
+    // -o FILE and the report are renamed into place only now; a run that fails (throws) leaves FILE as
+    // it was and removes the temporary files.
+    if (outputs->output_file) {
+        outputs->output_file->commit();
+    }
+    if (outputs->report_file) {
+        write_html_report(*outputs->report_file, report_parameters(options), sinks.series());
     }
     if (!result) {
         return Result::ok(ExitCode::success);

@@ -74,10 +74,13 @@ Expected<ExitCode> run_compare(const Options& options, const OutputPlan& outputs
 
     RowMerger merger(comparison, view_pointers);
     const SessionEnd end = run_session(options, comparison, merger);
-    // --report is written however compare ended: completed, Ctrl-C, a child stopped early or failed, `|
-    // head`.
-    if (!options.report_path.empty()) {
-        write_html_report(options.report_path, report_parameters(options), comparison.runs);
+    // -o FILE and --report are renamed into place however compare ended: completed, Ctrl-C, a child stopped
+    // early or failed, `| head`. Only an exception (a runtime failure) leaves FILE as it was.
+    if (outputs.output_file) {
+        outputs.output_file->commit();
+    }
+    if (outputs.report_file) {
+        write_html_report(*outputs.report_file, report_parameters(options), comparison.runs);
     }
     if (end.failure) {
         return Expected<ExitCode>::fail(*end.failure);

@@ -4,15 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <iterator>
 
 #include "output/chart.hpp"
 #include "output/output.hpp"
-#include "util/error.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
 
@@ -366,18 +362,10 @@ std::string render_html_report(std::span<const ReportParameter> parameters,
     return html;
 }
 
-void write_html_report(const std::string& path, std::span<const ReportParameter> parameters,
+void write_html_report(SafeFile& file, std::span<const ReportParameter> parameters,
                        std::span<const ReportSeries> series) {
-    const std::string temporary = path + ".tmp";
-    {
-        const auto file = LineWriter::open_file(temporary);
-        file->write_line(render_html_report(parameters, series));
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        std::remove(temporary.c_str());
-        throw Error(fmt::format("cannot write {}: {}", path, std::strerror(error)));
-    }
+    LineWriter(file.fd()).write_line(render_html_report(parameters, series));
+    file.commit();
 }
 
 }  // namespace leakdemo
