@@ -1,10 +1,13 @@
 #include "app/app.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -34,6 +37,26 @@ void print_error(std::string_view message) {
     std::replace(line.begin(), line.end(), '\n', ' ');
     line += '\n';
     [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+// Started with fd 0, 1 or 2 closed (cron, daemons, `>&-`), the first file leakdemo opens would take that
+// number, and -o FILE would get the table as "stdout" interleaved with its own rows. /dev/null goes onto each
+// closed one before anything else is opened.
+Status open_standard_descriptors() {
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) {
+            continue;
+        }
+        const int opened = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+        if (opened < 0) {
+            return Status::fail(fmt::format("cannot open /dev/null: {}", std::strerror(errno)));
+        }
+        if (opened != fd) {  // only if a lower one was closed by someone else meanwhile
+            ::dup2(opened, fd);
+            ::close(opened);
+        }
+    }
+    return success();
 }
 
 // compare's children resolve no budget of their own: each gets its share of the one resolved here as
@@ -99,6 +122,10 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
 int leakdemo_main(int argc, char** argv) {
     // The one place an error is printed and becomes an exit code: a step that fails before anything runs
     // returns a failed Expected (a usage error, exit 2); a failure while running throws Error (exit 1).
+    if (const Status descriptors = open_standard_descriptors(); !descriptors) {
+        print_error(descriptors.error());
+        return to_int(ExitCode::runtime_error);
+    }
     try {
         const Expected<ExitCode> ended = run_command_line(argc, argv);
         if (!ended) {

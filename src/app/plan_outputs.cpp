@@ -6,21 +6,38 @@
 #include <utility>
 
 namespace leakdemo {
+namespace {
+
+// -o FILE and --report FILE: checked and their temporary files created now, renamed at the end.
+Status plan_files(const Options& options, OutputPlan& plan) {
+    if (!options.output_path.empty() && options.output_path != "-") {
+        auto file = SafeFile::create(options.output_path);
+        if (!file) {
+            return Status::fail(fmt::format("--output: {}", file.error()));
+        }
+        plan.output_file = std::move(file).value();
+        plan.file = std::make_unique<LineWriter>(plan.output_file->fd());
+    }
+    if (!options.report_path.empty()) {
+        auto report = SafeFile::create(options.report_path);
+        if (!report) {
+            return Status::fail(fmt::format("--report: {}", report.error()));
+        }
+        plan.report_file = std::move(report).value();
+    }
+    if (plan.output_file && plan.report_file && plan.output_file->same_target(*plan.report_file)) {
+        return Status::fail(fmt::format("--report: {} is also the --output file; give each its own file",
+                                        options.report_path));
+    }
+    return success();
+}
+
+}  // namespace
 
 Expected<OutputPlan> plan_outputs(const Options& options) {
     OutputPlan plan;
-    if (!options.output_path.empty() && options.output_path != "-") {
-        auto file = open_line_writer(options.output_path);
-        if (!file) {
-            return Expected<OutputPlan>::fail(fmt::format("--output: {}", file.error()));
-        }
-        plan.file = std::move(file).value();
-    }
-    if (!options.report_path.empty()) {
-        // Only created here; written at the end, whole, by rename.
-        if (const auto report = open_line_writer(options.report_path); !report) {
-            return Expected<OutputPlan>::fail(fmt::format("--report: {}", report.error()));
-        }
+    if (const Status files = plan_files(options, plan); !files) {
+        return Expected<OutputPlan>::fail(files.error());  // the temporary files made so far are removed
     }
 
     plan.stdout_caps = detect_terminal(STDOUT_FILENO, options.color);

@@ -200,7 +200,7 @@ void print_ending(const Options& options, const LoopResult& result, const Termin
 ExitCode exit_code_for(const Options& options, const LoopResult& result) {
     switch (result.summary.stop_reason) {
         case StopReason::interrupted:
-            return result.signal_number == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+            return exit_code_for_stop_signal(result.signal_number);
         case StopReason::alloc_failed:
         case StopReason::guard:
             return ExitCode::stopped_early;
@@ -255,8 +255,13 @@ Expected<ExitCode> run_single(const Options& options) {
     parts.step_gate = step_gate ? &*step_gate : nullptr;
     const std::optional<LoopResult> result =
         run_until_done(options, parts, stdout_writer, outputs->stdout_caps);
-    if (!options.report_path.empty()) {
-        write_html_report(options.report_path, report_parameters(options), sinks.series());
+    // -o FILE and the report are renamed into place only now; a run that fails (throws) leaves FILE as
+    // it was and removes the temporary files.
+    if (outputs->output_file) {
+        outputs->output_file->commit();
+    }
+    if (outputs->report_file) {
+        write_html_report(*outputs->report_file, report_parameters(options), sinks.series());
     }
     if (!result) {
         return Result::ok(ExitCode::success);

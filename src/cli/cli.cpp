@@ -30,7 +30,8 @@ constexpr std::string_view examples_footer = R"(Examples:
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (memory guard, or allocation failed; before 4)   4 leaking with --fail-on-leak   130 SIGINT   143 SIGTERM)";
+  3 stopped early (memory guard, or allocation failed; before 4)   4 leaking with --fail-on-leak
+  129 SIGHUP   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 check that runs one of our parsers: CLI11 names the flag in the error ("--block-size: ..."), the
 // parser supplies the reason. `choices` is what --help shows after the type name (an enum's names).
@@ -283,6 +284,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         return UsageError{one_line(usage_message(error, app))};
     }
     raw.compare = compare->parsed();
+    if (compare->count() > 1) {
+        // `compare` falls through to the top level, where `compare` matches again: say so, don't nest.
+        return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
+    }
 
     // (b) The texts become typed values; (c) then the combinations are checked.
     Expected<Options> options = convert_options(raw);

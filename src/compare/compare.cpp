@@ -12,6 +12,7 @@
 
 #include "compare/compare_view.hpp"
 #include "compare/session.hpp"
+#include "measure/signals.hpp"
 #include "output/chart.hpp"
 #include "output/output.hpp"
 #include "output/report.hpp"
@@ -45,14 +46,14 @@ void print_ending(const Options& options, const OutputPlan& outputs, const Compa
     }
 }
 
-// As a single run ends: stopped early (exit 3), a stop signal (130/143), --fail-on-leak and either child
+// As a single run ends: stopped early (exit 3), a stop signal (130/143/129), --fail-on-leak and either child
 // leaking (4), else success.
 ExitCode exit_code_for(const Options& options, const Comparison& comparison, const SessionEnd& end) {
     if (end.stop_message) {
         return ExitCode::stopped_early;
     }
     if (end.stop_signal != 0) {
-        return end.stop_signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+        return exit_code_for_stop_signal(end.stop_signal);
     }
     const auto leaking = [](const ReportSeries& run) {
         return run.summary && run.summary->verdict == Verdict::leaking;
@@ -86,10 +87,13 @@ Expected<ExitCode> run_compare(const Options& options, const OutputPlan& outputs
 
     RowMerger merger(comparison, view_pointers);
     const SessionEnd end = run_session(options, comparison, merger);
-    // --report is written however compare ended: completed, Ctrl-C, a child stopped early or failed, `|
-    // head`.
-    if (!options.report_path.empty()) {
-        write_html_report(options.report_path, report_parameters(options), comparison.runs);
+    // -o FILE and --report are renamed into place however compare ended: completed, Ctrl-C, a child stopped
+    // early or failed, `| head`. Only an exception (a runtime failure) leaves FILE as it was.
+    if (outputs.output_file) {
+        outputs.output_file->commit();
+    }
+    if (outputs.report_file) {
+        write_html_report(*outputs.report_file, report_parameters(options), comparison.runs);
     }
     if (end.failure) {
         return Expected<ExitCode>::fail(*end.failure);

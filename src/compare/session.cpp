@@ -25,16 +25,16 @@ namespace {
 // A child asked to stop (forwarded Ctrl-C, or its partner failed) gets this long before SIGKILL.
 constexpr auto grace_period = std::chrono::seconds(2);
 
-// Blocks SIGINT/SIGTERM for the lifetime of the loop; ppoll unblocks them only while waiting, so a signal is
-// never missed between checking the stop flag and going to sleep.
+// Blocks the stop signals (SIGINT/SIGTERM/SIGHUP) and job control (SIGTSTP/SIGCONT) for the lifetime of the
+// loop; ppoll unblocks them only while waiting, so a signal is never missed between checking its flag and
+// going to sleep.
 class BlockStopSignals {
   public:
     BlockStopSignals() {
-        sigset_t stop_signals;
-        sigemptyset(&stop_signals);
-        sigaddset(&stop_signals, SIGINT);
-        sigaddset(&stop_signals, SIGTERM);
-        ::sigprocmask(SIG_BLOCK, &stop_signals, &m_original);
+        sigset_t blocked = stop_signal_set();
+        sigaddset(&blocked, SIGTSTP);
+        sigaddset(&blocked, SIGCONT);
+        ::sigprocmask(SIG_BLOCK, &blocked, &m_original);
     }
     ~BlockStopSignals() { ::sigprocmask(SIG_SETMASK, &m_original, nullptr); }
     BlockStopSignals(const BlockStopSignals&) = delete;
@@ -51,6 +51,7 @@ class CompareSession {
         : m_options(options), m_comparison(comparison), m_merger(merger) {}
 
     SessionEnd run() {
+        install_job_control_handlers();
         const BlockStopSignals blocked;
         for (std::size_t side = 0; side < 2; ++side) {
             spawn(m_children[side], compare_child_arguments(m_options, m_options.compare_modes[side]),
@@ -61,6 +62,7 @@ class CompareSession {
                 m_end.stop_signal = signal_number;
                 stop_children(signal_number);
             }
+            follow_job_control();
             if (m_kill_deadline && std::chrono::steady_clock::now() >= *m_kill_deadline) {
                 m_children.signal_running(SIGKILL);
                 m_kill_deadline.reset();
@@ -81,6 +83,19 @@ class CompareSession {
     }
 
   private:
+    // Ctrl-Z reaches compare alone (each child has its own process group): stop both children, then
+    // compare itself; on SIGCONT (fg, bg, kill -CONT) resume both, so none keeps allocating unwatched.
+    void follow_job_control() {
+        if (take_suspend_request()) {
+            m_children.signal_running(SIGSTOP);
+            suspend_self();
+            m_children.signal_running(SIGCONT);
+        }
+        if (take_continued()) {
+            m_children.signal_running(SIGCONT);  // compare was stopped by SIGSTOP, or resumed again
+        }
+    }
+
     void stop_children(int signal_number) {
         m_stopping = true;
         m_children.signal_running(signal_number);

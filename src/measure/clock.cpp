@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <ctime>
+#include <initializer_list>
 
 #include "measure/signals.hpp"
 
@@ -19,15 +20,13 @@ std::chrono::nanoseconds MonotonicClock::now() {
 bool MonotonicClock::sleep_until(std::chrono::nanoseconds deadline) {
     // Block the stop signals, check the flag, then let ppoll() unblock them atomically while it waits:
     // a signal that lands between the check and the wait still ends the wait at once.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
+    const sigset_t stop_signals = stop_signal_set();
     sigset_t previous;
     sigprocmask(SIG_BLOCK, &stop_signals, &previous);
     sigset_t while_waiting = previous;
-    sigdelset(&while_waiting, SIGINT);
-    sigdelset(&while_waiting, SIGTERM);
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+        sigdelset(&while_waiting, signal_number);
+    }
 
     bool slept_fully = true;
     while (true) {

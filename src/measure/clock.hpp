@@ -13,7 +13,7 @@ class Clock {
     virtual bool sleep_until(std::chrono::nanoseconds deadline) = 0;
 };
 
-// CLOCK_MONOTONIC; the sleep is a ppoll() that SIGINT/SIGTERM interrupt at once (see signals.hpp).
+// CLOCK_MONOTONIC; the sleep is a ppoll() that SIGINT/SIGTERM/SIGHUP interrupt at once (see signals.hpp).
 class MonotonicClock final : public Clock {
   public:
     std::chrono::nanoseconds now() override;

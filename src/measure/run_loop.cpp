@@ -19,6 +19,15 @@ Record make_record(std::uint64_t iteration, std::int64_t baseline_ns, Mode mode,
     return record;
 }
 
+// Paced on a schedule, not from the end of each iteration, so the work's own time adds no drift. After a
+// pause (Ctrl-Z, SIGSTOP, an iteration slower than the interval) the missed ticks are skipped, not fired
+// back to back: the schedule resumes from now, so two iterations never come closer than the interval.
+std::chrono::nanoseconds next_deadline(std::chrono::nanoseconds previous, std::chrono::nanoseconds interval,
+                                       std::chrono::nanoseconds now) {
+    const auto scheduled = previous + interval;
+    return scheduled > now ? scheduled : now + interval;
+}
+
 }  // namespace
 
 LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
@@ -31,7 +40,7 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
     // Sample 0: the baseline, before any allocation.
     const MemorySample baseline = parts.sampler.sample();
     const std::int64_t baseline_ns = baseline.timestamp_ns;
-    const auto start = parts.clock.now();
+    std::chrono::nanoseconds deadline = parts.clock.now();  // the schedule's start: iteration 1 runs at once
     {
         const Record record = make_record(0, baseline_ns, config.mode, parts.workload, baseline);
         summary.add(record);
@@ -70,12 +79,13 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
         if (config.iterations && iteration == *config.iterations) {
             break;
         }
-        // Paced from the baseline, not from the end of this iteration: no drift by the work's own time.
-        const auto deadline = start + config.interval * static_cast<std::int64_t>(iteration);
-        if (config.interval.count() > 0 && !parts.clock.sleep_until(deadline)) {
-            reason = StopReason::interrupted;
-            result.signal_number = stop_requested();
-            break;
+        if (config.interval.count() > 0) {
+            deadline = next_deadline(deadline, config.interval, parts.clock.now());
+            if (!parts.clock.sleep_until(deadline)) {
+                reason = StopReason::interrupted;
+                result.signal_number = stop_requested();
+                break;
+            }
         }
     }
 

@@ -48,8 +48,9 @@ struct LoopParts {
 };
 
 // Sample 0 is the baseline before any allocation; sample k is taken right after iteration k.
-// Iteration k starts at baseline + k*interval on the monotonic clock, so the period does not drift
-// by the time the work itself takes.
+// Iteration k starts one interval after iteration k-1 was scheduled, on the monotonic clock, so the period
+// does not drift by the time the work itself takes. A tick already past when the loop is ready to sleep
+// (after a pause or a slow iteration) is skipped: the schedule restarts one interval from now.
 LoopResult run_loop(const LoopConfig& config, LoopParts parts);
 
 }  // namespace leakdemo

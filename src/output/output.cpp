@@ -1,6 +1,5 @@
 #include "output/output.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,26 +13,6 @@ LineWriter::~LineWriter() {
     if (m_owns_fd && m_fd >= 0) {
         ::close(m_fd);
     }
-}
-
-std::unique_ptr<LineWriter> LineWriter::open_file(const std::string& path) {
-    auto writer = open_line_writer(path);
-    if (!writer) {
-        throw Error(writer.error());
-    }
-    return std::move(writer).value();
-}
-
-Expected<std::unique_ptr<LineWriter>> open_line_writer(const std::string& path) {
-    using Result = Expected<std::unique_ptr<LineWriter>>;
-    if (path == "-") {
-        return Result::ok(std::make_unique<LineWriter>(STDOUT_FILENO));
-    }
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return Result::fail(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-    }
-    return Result::ok(std::make_unique<LineWriter>(fd, true));
 }
 
 void LineWriter::write_line(std::string_view line) {

@@ -4,10 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <iterator>
 
 #include "output/human_summary.hpp"
@@ -159,18 +156,10 @@ std::string render_html_report(std::span<const ReportParameter> parameters,
     return html;
 }
 
-void write_html_report(const std::string& path, std::span<const ReportParameter> parameters,
+void write_html_report(SafeFile& file, std::span<const ReportParameter> parameters,
                        std::span<const ReportSeries> series) {
-    const std::string temporary = path + ".tmp";
-    {
-        const auto file = LineWriter::open_file(temporary);
-        file->write_line(render_html_report(parameters, series));
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        std::remove(temporary.c_str());
-        throw Error(fmt::format("cannot write {}: {}", path, std::strerror(error)));
-    }
+    LineWriter(file.fd()).write_line(render_html_report(parameters, series));
+    file.commit();
 }
 
 }  // namespace leakdemo

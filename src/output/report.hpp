@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "output/safe_file.hpp"
 #include "output/series.hpp"
 
 namespace leakdemo {
@@ -25,9 +26,9 @@ struct ReportParameter {
 std::string render_html_report(std::span<const ReportParameter> parameters,
                                std::span<const ReportSeries> series);
 
-// Writes render_html_report() to `path` through a temporary file renamed into place, so a reader never
-// sees half a report. Throws Error with the system's reason.
-void write_html_report(const std::string& path, std::span<const ReportParameter> parameters,
+// Writes render_html_report() into `file`'s temporary file and renames it into place, so a reader never
+// sees half a report (output/safe_file.hpp). Throws Error with the system's reason.
+void write_html_report(SafeFile& file, std::span<const ReportParameter> parameters,
                        std::span<const ReportSeries> series);
 
 }  // namespace leakdemo

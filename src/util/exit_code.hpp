@@ -9,6 +9,7 @@ enum class ExitCode : int {
     usage = 2,          // bad command line: one line on stderr naming the flag
     stopped_early = 3,  // allocation failed, or the memory guard stopped the run
     leak_detected = 4,  // --fail-on-leak and the verdict is `leaking`
+    hangup = 129,       // SIGHUP (128 + 1): the terminal closed, the ssh session dropped
     interrupted = 130,  // SIGINT (128 + 2)
     terminated = 143,   // SIGTERM (128 + 15)
 };

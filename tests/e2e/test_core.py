@@ -235,7 +235,7 @@ class HelpAndVersion(unittest.TestCase):
         result = run("--help")
         self.assertEqual(result.returncode, 0)
         for text in ("--mode", "--block-size", "--iterations", "--interval", "--touch", "--fill", "Examples:",
-                     "Exit codes:", "130", "143"):
+                     "Exit codes:", "129", "130", "143"):
             self.assertIn(text, result.stdout)
         self.assertEqual(result.stderr, "")
 

@@ -1,5 +1,6 @@
 """End-to-end tests of the scripting interface: the CSV / JSON Lines schema, -o, the summary record,
 --summary-only and --fail-on-leak, as a shell script or CI job would use them."""
+import glob
 import json
 import os
 import signal
@@ -214,8 +215,10 @@ class OutputFile(unittest.TestCase):
         try:
             deadline = time.monotonic() + 60
             while True:  # wait until a few samples are on disk, however slow the machine
-                if os.path.exists(out):
-                    with open(out) as file:
+                # While the run goes they are in its temporary file beside FILE, renamed over FILE at the end.
+                temporaries = glob.glob(glob.escape(out) + ".*.tmp")
+                if temporaries:
+                    with open(temporaries[0]) as file:
                         if file.read().count("\n") >= 4:
                             break
                 self.assertLess(time.monotonic(), deadline, "no samples appeared")

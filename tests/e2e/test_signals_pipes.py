@@ -1,6 +1,6 @@
 """End-to-end tests of how a run ends from outside: SIGINT/SIGTERM, a closed pipe, and SIGKILL at any moment
 (which must still leave only whole, parseable lines in the -o file)."""
-import json
+import glob
 import os
 import random
 import signal
@@ -82,6 +82,11 @@ class Pipes(unittest.TestCase):
         self.assertEqual(diagnostics, [], "a closed pipe is no error: nothing else on stderr")
 
 
+def temporaries(path):
+    """The temporary file a run writes -o FILE into, beside FILE: FILE.XXXXXX.tmp."""
+    return glob.glob(glob.escape(path) + ".*.tmp")
+
+
 class Durability(unittest.TestCase):
     """SIGKILL cannot be caught: whatever it interrupts, the -o file must hold only whole lines."""
 
@@ -99,6 +104,23 @@ class Durability(unittest.TestCase):
         for record in jsonl_records(text):
             self.assertIn(record["type"], ("sample", "summary"))
 
+    def test_sigint_or_sigterm_leaves_file_complete_and_no_temporary_file(self):
+        with tempfile.TemporaryDirectory() as directory:
+            for signal_number in (signal.SIGINT, signal.SIGTERM):
+                path = os.path.join(directory, f"run{signal_number}.jsonl")
+                process = start("-i", "60s", "--mode", "free", "-q", "-o", path)
+                process.stdout.readline()  # the table's header
+                process.stdout.readline()  # sample 0
+                process.stdout.readline()  # sample 1: now it sleeps for 60 s
+                process.send_signal(signal_number)
+                _, stderr = process.communicate(timeout=30)
+                with self.subTest(signal=signal_number):
+                    self.assertEqual(process.returncode, 128 + signal_number, stderr)
+                    self.assertEqual(temporaries(path), [])
+                    with open(path, encoding="utf-8") as output:
+                        records = jsonl_records(output.read())
+                    self.assertEqual([r["type"] for r in records], ["sample", "sample", "summary"])
+
     def test_sigkill_at_random_moments_leaves_only_whole_lines(self):
         rng = random.Random(os.environ.get("LEAKDEMO_TEST_SEED", "durability"))
         lines_seen = 0
@@ -111,20 +133,29 @@ class Durability(unittest.TestCase):
                 args = ["--mode", mode, "-b", "64KiB", "-i", interval, "--max-memory", "32MiB", "-o", path]
                 process = subprocess.Popen([LEAKDEMO, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                            stdin=subprocess.DEVNULL, env=leakdemo_env(args))
-                # Kill once the run has opened its file (ASan's start-up is slow), at a random moment after.
+                # Kill once the run has made its temporary file (ASan's start-up is slow), at a random moment
+                # after. While the run goes, the data is there, beside FILE; FILE appears only at the end.
                 deadline = time.monotonic() + 30
-                while not os.path.exists(path) and process.poll() is None and time.monotonic() < deadline:
+                while not temporaries(path) and process.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.005)
                 time.sleep(rng.uniform(0.0, 0.3))  # a random moment, not a timing assertion
                 process.kill()
                 process.wait(timeout=30)
-                with open(path, encoding="utf-8") as output:
-                    text = output.read()
                 with self.subTest(run=run_index, args=args, returncode=process.returncode):
+                    found = temporaries(path)
+                    if os.path.exists(path):  # the guard ended the run (exit 3) and it renamed before the kill
+                        self.assertEqual(found, [], "renamed, so no temporary file is left")
+                        found = [path]
+                    else:  # killed while running: FILE is only renamed into place at the end
+                        self.assertEqual(process.returncode, -signal.SIGKILL)
+                        self.assertEqual(len(found), 1, found)
+                    with open(found[0], encoding="utf-8") as output:
+                        text = output.read()
                     if suffix == ".csv":
                         self.check_csv(text)
                     else:
                         self.check_jsonl(text)
+                    os.remove(found[0])
                 lines_seen += text.count("\n")
         self.assertGreater(lines_seen, self.RUNS, "the runs wrote lines before they were killed")
 

@@ -61,6 +61,9 @@ class FakeClock final : public Clock {
         if (deadline > m_now) {
             m_now = deadline;
         }
+        if (deadlines.size() == pause_after_sleep) {
+            m_now += pause;  // as if the process was stopped (Ctrl-Z, SIGSTOP) during this sleep
+        }
         return true;
     }
     // Simulates the work of an iteration taking time.
@@ -69,6 +72,8 @@ class FakeClock final : public Clock {
     std::vector<std::chrono::nanoseconds> deadlines;
     std::size_t interrupt_on_sleep = 0;  // 1-based; 0 = never
     std::chrono::nanoseconds interrupted_after{0};
+    std::size_t pause_after_sleep = 0;  // 1-based; 0 = never
+    std::chrono::nanoseconds pause{};   // how long the process stood still after that sleep
     bool interrupted = false;
 
   private:

@@ -78,6 +78,35 @@ TEST(RunLoop, PacesFromTheBaselineSoTheWorkDoesNotAddDrift) {
     }
 }
 
+TEST(RunLoop, AfterAPauseTheMissedTicksAreSkippedNotFiredBackToBack) {
+    Harness h(Mode::leak);
+    h.clock.pause_after_sleep = 2;  // stopped for 4 intervals during the second sleep
+    h.clock.pause = 4 * 500ms;
+    h.run({Mode::leak, 6, 500ms});
+    ASSERT_EQ(h.clock.deadlines.size(), 5U);
+    const auto resumed_at = h.clock.deadlines[1] + 4 * 500ms;
+    // The next iteration comes one full interval after the loop was ready again, not at once.
+    EXPECT_GE(h.clock.deadlines[2], resumed_at + 500ms);
+    EXPECT_LT(h.clock.deadlines[2], resumed_at + 600ms) << "and not later than one interval plus the work";
+    // From there the schedule runs on without drift.
+    EXPECT_EQ(h.clock.deadlines[3], h.clock.deadlines[2] + 500ms);
+    EXPECT_EQ(h.clock.deadlines[4], h.clock.deadlines[3] + 500ms);
+    ASSERT_EQ(h.sink.records.size(), 7U);
+    for (std::size_t k = 2; k + 1 < h.sink.records.size(); ++k) {
+        EXPECT_GE(h.sink.records[k + 1].elapsed_ns - h.sink.records[k].elapsed_ns,
+                  std::chrono::nanoseconds(500ms).count())
+            << "iterations " << k << " and " << k + 1 << " closer than the interval";
+    }
+}
+
+TEST(RunLoop, AnIterationSlowerThanTheIntervalIsFollowedByAFullInterval) {
+    Harness h(Mode::leak);
+    h.sampler.work_per_sample = 700ms;  // each iteration takes longer than the 500 ms interval
+    h.run({Mode::leak, 3, 500ms});
+    ASSERT_EQ(h.clock.deadlines.size(), 2U);
+    EXPECT_EQ(h.clock.deadlines[1] - h.clock.deadlines[0], 700ms + 500ms);
+}
+
 TEST(RunLoop, NoSleepWithZeroInterval) {
     Harness h(Mode::leak);
     h.run({Mode::leak, 5, 0ns});
