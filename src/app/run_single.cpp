@@ -166,9 +166,11 @@ void print_summary_only(const Options& options, const Summary& summary, LineWrit
 // The loop and, with --summary-only, its one result on stdout. nullopt when the reader of stdout went away
 // (`| head`): that is how a pipeline says "enough", so the run ends quietly.
 std::optional<LoopResult> run_until_done(const Options& options, const LoopParts& parts,
-                                         LineWriter& stdout_writer, const TerminalCaps& stdout_caps) {
+                                         LineWriter& stdout_writer, const TerminalCaps& stdout_caps,
+                                         std::optional<std::uint64_t> budget_bytes) {
     try {
-        LoopResult result = run_loop(LoopConfig{options.mode, options.iterations, options.interval}, parts);
+        LoopResult result =
+            run_loop(LoopConfig{options.mode, options.iterations, options.interval, budget_bytes}, parts);
         if (options.summary_only) {
             print_summary_only(options, result.summary, stdout_writer, stdout_caps);
         }
@@ -235,9 +237,9 @@ Expected<ExitCode> run_single(const Options& options) {
     print_stderr(guard_plan->notes);
 
     // 4. Run. The report is written however the run ended: completed, Ctrl-C, allocation failure, `| head`.
-    const std::optional<LoopResult> result =
-        run_until_done(options, LoopParts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal},
-                       stdout_writer, outputs->stdout_caps);
+    const std::optional<LoopResult> result = run_until_done(
+        options, LoopParts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal}, stdout_writer,
+        outputs->stdout_caps, guard_plan->budget ? std::optional(guard_plan->budget->bytes) : std::nullopt);
     if (!options.report_path.empty()) {
         write_html_report(options.report_path, report_parameters(options), sinks.series());
     }

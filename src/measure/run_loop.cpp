@@ -74,7 +74,7 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
         }
     }
 
-    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes());
+    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes(), config.budget_bytes);
     parts.sink.summary(result.summary);
     return result;
 }

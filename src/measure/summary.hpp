@@ -64,18 +64,29 @@ struct Summary {
     // block on 4 KiB pages, a handful with --huge-pages (one fault maps 2 MiB).
     std::uint64_t minor_faults = 0;
     double minor_faults_per_block = 0;
+    // Time to the limit: the guard's budget (nullopt without a guard) and the seconds until the outstanding
+    // bytes reach it at the measured rate of RSS growth per second (nullopt when RSS is not growing).
+    std::optional<std::uint64_t> budget_bytes;
+    std::optional<double> budget_eta_s;
 };
+
+// Seconds until `current_bytes` reaches `budget_bytes` at `bytes_per_s`; nullopt when not growing (under 1
+// B/s), 0 at or past the budget. Shared by the run's summary and `leakdemo watch`.
+std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64_t budget_bytes,
+                                        double bytes_per_s);
 
 // Folds records into a Summary as they arrive.
 class SummaryBuilder {
   public:
     void add(const Record& record);
-    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes) const;
+    Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
+                   std::optional<std::uint64_t> budget_bytes = std::nullopt) const;
 
   private:
     std::optional<Record> m_first;
     Record m_last;
     SlopeAccumulator m_slope;
+    SlopeAccumulator m_slope_per_second;
 };
 
 }  // namespace leakdemo
