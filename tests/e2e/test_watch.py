@@ -237,7 +237,7 @@ class Files(unittest.TestCase):
             with open(path, encoding="utf-8") as file:
                 html = file.read()
             samples = len(list(csv.DictReader(io.StringIO(result.stdout))))
-            self.assertEqual(html.count('data-metric="rss"'), samples)
+            self.assertEqual(html.count('class="point" data-series="leak" data-metric="rss"'), samples)
             self.assertIn(os.path.basename(ARTICLE), html)
 
 
