@@ -256,6 +256,10 @@ Expected<Options> convert_options(const RawOptions& raw) {
         return Expected<Options>::fail(converter.error());
     }
     options.guard.enabled = !raw.no_guard;
+    // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.
+    if (raw.watch && options.interval < std::chrono::milliseconds(10)) {
+        return Expected<Options>::fail("--interval: watch samples at most every 10ms (10ms to 24h)");
+    }
     if (const Status output = resolve_output_format(raw, options); !output) {
         return Expected<Options>::fail(output.error());
     }

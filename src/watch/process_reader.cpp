@@ -82,7 +82,7 @@ bool parse_status(std::string_view text, ProcessFigures& f) {
                                                                            {"RssAnon", &f.rss_anon_bytes},
                                                                            {"RssFile", &f.rss_file_bytes},
                                                                            {"RssShmem", &f.rss_shmem_bytes}}};
-    read_kib_lines(text, keys);
+    const int found = read_kib_lines(text, keys);
     // A zombie has exited: nothing left to measure, as good as gone.
     if (const auto state = text.find("\nState:"); state != std::string_view::npos) {
         const std::string_view rest = text.substr(state + 7, 4);
@@ -90,13 +90,13 @@ bool parse_status(std::string_view text, ProcessFigures& f) {
             return false;
         }
     }
-    // PPid is a plain number, not kB: read it by hand.
-    const auto at = text.find("\nPPid:");
-    if (at == std::string_view::npos) {
-        return false;
+    // PPid is a plain number, not kB: read it by hand (stat has it too).
+    if (const auto at = text.find("\nPPid:"); at != std::string_view::npos) {
+        f.ppid = number_at(text.substr(at + 6));
     }
-    f.ppid = number_at(text.substr(at + 6));
-    return true;  // a zombie has no Vm* lines: all zero, which is what it holds
+    // No VmRSS: a process that is exiting has released its memory already (or a kernel thread, which has
+    // none). Counting it as 0 bytes would be a false drop in the series: it is as good as gone.
+    return found > 0 && text.find("\nVmRSS:") != std::string_view::npos;
 }
 
 bool parse_stat(std::string_view text, ProcessFigures& f) {
@@ -126,6 +126,7 @@ bool parse_stat(std::string_view text, ProcessFigures& f) {
     if (field < 12) {
         return false;
     }
+    f.ppid = values[4];
     f.minor_faults = values[10];
     f.major_faults = values[12];
     return true;
@@ -181,16 +182,32 @@ bool ProcessReader::open(pid_t pid, const char* proc_root) {
     return m_status_fd >= 0 && m_stat_fd >= 0;
 }
 
+std::optional<pid_t> read_parent(pid_t pid, const char* proc_root) {
+    const int fd = open_proc(proc_root, pid, "stat");
+    const auto text = read_whole(fd);
+    ProcessFigures figures;
+    const bool parsed = text && parse_stat(*text, figures);
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (!parsed) {
+        return std::nullopt;
+    }
+    return static_cast<pid_t>(figures.ppid);
+}
+
 std::optional<ProcessFigures> ProcessReader::read() {
     ProcessFigures figures;
     const auto status = read_whole(m_status_fd);
     if (!status || !parse_status(*status, figures)) {
         return std::nullopt;
     }
+    const std::uint64_t ppid = figures.ppid;
     const auto stat = read_whole(m_stat_fd);
     if (!stat || !parse_stat(*stat, figures)) {
         return std::nullopt;
     }
+    figures.ppid = ppid;
     return figures;
 }
 

@@ -36,6 +36,9 @@ bool parse_status(std::string_view text, ProcessFigures& figures);
 bool parse_stat(std::string_view text, ProcessFigures& figures);
 bool parse_smaps_rollup(std::string_view text, SmapsFigures& figures);
 
+// The parent of `pid` from /proc/PID/stat, opened, read and closed (the tree's scan reads it once per PID).
+std::optional<pid_t> read_parent(pid_t pid, const char* proc_root = "/proc");
+
 class ProcessReader {
   public:
     ProcessReader() = default;

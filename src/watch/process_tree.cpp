@@ -54,16 +54,10 @@ std::optional<pid_t> ProcessTree::parent_of(pid_t pid) {
     if (const auto known = m_parent.find(pid); known != m_parent.end()) {
         return known->second;
     }
-    ProcessReader reader;
-    if (!reader.open(pid, m_proc_root.c_str())) {
-        return std::nullopt;
+    const auto parent = read_parent(pid, m_proc_root.c_str());
+    if (parent) {
+        m_parent.emplace(pid, *parent);
     }
-    const auto figures = reader.read();
-    if (!figures) {
-        return std::nullopt;
-    }
-    const auto parent = static_cast<pid_t>(figures->ppid);
-    m_parent.emplace(pid, parent);
     return parent;
 }
 
@@ -83,13 +77,21 @@ void ProcessTree::rescan() {
     std::erase_if(m_parent, [this](const auto& entry) {
         return !std::binary_search(m_listed.begin(), m_listed.end(), entry.first);
     });
+    // (parent, child) pairs sorted by parent: each level of the walk is one equal_range.
+    m_edges.clear();
+    for (const pid_t pid : m_listed) {
+        if (const auto parent = parent_of(pid); parent && pid != m_root) {
+            m_edges.emplace_back(*parent, pid);
+        }
+    }
+    std::sort(m_edges.begin(), m_edges.end());
     m_wanted.assign(1, m_root);
     for (std::size_t at = 0; at < m_wanted.size(); ++at) {
-        for (const pid_t pid : m_listed) {
-            const auto parent = parent_of(pid);
-            if (parent && *parent == m_wanted[at] && pid != m_root) {
-                m_wanted.push_back(pid);
-            }
+        const pid_t parent = m_wanted[at];
+        auto [from, to] = std::equal_range(m_edges.begin(), m_edges.end(), std::pair<pid_t, pid_t>(parent, 0),
+                                           [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (; from != to; ++from) {
+            m_wanted.push_back(from->second);
         }
     }
     std::sort(m_wanted.begin(), m_wanted.end());

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "watch/process_reader.hpp"
@@ -52,6 +53,7 @@ class ProcessTree {
     // Reused between scans.
     std::vector<pid_t> m_listed;
     std::vector<pid_t> m_wanted;
+    std::vector<std::pair<pid_t, pid_t>> m_edges;
     std::vector<ProcessReader> m_next;
 };
 

@@ -10,6 +10,9 @@ struct RateSeries::Fit {
     std::uint64_t n = 0;
     double slope = 0;
     double min_y = std::numeric_limits<double>::infinity();
+    // The second-lowest bucket minimum: the floor, robust to one low outlier (a child that exited just
+    // before its parent, a sample taken mid-exit).
+    double floor_y = std::numeric_limits<double>::infinity();
 };
 
 void RateSeries::add(double t_s, double bytes) {
@@ -65,7 +68,15 @@ RateSeries::Fit RateSeries::fit(std::size_t from, std::size_t to) const {
         sum_y += b.sum_y;
         sum_tt += b.sum_tt;
         sum_ty += b.sum_ty;
-        result.min_y = std::min(result.min_y, b.min_y);
+        if (b.min_y < result.min_y) {
+            result.floor_y = result.min_y;
+            result.min_y = b.min_y;
+        } else {
+            result.floor_y = std::min(result.floor_y, b.min_y);
+        }
+    }
+    if (to - from < 2) {
+        result.floor_y = result.min_y;
     }
     if (result.n >= 2) {
         const auto n = static_cast<double>(result.n);
@@ -99,9 +110,9 @@ RateJudgement RateSeries::judge(double leak_rate_bytes_per_s, std::optional<doub
     const std::size_t cut2 = first + 2 * buckets / 3;
     const double third_s = (m_last_t - m_buckets[first].t_first) / 3.0;
     const double rise = 0.5 * leak_rate_bytes_per_s * third_s;
-    const double floor1 = fit(first, cut1).min_y;
-    const double floor2 = fit(cut1, cut2).min_y;
-    const double floor3 = fit(cut2, m_used).min_y;
+    const double floor1 = fit(first, cut1).floor_y;
+    const double floor2 = fit(cut1, cut2).floor_y;
+    const double floor3 = fit(cut2, m_used).floor_y;
     const bool floor_rises = floor2 - floor1 >= rise && floor3 - floor2 >= rise;
     judgement.verdict =
         all.slope >= leak_rate_bytes_per_s && floor_rises ? WatchVerdict::leaking : WatchVerdict::stable;

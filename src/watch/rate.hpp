@@ -4,8 +4,9 @@
 // judges the rate of growth of one figure (RSS, PSS or USS) over time, after a warm-up:
 //
 //   leaking       the least-squares slope over the samples after the warm-up is at least --leak-rate, AND
-//                 the floor keeps rising: the lowest value of each third of that window is higher than the
-//                 lowest of the third before by at least half of what --leak-rate predicts for a third.
+//                 the floor keeps rising: the floor of each third of that window (its second-lowest
+//                 bucket minimum, so one low outlier does not count) is higher than the floor of the
+//                 third before by at least half of what --leak-rate predicts for a third.
 //   stable        otherwise;
 //   inconclusive  fewer than 10 samples after the warm-up.
 //

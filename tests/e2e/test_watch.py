@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -11,7 +12,7 @@ import time
 import unittest
 import uuid
 
-from helpers import ARTICLE, LEAKDEMO, jsonl_records, leakdemo_env, run
+from helpers import ARTICLE, LEAKDEMO, SOURCE_DIR, jsonl_records, leakdemo_env, run
 from test_guard import own_v1_memory_cgroup
 
 MIB = 1 << 20
@@ -288,6 +289,44 @@ class GuardInACgroup(unittest.TestCase):
         self.assertEqual(summary["stop_reason"], "guard")
         self.assertEqual(summary["exit_status"], 128 + signal.SIGTERM)
         self.assertIn("cgroup memory limit of 64.0 MiB", result.stderr)
+
+
+def docs_examples():
+    """{name: script} of the `# example:` sh blocks in docs/watch.md."""
+    with open(os.path.join(SOURCE_DIR, "docs", "watch.md"), encoding="utf-8") as file:
+        text = file.read()
+    examples = {}
+    for block in re.findall(r"^```sh\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        match = re.fullmatch(r"# example: (\S+)", block.split("\n", 1)[0])
+        if match:
+            examples[match.group(1)] = block
+    return examples
+
+
+class DocsExamples(unittest.TestCase):
+    def run_example(self, name):
+        script = docs_examples()[name]
+        env = leakdemo_env(["watch"])
+        env["PATH"] = os.path.dirname(os.path.abspath(LEAKDEMO)) + os.pathsep + env.get("PATH", "")
+        with tempfile.TemporaryDirectory() as directory:
+            return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=directory, env=env,
+                                  capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+    def test_every_example_is_checked(self):
+        self.assertEqual(set(docs_examples()), {"verdict-of-a-command", "the-tree", "csv-stays-clean"})
+
+    def test_verdict_of_a_command(self):
+        result = self.run_example("verdict-of-a-command")
+        self.assertEqual((result.returncode, result.stdout), (0, "stable\n"), result.stderr)
+
+    def test_the_tree(self):
+        result = self.run_example("the-tree")
+        self.assertEqual((result.returncode, result.stdout), (0, "3\n"), result.stderr)
+
+    def test_csv_stays_clean(self):
+        result = self.run_example("csv-stays-clean")
+        self.assertEqual((result.returncode, result.stdout), (0, "iteration,elapsed_s,pid,processes\n"),
+                         result.stderr)
 
 
 if __name__ == "__main__":

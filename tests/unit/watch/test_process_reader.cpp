@@ -28,6 +28,12 @@ TEST(ParseStatus, AZombieIsGone) {
     EXPECT_FALSE(parse_status("Name:\tsh\nState:\tZ (zombie)\nPPid:\t1\n", f));
 }
 
+TEST(ParseStatus, AProcessWithoutMemoryIsGone) {
+    // Exiting (its mm released) or a kernel thread: no Vm lines.
+    ProcessFigures f;
+    EXPECT_FALSE(parse_status("Name:\tkthreadd\nState:\tS (sleeping)\nPPid:\t0\n", f));
+}
+
 TEST(ParseStat, CountsFieldsFromTheLastParenthesis) {
     // comm with a blank and a ')' in it; minflt (field 10) = 777, majflt (field 12) = 5.
     const char* text = "123 (a b) c) S 1 123 123 0 -1 4194304 777 0 5 0 1 2 0 0 20 0 1 0 100 1000 50\n";

@@ -71,6 +71,13 @@ TEST(RateVerdict, SlowSteadyLeakUnderNoiseIsLeaking) {
     EXPECT_NEAR(judged.slope_bytes_per_s, 2 * mib / 60, 0.1 * 2 * mib / 60);
 }
 
+TEST(RateVerdict, OneLowSampleAtTheEndDoesNotHideALeak) {
+    // A child that exited a sample before its parent: one sample back at the baseline.
+    auto series = series_of(50, 0.02, [](double t) { return 2 * mib + 50 * mib * t; });
+    series.add(1.0, 2 * mib);
+    EXPECT_EQ(series.judge(rate, std::nullopt).verdict, WatchVerdict::leaking);
+}
+
 TEST(RateVerdict, NoiseAloneIsStable) {
     std::uint64_t state = 7;
     const auto series = series_of(3000, 0.1, [&state](double) { return 100 * mib + noise(state, 2 * mib); });
