@@ -303,6 +303,30 @@ def docs_examples():
     return examples
 
 
+class ReadmeExample(unittest.TestCase):
+    def test_the_readme_command_runs_and_says_leaking(self):
+        with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
+            line = next(line for line in file if line.startswith("leakdemo watch -- "))
+        command = line.split("#", 1)[0].split()
+        self.assertEqual(command[:3], ["leakdemo", "watch", "--"])
+        self.assertEqual(os.path.basename(command[3]), os.path.basename(ARTICLE))
+        result = run("watch", "--format", "jsonl", "-q", "--", ARTICLE, *command[4:])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(summary_of(result.stdout)["verdict"], "leaking")
+
+
+class MakeDemo(unittest.TestCase):
+    def test_the_demo_ends_with_the_articles_programs_watched_leaking_then_stable(self):
+        if os.path.dirname(ARTICLE) != os.path.dirname(LEAKDEMO):
+            self.skipTest("the article's programs are not beside leakdemo")
+        result = subprocess.run([os.path.join(SOURCE_DIR, "scripts", "demo.sh"), LEAKDEMO], capture_output=True,
+                                text=True, timeout=120, stdin=subprocess.DEVNULL, env=leakdemo_env(["watch"]))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        verdicts = re.findall(r"^  verdict +(\w+)", result.stderr, re.MULTILINE)
+        self.assertEqual(verdicts[-2:], ["leaking", "stable"], result.stderr)
+        self.assertIn("watched PID", result.stderr)
+
+
 class DocsExamples(unittest.TestCase):
     def run_example(self, name):
         script = docs_examples()[name]
