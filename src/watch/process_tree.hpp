@@ -3,9 +3,10 @@
 // The watched process and, by default, all its descendants, summed at every sample. This kernel has no
 // /proc/PID/task/*/children (CONFIG_PROC_CHILDREN is off on Debian's kernels), so the tree comes from a
 // scan of /proc: each PID's parent is read once (from /proc/N/stat) and cached; a rescan lists /proc and
-// reads only PIDs it has not seen. Rescans happen at most every `rescan_every`; between them the known
-// members are re-read through their kept descriptors (process_reader.hpp). A member that is gone between
-// listing and reading is skipped, never an error. Memory is bounded by the processes alive at once.
+// reads only PIDs it has not seen. Rescans happen at most every `rescan_every` (250 ms: a scan lists all of
+// /proc, about 100 µs); between them the known members are re-read through their kept descriptors
+// (process_reader.hpp). A member that is gone between listing and reading is skipped, never an error. Memory
+// is bounded by the processes alive at once.
 #include <sys/types.h>
 
 #include <chrono>
@@ -32,7 +33,7 @@ struct TreeSample {
 class ProcessTree {
   public:
     ProcessTree(pid_t root, bool include_children, std::string proc_root = "/proc",
-                std::chrono::nanoseconds rescan_every = std::chrono::milliseconds(100));
+                std::chrono::nanoseconds rescan_every = std::chrono::milliseconds(250));
 
     // One sample at `now` (monotonic); smaps_rollup is read when `with_smaps`.
     TreeSample sample(std::chrono::nanoseconds now, bool with_smaps);

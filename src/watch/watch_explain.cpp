@@ -23,6 +23,7 @@ std::vector<std::string> WatchExplainer::explain(const WatchRecord& r) {
     if (!m_first) {
         m_first = r;
         m_peak_rss = m_plateau_low = m_plateau_high = r.rss_bytes;
+        m_previous_pss = r.pss_bytes;
         return notes;
     }
     const std::int64_t anon = grown(r.rss_anon_bytes, m_first->rss_anon_bytes);
@@ -49,7 +50,10 @@ std::vector<std::string> WatchExplainer::explain(const WatchRecord& r) {
                         "never goes down, current RSS does",
                         format_bytes(r.rss_bytes), format_bytes(m_peak_rss), format_bytes(r.hwm_bytes)));
     }
-    if (!m_told_pss && r.pss_bytes && *r.pss_bytes + notable_bytes <= r.rss_bytes) {
+    // PSS is read at most every --pss-interval and repeated in between: compare it with RSS only when fresh.
+    const bool fresh_pss = r.pss_bytes && r.pss_bytes != m_previous_pss;
+    m_previous_pss = r.pss_bytes;
+    if (!m_told_pss && fresh_pss && *r.pss_bytes + notable_bytes <= r.rss_bytes) {
         m_told_pss = true;
         notes.push_back(
             fmt::format("PSS {} is below RSS {}: some resident pages are shared with other processes "

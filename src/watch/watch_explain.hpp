@@ -19,6 +19,7 @@ class WatchExplainer {
   private:
     std::optional<WatchRecord> m_first;
     std::uint64_t m_peak_rss = 0;
+    std::optional<std::uint64_t> m_previous_pss;
     std::uint64_t m_plateau_low = 0;
     std::uint64_t m_plateau_high = 0;
     std::uint64_t m_plateau_samples = 0;

@@ -75,8 +75,9 @@ class WatchTableSink final : public WatchSink {
         m_line.clear();
         if (!m_header_written) {
             RowFormatter header(m_line, watch_columns);
-            for (const char* title :
-                 {"sample", "elapsed", "procs", "rss", "Δ rss", "anon", "file", "pss", "to budget"}) {
+            // Unicode only where the terminal's locale has it, as the run's table does.
+            for (const char* title : {"sample", "elapsed", "procs", "rss", m_caps.unicode ? "Δ rss" : "d rss",
+                                      "anon", "file", "pss", "to budget"}) {
                 header.put(title);
             }
             end_line(m_line);

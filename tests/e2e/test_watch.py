@@ -162,7 +162,7 @@ class Tree(unittest.TestCase):
         self.assertEqual(summary["verdict"], "stable")
 
     def test_a_hundred_short_lived_children_are_summed_and_none_is_left(self):
-        script = "for i in $(seq 100); do sleep 0.2 & done; wait"
+        script = "for i in $(seq 100); do sleep 1 & done; wait"
         result = watch_jsonl("--", "sh", "-c", script)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertGreater(summary_of(result.stdout)["max_processes"], 50)
