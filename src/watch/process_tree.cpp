@@ -110,7 +110,12 @@ void ProcessTree::rescan() {
 }
 
 TreeSample ProcessTree::sample(std::chrono::nanoseconds now, bool with_smaps) {
-    if (m_include_children && (!m_last_scan || now - *m_last_scan >= m_rescan_every)) {
+    // A new tree forks early (sh -c, make): in its first second it is scanned at every sample.
+    if (!m_first_sample) {
+        m_first_sample = now;
+    }
+    const bool young = now - *m_first_sample < std::chrono::seconds(1);
+    if (m_include_children && (!m_last_scan || young || now - *m_last_scan >= m_rescan_every)) {
         rescan();
         m_last_scan = now;
     }

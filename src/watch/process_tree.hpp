@@ -3,10 +3,10 @@
 // The watched process and, by default, all its descendants, summed at every sample. This kernel has no
 // /proc/PID/task/*/children (CONFIG_PROC_CHILDREN is off on Debian's kernels), so the tree comes from a
 // scan of /proc: each PID's parent is read once (from /proc/N/stat) and cached; a rescan lists /proc and
-// reads only PIDs it has not seen. Rescans happen at most every `rescan_every` (250 ms: a scan lists all of
-// /proc, about 100 µs); between them the known members are re-read through their kept descriptors
-// (process_reader.hpp). A member that is gone between listing and reading is skipped, never an error. Memory
-// is bounded by the processes alive at once.
+// reads only PIDs it has not seen. Rescans happen at every sample in the first second, then at most every
+// `rescan_every` (250 ms: a scan lists all of /proc, about 100 µs); between them the known members are
+// re-read through their kept descriptors (process_reader.hpp). A member that is gone between listing and
+// reading is skipped, never an error. Memory is bounded by the processes alive at once.
 #include <sys/types.h>
 
 #include <chrono>
@@ -49,6 +49,7 @@ class ProcessTree {
     std::string m_proc_root;
     std::chrono::nanoseconds m_rescan_every;
     std::optional<std::chrono::nanoseconds> m_last_scan;
+    std::optional<std::chrono::nanoseconds> m_first_sample;
     std::unordered_map<pid_t, pid_t> m_parent;  // every PID seen in /proc -> its parent
     std::vector<ProcessReader> m_readers;       // the members, sorted by PID
     // Reused between scans.

@@ -10,10 +10,23 @@ struct RateSeries::Fit {
     std::uint64_t n = 0;
     double slope = 0;
     double min_y = std::numeric_limits<double>::infinity();
-    // The second-lowest bucket minimum: the floor, robust to one low outlier (a child that exited just
-    // before its parent, a sample taken mid-exit).
-    double floor_y = std::numeric_limits<double>::infinity();
 };
+
+// The floor of buckets [from, to): the 20th percentile of their minima, so a few low samples (a child
+// that exited just before its parent, a child not yet found by the scan) do not count.
+double RateSeries::floor_of(std::size_t from, std::size_t to) const {
+    std::array<double, bucket_count> minima{};
+    std::size_t count = 0;
+    for (std::size_t at = from; at < to; ++at) {
+        minima[count++] = m_buckets[at].min_y;
+    }
+    if (count == 0) {
+        return std::numeric_limits<double>::infinity();
+    }
+    const auto nth = minima.begin() + static_cast<std::ptrdiff_t>(count / 5);
+    std::nth_element(minima.begin(), nth, minima.begin() + static_cast<std::ptrdiff_t>(count));
+    return *nth;
+}
 
 void RateSeries::add(double t_s, double bytes) {
     if (m_used == 0 || m_buckets[m_used - 1].n >= m_per_bucket) {
@@ -68,15 +81,7 @@ RateSeries::Fit RateSeries::fit(std::size_t from, std::size_t to) const {
         sum_y += b.sum_y;
         sum_tt += b.sum_tt;
         sum_ty += b.sum_ty;
-        if (b.min_y < result.min_y) {
-            result.floor_y = result.min_y;
-            result.min_y = b.min_y;
-        } else {
-            result.floor_y = std::min(result.floor_y, b.min_y);
-        }
-    }
-    if (to - from < 2) {
-        result.floor_y = result.min_y;
+        result.min_y = std::min(result.min_y, b.min_y);
     }
     if (result.n >= 2) {
         const auto n = static_cast<double>(result.n);
@@ -110,9 +115,9 @@ RateJudgement RateSeries::judge(double leak_rate_bytes_per_s, std::optional<doub
     const std::size_t cut2 = first + 2 * buckets / 3;
     const double third_s = (m_last_t - m_buckets[first].t_first) / 3.0;
     const double rise = 0.5 * leak_rate_bytes_per_s * third_s;
-    const double floor1 = fit(first, cut1).floor_y;
-    const double floor2 = fit(cut1, cut2).floor_y;
-    const double floor3 = fit(cut2, m_used).floor_y;
+    const double floor1 = floor_of(first, cut1);
+    const double floor2 = floor_of(cut1, cut2);
+    const double floor3 = floor_of(cut2, m_used);
     const bool floor_rises = floor2 - floor1 >= rise && floor3 - floor2 >= rise;
     judgement.verdict =
         all.slope >= leak_rate_bytes_per_s && floor_rises ? WatchVerdict::leaking : WatchVerdict::stable;

@@ -4,9 +4,9 @@
 // judges the rate of growth of one figure (RSS, PSS or USS) over time, after a warm-up:
 //
 //   leaking       the least-squares slope over the samples after the warm-up is at least --leak-rate, AND
-//                 the floor keeps rising: the floor of each third of that window (its second-lowest
-//                 bucket minimum, so one low outlier does not count) is higher than the floor of the
-//                 third before by at least half of what --leak-rate predicts for a third.
+//                 the floor keeps rising: the floor of each third of that window (the 20th percentile
+//                 of its lowest values, so a few low outliers do not count) is higher than the floor of
+//                 the third before by at least half of what --leak-rate predicts for a third.
 //   stable        otherwise;
 //   inconclusive  fewer than 10 samples after the warm-up.
 //
@@ -66,6 +66,7 @@ class RateSeries {
     struct Fit;
     void merge_pairs();
     Fit fit(std::size_t from, std::size_t to) const;
+    double floor_of(std::size_t from, std::size_t to) const;
 
     std::array<Bucket, bucket_count> m_buckets{};
     std::size_t m_used = 0;

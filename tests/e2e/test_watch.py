@@ -131,6 +131,23 @@ class Pid(unittest.TestCase):
         self.assertIsNone(summary["exit_status"])
         self.assertTrue(alive(sleeper.pid), "watch --pid must not stop a process that is not its own")
 
+    def test_the_guard_only_warns_for_a_pid_unless_kill_on_budget(self):
+        for kill in (False, True):
+            with self.subTest(kill_on_budget=kill):
+                leaker = subprocess.Popen([BUILT["steady_leak"], str(MIB), "10", "400"])
+                self.addCleanup(leaker.wait)
+                self.addCleanup(leaker.kill)
+                extra = ["--kill-on-budget"] if kill else ["-n", "150"]
+                result = watch_jsonl("--pid", leaker.pid, "--max-memory", "24MiB", *extra)
+                if kill:
+                    self.assertEqual(result.returncode, 3, result.stderr)
+                    self.assertEqual(summary_of(result.stdout)["stop_reason"], "guard")
+                    self.assertEqual(leaker.wait(timeout=10), -signal.SIGTERM)
+                else:
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertIn("is not ours, so it keeps running", result.stderr)
+                    self.assertIsNone(leaker.poll())
+
     def test_a_vanished_pid_is_a_usage_error(self):
         gone = subprocess.Popen(["true"])
         gone.wait()
