@@ -205,6 +205,19 @@ class Signals(unittest.TestCase):
                 self.assertEqual(summary["stop_reason"], "interrupted")
                 self.assertFalse(alive(pid))
 
+    def test_a_second_signal_kills_the_group_and_exits_at_once(self):
+        watcher, pid = self.start("--", "sh", "-c", "trap '' INT TERM HUP; sleep 30; true")
+        watcher.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        self.assertIsNone(watcher.poll(), "the first SIGINT is only forwarded")
+        watcher.send_signal(signal.SIGINT)
+        watcher.communicate(timeout=20)
+        self.assertEqual(watcher.returncode, 128 + signal.SIGINT)
+        time.sleep(0.2)
+        self.assertFalse(alive(pid))
+        group = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
+        self.assertEqual([member for member in group if alive(int(member))], [], "a process of the group survived")
+
     def test_a_command_that_ignores_sigterm_is_killed_2_s_after_the_duration(self):
         started = time.monotonic()
         result = watch_jsonl("--duration", "300ms", "--", BUILT["ignore_term"])
@@ -267,8 +280,8 @@ class TimeToTheLimit(unittest.TestCase):
         stop = summary_of(result.stdout)
         self.assertEqual(stop["stop_reason"], "guard")
         reached_at = samples[-1]["elapsed_s"]
-        # A sample a third of the way: its prediction against what then happened.
-        probe = next(s for s in samples if s["rss_bytes"] > 32 * MIB and s["budget_eta_s"] is not None)
+        # A sample halfway: its prediction against what then happened.
+        probe = next(s for s in samples if s["rss_bytes"] > 48 * MIB and s["budget_eta_s"] is not None)
         predicted = probe["budget_eta_s"]
         real = reached_at - probe["elapsed_s"]
         self.assertLess(abs(predicted - real), 0.3 * real, (predicted, real))

@@ -9,15 +9,22 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Paced by absolute deadlines, so the rate stays steady whatever the memset costs on a busy machine. */
 static void leak(size_t bytes, long step_ms, unsigned long steps) {
-    struct timespec pause = {step_ms / 1000, (step_ms % 1000) * 1000000L};
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
     for (unsigned long i = 0; steps == 0 || i < steps; ++i) {
         char* volatile block = malloc(bytes);
         if (block == NULL) {
             _exit(1);
         }
         memset(block, 0x5a, bytes);
-        nanosleep(&pause, NULL);
+        next.tv_nsec += step_ms * 1000000L;
+        while (next.tv_nsec >= 1000000000L) {
+            next.tv_nsec -= 1000000000L;
+            ++next.tv_sec;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
     }
 }
 
