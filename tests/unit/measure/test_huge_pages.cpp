@@ -117,7 +117,8 @@ TEST(Summary, NoIterationsMeansNoFaultsPerBlock) {
 
 TEST(CsvSummary, FaultColumnsAreAppendedAtTheEnd) {
     // The schema rule: columns may be appended, never inserted.
-    EXPECT_TRUE(csv_summary_header.ends_with(",verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n"));
+    EXPECT_TRUE(csv_summary_header.ends_with(
+        ",verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n"));
     Summary summary;
     summary.minor_faults = 8;
     summary.minor_faults_per_block = 4;

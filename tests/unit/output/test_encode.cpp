@@ -26,10 +26,11 @@ TEST(CsvHeader, IsTheStableSampleHeader) {
 }
 
 TEST(CsvHeader, IsTheStableSummaryHeader) {
-    EXPECT_EQ(csv_summary_header,
-              "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
-              "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
-              "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n");
+    EXPECT_EQ(
+        csv_summary_header,
+        "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
+        "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
+        "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n");
 }
 
 TEST(Csv, SampleRowFollowsTheHeaderOrder) {
