@@ -1,5 +1,6 @@
 # The README's two commands. Each installs what is missing (scripts/setup.sh), configures, builds, runs.
-#   make demo   the classroom demo: leak and free mode side by side (leakdemo compare)
+#   make demo   the classroom demo: leak and free mode side by side (leakdemo compare), then the article's
+#               two C programs watched from outside (leakdemo watch)
 #   make test   the whole test suite through ctest: the release build, then the same tests under ASan + UBSan
 #               (test-sanitize), then each libFuzzer target for a bounded time (test-fuzz)
 #   make package  the Debian package build/$(PRESET)/leakdemo_<version>-<revision>_<arch>.deb (CPack)
@@ -14,7 +15,7 @@ WERROR_DEMO := $(if $(CI),ON,OFF)
 
 demo: setup-build
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
-	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target leakdemo
+	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target leakdemo article_memory_leaks article_memory_frees
 	scripts/demo.sh $(BUILD_DIR)/bin/leakdemo
 
 test: setup-test

@@ -15,3 +15,12 @@ say "leak vs free: malloc + memset a 4,096,000-byte block every 0.2 s; the leak 
 # --format table: the table even when stdout is not a terminal (make demo | tee, CI logs).
 "$leakdemo" compare -n 20 -i 200ms --format table
 say "Leak: RSS climbs by a block every iteration. Free: it rises once (glibc's mmap threshold moves up after the first free) and then stays flat."
+
+# The article's own program, leaking and not, measured from outside with the same table, chart and verdict.
+build=$(dirname "$leakdemo")
+if [ -x "$build/article_memory_leaks" ] && [ -x "$build/article_memory_frees" ]; then
+    say "Now the article's own C program, watched from outside: with free() commented out..."
+    "$leakdemo" watch --format table --chart -- "$build/article_memory_leaks" 20 0.2
+    say "...and with free() restored: the same program, a plateau instead of a climb."
+    "$leakdemo" watch --format table --chart -- "$build/article_memory_frees" 20 0.2
+fi

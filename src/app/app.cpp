@@ -26,6 +26,7 @@
 #include "output/terminal.hpp"
 #include "util/error.hpp"
 #include "util/exit_code.hpp"
+#include "watch/watch.hpp"
 
 namespace leakdemo {
 namespace {
@@ -94,6 +95,19 @@ Expected<ExitCode> run_compare_command(const Options& options) {
     return Result::ok(*ended);
 }
 
+// `leakdemo watch`: the guard and the outputs planned as for a run, then watch/ takes over.
+Expected<ExitCode> run_watch_command(const Options& options) {
+    const Expected<GuardPlan> guard_plan = plan_guard(options, LiveSystemReader{}, 1);
+    if (!guard_plan) {
+        return Expected<ExitCode>::fail(guard_plan.error());
+    }
+    const Expected<OutputPlan> outputs = plan_outputs(options);
+    if (!outputs) {
+        return Expected<ExitCode>::fail(outputs.error());
+    }
+    return run_watch(options, guard_plan->budget, guard_plan->notes, *outputs);
+}
+
 // The command line, then the command. A failed result is a usage error (exit 2); a runtime failure throws.
 Expected<ExitCode> run_command_line(int argc, char** argv) {
     using Result = Expected<ExitCode>;
@@ -114,7 +128,15 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
             throw Error(fmt::format("--huge-pages: {}", huge_pages.error()));
         }
     }
-    return options.command == Command::compare ? run_compare_command(options) : run_single(options);
+    switch (options.command) {
+        case Command::compare:
+            return run_compare_command(options);
+        case Command::watch:
+            return run_watch_command(options);
+        case Command::run:
+            break;
+    }
+    return run_single(options);
 }
 
 }  // namespace

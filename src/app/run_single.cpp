@@ -171,9 +171,11 @@ void print_summary_only(const Options& options, const Summary& summary, LineWrit
 // The loop and, with --summary-only, its one result on stdout. nullopt when the reader of stdout went away
 // (`| head`): that is how a pipeline says "enough", so the run ends quietly.
 std::optional<LoopResult> run_until_done(const Options& options, const LoopParts& parts,
-                                         LineWriter& stdout_writer, const TerminalCaps& stdout_caps) {
+                                         LineWriter& stdout_writer, const TerminalCaps& stdout_caps,
+                                         std::optional<std::uint64_t> budget_bytes) {
     try {
-        LoopResult result = run_loop(LoopConfig{options.mode, options.iterations, options.interval}, parts);
+        LoopResult result =
+            run_loop(LoopConfig{options.mode, options.iterations, options.interval, budget_bytes}, parts);
         if (options.summary_only) {
             print_summary_only(options, result.summary, stdout_writer, stdout_caps);
         }
@@ -254,7 +256,8 @@ Expected<ExitCode> run_single(const Options& options) {
     LoopParts parts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal};
     parts.step_gate = step_gate ? &*step_gate : nullptr;
     const std::optional<LoopResult> result =
-        run_until_done(options, parts, stdout_writer, outputs->stdout_caps);
+        run_until_done(options, parts, stdout_writer, outputs->stdout_caps,
+                       guard_plan->budget ? std::optional(guard_plan->budget->bytes) : std::nullopt);
     // -o FILE and the report are renamed into place only now; a run that fails (throws) leaves FILE as
     // it was and removes the temporary files.
     if (outputs->output_file) {

@@ -1,5 +1,10 @@
 #include "cli/check.hpp"
 
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
 namespace leakdemo {
 namespace {
 
@@ -15,6 +20,38 @@ Status check_compare(const RawOptions& raw) {
     return success();
 }
 
+// watch measures someone else's program: the workload's options have no meaning there.
+Status check_watch(const RawOptions& raw) {
+    const std::pair<std::string_view, bool> workload[] = {{"--mode", !raw.mode.empty()},
+                                                          {"--block-size", !raw.block_size.empty()},
+                                                          {"--touch", !raw.touch.empty()},
+                                                          {"--fill", !raw.fill.empty()},
+                                                          {"--mmap-threshold", !raw.mmap_threshold.empty()},
+                                                          {"--trim", raw.trim},
+                                                          {"--huge-pages", raw.huge_pages},
+                                                          {"--bars", !raw.bars.empty()}};
+    for (const auto& [flag, given] : workload) {
+        if (given) {
+            return Status::fail(
+                fmt::format("{}: not used by watch (it measures COMMAND, it allocates nothing)", flag));
+        }
+    }
+    if (raw.watch_command.empty() == raw.watch_pid.empty()) {
+        return Status::fail(raw.watch_pid.empty()
+                                ? "watch: give a command after -- (watch -- COMMAND [ARGS...]) or --pid PID"
+                                : "--pid: give either --pid or a command, not both");
+    }
+    if (raw.kill_on_budget && raw.watch_pid.empty()) {
+        return Status::fail(
+            "--kill-on-budget: only with --pid (a COMMAND that watch started is always stopped)");
+    }
+    if (!raw.command_output.empty() && !raw.watch_pid.empty()) {
+        return Status::fail(
+            "--command-output: only with a command (a process given by --pid has its own output)");
+    }
+    return success();
+}
+
 }  // namespace
 
 Status check_combinations(const RawOptions& raw) {
@@ -26,6 +63,9 @@ Status check_combinations(const RawOptions& raw) {
     }
     if (raw.compare) {
         return check_compare(raw);
+    }
+    if (raw.watch) {
+        return check_watch(raw);
     }
     return success();
 }

@@ -27,6 +27,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo --mode free -n 10 --explain --chart --report run.html   the classroom: notes, plot, HTML page
   leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
   leakdemo -i 0 --max-memory 256MiB         leak as fast as possible, stop (exit 3) before 256 MiB
+  leakdemo watch -- ./prog ARGS             sample another program and its children, then a verdict
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
@@ -250,6 +251,68 @@ std::string usage_message(const CLI::ParseError& error, const CLI::App& app) {
     return what;  // a validator's message: already "--flag: our reason"
 }
 
+// `leakdemo watch`: fallthrough like compare, so -i, -n, --format, -o, --report, --chart, --explain, --color,
+// -q, --summary-only, --fail-on-leak, --max-memory and --no-guard apply to watch too.
+void declare_watch_options(CLI::App& watch, RawOptions& raw) {
+    const WatchSettings defaults;
+    watch.add_option("--pid", raw.watch_pid, "attach to a running process instead of starting COMMAND")
+        ->check(checked_by(parse_pid))
+        ->type_name("PID");
+    watch
+        .add_option("--duration", raw.watch_duration,
+                    "stop watching after DURATION (a COMMAND is then stopped: SIGTERM, SIGKILL 2 s later)")
+        ->check(checked_by(parse_duration))
+        ->type_name("DURATION");
+    watch.add_flag(
+        "--no-children", raw.no_children,
+        "sample the top process only (default: the whole tree, summed; `processes` says how many)");
+    watch
+        .add_option("--command-output", raw.command_output,
+                    "where COMMAND's stdout and stderr go: stderr (leakdemo's), null, inherit, or FILE")
+        ->type_name("WHERE")
+        ->default_str(defaults.command_output);
+    add_enum_option(watch, "--metric", raw.metric, defaults.metric, "METRIC",
+                    "the figure the verdict judges: rss, pss (shared pages split) or uss (private pages)");
+    watch
+        .add_option(
+            "--warmup", raw.warmup,
+            "samples before DURATION are left out of the verdict (default: 10% of the run, at most 5s)")
+        ->check(checked_by(parse_duration))
+        ->type_name("DURATION");
+    watch
+        .add_option("--leak-rate", raw.leak_rate,
+                    "growth at or above RATE (and a floor rising all along) is `leaking`: 1MiB/min, 100KiB/s")
+        ->check(checked_by(parse_rate))
+        ->type_name("RATE")
+        ->default_str("1MiB/min");
+    watch
+        .add_option("--pss-interval", raw.pss_interval,
+                    "read smaps_rollup (PSS, USS; costs grow with RSS) at most every DURATION")
+        ->check(checked_by(parse_duration))
+        ->type_name("DURATION")
+        ->default_str(format_duration(defaults.pss_interval));
+    watch.add_flag("--kill-on-budget", raw.kill_on_budget,
+                   "with --pid: stop the process when it passes the guard's budget (default: only warn)");
+    watch.add_option("COMMAND", raw.watch_command, "the program to start and watch, after --")
+        ->type_name("COMMAND [ARGS...]");
+}
+
+CLI::App* declare_watch(CLI::App& app, RawOptions& raw) {
+    auto* watch = app.add_subcommand(
+        std::string(to_string(Command::watch)),
+        "sample another program (COMMAND, started here, or --pid PID) and its children until it exits: "
+        "the same table, exports, chart, report and guard, with a verdict on its rate of growth");
+    watch->fallthrough();
+    watch->footer(
+        "-i (default 100ms), -n, --format, -o, --report, --chart, --explain, --color, -q, --summary-only,\n"
+        "--fail-on-leak, --max-memory and --no-guard work as for a run (leakdemo --help).\n"
+        "Exit status: COMMAND's own, or 128+N when signal N killed it; 127 not found, 126 not executable,\n"
+        "2 usage (a bad or vanished --pid too), 3 stopped by the guard, 4 with --fail-on-leak when COMMAND\n"
+        "succeeded and the verdict is `leaking`. Reference: docs/watch.md.");
+    declare_watch_options(*watch, raw);
+    return watch;
+}
+
 }  // namespace
 
 CliResult parse_command_line(int argc, const char* const* argv) {
@@ -271,6 +334,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     declare_classroom(app, raw);
     declare_guard(app, raw);
     const CLI::App* compare = declare_compare(app, raw);
+    const CLI::App* watch = declare_watch(app, raw);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -288,6 +352,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         // `compare` falls through to the top level, where `compare` matches again: say so, don't nest.
         return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
     }
+    raw.watch = watch->parsed();
 
     // (b) The texts become typed values; (c) then the combinations are checked.
     Expected<Options> options = convert_options(raw);

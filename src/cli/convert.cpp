@@ -1,8 +1,10 @@
 #include "cli/convert.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include "measure/memory_guard.hpp"
@@ -92,6 +94,45 @@ Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
     return Result::ok(modes);
 }
 
+Expected<double> parse_rate(std::string_view text) {
+    using Result = Expected<double>;
+    const auto slash = text.rfind('/');
+    if (slash == std::string_view::npos) {
+        return Result::fail(fmt::format("'{}' has no time unit; e.g. 1MiB/min or 100KiB/s", text));
+    }
+    const std::string_view unit = text.substr(slash + 1);
+    double seconds = 0;
+    if (unit == "s") {
+        seconds = 1;
+    } else if (unit == "min" || unit == "m") {
+        seconds = 60;
+    } else if (unit == "h") {
+        seconds = 3600;
+    } else {
+        return Result::fail(fmt::format("'{}': the time unit is s, min or h (e.g. 1MiB/min)", text));
+    }
+    const auto size = parse_size(text.substr(0, slash));
+    if (!size) {
+        return Result::fail(size.error());
+    }
+    if (*size == 0) {
+        return Result::fail(fmt::format("'{}' must be more than 0", text));
+    }
+    return Result::ok(static_cast<double>(*size) / seconds);
+}
+
+Expected<std::uint64_t> parse_pid(std::string_view text) {
+    using Result = Expected<std::uint64_t>;
+    const auto pid = parse_count(text);
+    if (!pid || *pid == 0 || *pid > 4194304) {  // PID_MAX_LIMIT on 64-bit Linux
+        return Result::fail(fmt::format("'{}' is not a process ID", text));
+    }
+    if (::kill(static_cast<pid_t>(*pid), 0) != 0 && errno != EPERM) {
+        return Result::fail(fmt::format("no process {} (it has exited, or never existed)", *pid));
+    }
+    return pid;
+}
+
 Format format_from_extension(const std::string& path) {
     const auto ends_with = [&path](std::string_view suffix) {
         return path.size() >= suffix.size() &&
@@ -170,7 +211,26 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.ascii = raw.ascii;
     options.chart = raw.chart;
     options.fill_given = !raw.fill.empty();
-    options.command = raw.compare ? Command::compare : Command::run;
+    options.command = raw.compare ? Command::compare : raw.watch ? Command::watch : Command::run;
+    options.watch.command = raw.watch_command;
+    options.watch.include_children = !raw.no_children;
+    options.watch.kill_on_budget = raw.kill_on_budget;
+    if (!raw.command_output.empty()) {
+        options.watch.command_output = raw.command_output;
+    }
+    if (raw.watch && raw.interval.empty()) {
+        options.interval = default_watch_interval;
+    }
+}
+
+// `leakdemo watch`'s own options.
+void convert_watch(const RawOptions& raw, Options& options, Converter& converter) {
+    converter.convert("--pid", raw.watch_pid, parse_pid, options.watch.pid);
+    converter.convert("--duration", raw.watch_duration, parse_duration, options.watch.duration);
+    converter.convert("--metric", raw.metric, parse_enum<Metric>, options.watch.metric);
+    converter.convert("--warmup", raw.warmup, parse_duration, options.watch.warmup);
+    converter.convert("--leak-rate", raw.leak_rate, parse_rate, options.watch.leak_rate_bytes_per_s);
+    converter.convert("--pss-interval", raw.pss_interval, parse_duration, options.watch.pss_interval);
 }
 
 }  // namespace
@@ -193,10 +253,15 @@ Expected<Options> convert_options(const RawOptions& raw) {
     converter.convert("--max-memory", raw.max_memory, parse_max_memory, options.guard);
     converter.convert("--modes", raw.compare_modes, parse_compare_modes, options.compare_modes);
     converter.convert("--step-fd", raw.step_fd, parse_count, options.step_fd);
+    convert_watch(raw, options, converter);
     if (!converter.error().empty()) {
         return Expected<Options>::fail(converter.error());
     }
     options.guard.enabled = !raw.no_guard;
+    // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.
+    if (raw.watch && options.interval < std::chrono::milliseconds(10)) {
+        return Expected<Options>::fail("--interval: watch samples at most every 10ms (10ms to 24h)");
+    }
     if (const Status output = resolve_output_format(raw, options); !output) {
         return Expected<Options>::fail(output.error());
     }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/options.hpp"
 #include "util/enum_names.hpp"
@@ -47,7 +48,24 @@ struct RawOptions {
     bool chart = false;
     bool no_guard = false;
     bool compare = false;  // the `compare` subcommand was given
+    // `leakdemo watch`
+    bool watch = false;
+    std::vector<std::string> watch_command;
+    std::string watch_pid;
+    std::string watch_duration;
+    std::string command_output;
+    std::string metric;
+    std::string warmup;
+    std::string leak_rate;
+    std::string pss_interval;
+    bool no_children = false;
+    bool kill_on_budget = false;
 };
+
+// --leak-rate: a size per unit of time, "1MiB/min", "100KiB/s", "2GB/h", in bytes per second (> 0).
+Expected<double> parse_rate(std::string_view text);
+// --pid: a process that exists now (kill(pid, 0) succeeds or is refused with EPERM).
+Expected<std::uint64_t> parse_pid(std::string_view text);
 
 // Every option's text, parsed. Messages complete "--flag: ...".
 Expected<std::uint64_t> parse_block_size(std::string_view text);

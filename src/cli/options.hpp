@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "measure/memory_guard.hpp"
+#include "measure/watch_record.hpp"
 #include "measure/workload.hpp"
 #include "output/bars.hpp"
 #include "output/formats.hpp"
@@ -17,10 +19,25 @@
 namespace leakdemo {
 
 // What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
-enum class Command { run, compare };
+enum class Command { run, compare, watch };
 template <>
 inline constexpr auto enum_names<Command> = std::to_array<std::pair<Command, std::string_view>>(
-    {{Command::run, "run"}, {Command::compare, "compare"}});
+    {{Command::run, "run"}, {Command::compare, "compare"}, {Command::watch, "watch"}});
+
+// `leakdemo watch` (docs/watch.md): what to watch and how to judge it.
+struct WatchSettings {
+    std::vector<std::string> command;  // -- COMMAND [ARGS...]; empty with --pid
+    std::optional<std::uint64_t> pid;  // --pid
+    std::optional<std::chrono::nanoseconds> duration;
+    bool include_children = true;           // false: --no-children
+    std::string command_output = "stderr";  // --command-output stderr|null|inherit|FILE
+    Metric metric = Metric::rss;
+    std::optional<std::chrono::nanoseconds> warmup;  // nullopt: 10 % of the run, at most 5 s
+    double leak_rate_bytes_per_s = default_leak_rate_bytes_per_s;
+    std::chrono::nanoseconds pss_interval = std::chrono::seconds(1);
+    bool kill_on_budget = false;
+};
+inline constexpr std::chrono::nanoseconds default_watch_interval = std::chrono::milliseconds(100);
 
 // Everything the command line decides, as plain data. Filled only by cli.cpp.
 struct Options {
@@ -57,6 +74,7 @@ struct Options {
     // compare's own wiring of its children, not for users (hidden from --help): the pipe the child reads
     // one byte from before each iteration (app/step_gate.hpp).
     std::optional<std::uint64_t> step_fd;
+    WatchSettings watch;
 };
 
 // The options as the HTML report's "Parameters" table shows them (single run and compare).

@@ -87,6 +87,19 @@ template <int Decimals>
 Mismatch read_value(const Json& value, double& out, Fixed<Decimals>) {
     return read_number(value, out);
 }
+template <int Decimals>
+Mismatch read_value(const Json& value, std::optional<double>& out, Fixed<Decimals>) {
+    if (value.is_null()) {
+        out.reset();
+        return std::nullopt;
+    }
+    double number = 0;
+    if (read_number(value, number)) {
+        return "a number, or null";
+    }
+    out = number;
+    return std::nullopt;
+}
 Mismatch read_value(const Json& value, double& out, Rounded) {
     return read_number(value, out);
 }

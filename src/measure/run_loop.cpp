@@ -90,8 +90,8 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
     }
 
     // Elapsed up to now, not up to the last sample: a run stopped in its sleep took that sleep too.
-    result.summary =
-        summary.finish(reason, parts.sampler.peak_rss_bytes(), parts.clock.now().count() - baseline_ns);
+    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes(),
+                                    parts.clock.now().count() - baseline_ns, config.budget_bytes);
     parts.sink.summary(result.summary);
     return result;
 }

@@ -29,6 +29,18 @@ double SlopeAccumulator::slope() const {
     return m_sxy / m_sxx;
 }
 
+std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64_t budget_bytes,
+                                        double bytes_per_s) {
+    // Below a byte per second the line is flat: a time to the limit would be noise (centuries).
+    if (!(bytes_per_s >= 1.0)) {
+        return std::nullopt;
+    }
+    if (current_bytes >= budget_bytes) {
+        return 0.0;
+    }
+    return static_cast<double>(budget_bytes - current_bytes) / bytes_per_s;
+}
+
 void SummaryBuilder::add(const Record& record) {
     if (!m_first) {
         m_first = record;
@@ -42,13 +54,17 @@ void SummaryBuilder::add(const Record& record) {
     }
     m_low_after_peak_bytes = std::min(m_low_after_peak_bytes, rss);
     m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
+    m_slope_per_second.add(static_cast<double>(record.elapsed_ns) / 1e9,
+                           static_cast<double>(record.sample.rss_bytes));
 }
 
 Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
-                               std::optional<std::int64_t> elapsed_ns) const {
+                               std::optional<std::int64_t> elapsed_ns,
+                               std::optional<std::uint64_t> budget_bytes) const {
     Summary summary;
     summary.stop_reason = reason;
     summary.hwm_bytes = hwm_bytes;
+    summary.budget_bytes = budget_bytes;
     if (!m_first) {
         return summary;
     }
@@ -76,6 +92,10 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     if (summary.iterations > 0) {
         summary.minor_faults_per_block =
             static_cast<double>(summary.minor_faults) / static_cast<double>(summary.iterations);
+    }
+    if (budget_bytes) {
+        summary.budget_eta_s =
+            seconds_to_budget(summary.outstanding_bytes, *budget_bytes, m_slope_per_second.slope());
     }
     return summary;
 }

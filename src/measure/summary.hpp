@@ -70,7 +70,16 @@ struct Summary {
     std::uint64_t rss_peak_bytes = 0;
     std::uint64_t rss_peak_iteration = 0;
     std::uint64_t rss_low_after_peak_bytes = 0;
+    // Time to the limit: the guard's budget (nullopt without a guard) and the seconds until the outstanding
+    // bytes reach it at the measured rate of RSS growth per second (nullopt when RSS is not growing).
+    std::optional<std::uint64_t> budget_bytes;
+    std::optional<double> budget_eta_s;
 };
+
+// Seconds until `current_bytes` reaches `budget_bytes` at `bytes_per_s`; nullopt when not growing (under 1
+// B/s), 0 at or past the budget. Shared by the run's summary and `leakdemo watch`.
+std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64_t budget_bytes,
+                                        double bytes_per_s);
 
 // Folds records into a Summary as they arrive.
 class SummaryBuilder {
@@ -79,7 +88,8 @@ class SummaryBuilder {
     // `elapsed_ns`: wall time from the baseline to now (the summary's moment, not the last sample's: an
     // interrupted sleep still counts); without it, the last sample's time.
     Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
-                   std::optional<std::int64_t> elapsed_ns = std::nullopt) const;
+                   std::optional<std::int64_t> elapsed_ns = std::nullopt,
+                   std::optional<std::uint64_t> budget_bytes = std::nullopt) const;
 
   private:
     std::optional<Record> m_first;
@@ -88,6 +98,7 @@ class SummaryBuilder {
     std::uint64_t m_peak_bytes = 0;
     std::uint64_t m_peak_iteration = 0;
     std::uint64_t m_low_after_peak_bytes = 0;
+    SlopeAccumulator m_slope_per_second;
 };
 
 }  // namespace leakdemo

@@ -52,6 +52,14 @@ class ValueWriter {
     void operator()(double value, Fixed<Decimals>) {
         fmt::format_to(fmt::appender(m_out), "{:.{}f}", finite_or_zero(value), Decimals);
     }
+    template <int Decimals>
+    void operator()(const std::optional<double>& value, Fixed<Decimals>) {
+        if (value && std::isfinite(*value)) {
+            fmt::format_to(fmt::appender(m_out), "{:.{}f}", *value, Decimals);
+        } else if (syntax == Syntax::json) {
+            m_out.append(std::string_view("null"));
+        }
+    }
     void operator()(double value, Rounded) {
         fmt::format_to(fmt::appender(m_out), "{}", std::llround(finite_or_zero(value)));
     }
@@ -105,6 +113,22 @@ void append_jsonl_sample(fmt::memory_buffer& out, const Record& record) {
 }
 
 void append_jsonl_summary(fmt::memory_buffer& out, const Summary& summary) {
+    append_jsonl(out, summary);
+}
+
+void append_csv_row(fmt::memory_buffer& out, const WatchRecord& record) {
+    append_csv(out, record);
+}
+
+void append_csv_summary_row(fmt::memory_buffer& out, const WatchSummary& summary) {
+    append_csv(out, summary);
+}
+
+void append_jsonl_sample(fmt::memory_buffer& out, const WatchRecord& record) {
+    append_jsonl(out, record);
+}
+
+void append_jsonl_summary(fmt::memory_buffer& out, const WatchSummary& summary) {
     append_jsonl(out, summary);
 }
 

@@ -55,12 +55,21 @@ inline constexpr std::string_view csv_header{detail::csv_header_text<Record>.dat
                                              detail::csv_header_text<Record>.size()};
 inline constexpr std::string_view csv_summary_header{detail::csv_header_text<Summary>.data(),
                                                      detail::csv_header_text<Summary>.size()};
+// The same for `leakdemo watch`'s samples and summary.
+inline constexpr std::string_view csv_watch_header{detail::csv_header_text<WatchRecord>.data(),
+                                                   detail::csv_header_text<WatchRecord>.size()};
+inline constexpr std::string_view csv_watch_summary_header{detail::csv_header_text<WatchSummary>.data(),
+                                                           detail::csv_header_text<WatchSummary>.size()};
 
 // One line each, newline included, appended to `out`.
 void append_csv_row(fmt::memory_buffer& out, const Record& record);
 void append_csv_summary_row(fmt::memory_buffer& out, const Summary& summary);
 void append_jsonl_sample(fmt::memory_buffer& out, const Record& record);
 void append_jsonl_summary(fmt::memory_buffer& out, const Summary& summary);
+void append_csv_row(fmt::memory_buffer& out, const WatchRecord& record);
+void append_csv_summary_row(fmt::memory_buffer& out, const WatchSummary& summary);
+void append_jsonl_sample(fmt::memory_buffer& out, const WatchRecord& record);
+void append_jsonl_summary(fmt::memory_buffer& out, const WatchSummary& summary);
 void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text);
 // JSON string escaping (quotes included).
 void append_json_string(fmt::memory_buffer& out, std::string_view text);

@@ -72,6 +72,36 @@ std::string describe_rss_shape(const Summary& s) {
                        band == 0 ? std::string("flat") : fmt::format("within {} of it", format_bytes(band)));
 }
 
+std::string format_eta_words(double seconds) {
+    constexpr double day = 86400;
+    if (!(seconds < day)) {
+        return "more than a day";
+    }
+    const auto whole = static_cast<long long>(std::llround(seconds));
+    if (whole < 60) {
+        return fmt::format("{} s", whole);
+    }
+    if (whole < 3600) {
+        return whole % 60 == 0 ? fmt::format("{} min", whole / 60)
+                               : fmt::format("{} min {} s", whole / 60, whole % 60);
+    }
+    return fmt::format("{} h {} min", whole / 3600, (whole % 3600) / 60);
+}
+
+std::string format_budget_line(std::optional<std::uint64_t> budget_bytes, std::optional<double> eta_s) {
+    if (!budget_bytes) {
+        return {};
+    }
+    if (!eta_s) {
+        return fmt::format("  budget       {}; memory is not growing\n", format_bytes(*budget_bytes));
+    }
+    if (*eta_s <= 0) {
+        return fmt::format("  budget       {}; reached\n", format_bytes(*budget_bytes));
+    }
+    return fmt::format("  budget       {}; at this rate it is reached in {}\n", format_bytes(*budget_bytes),
+                       format_eta_words(*eta_s));
+}
+
 std::string format_human_summary(const Summary& s, bool color) {
     std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n",
                                    to_string(s.mode), s.iterations, s.iterations == 1 ? "" : "s",
@@ -93,6 +123,7 @@ std::string format_human_summary(const Summary& s, bool color) {
         text += fmt::format("  faults       {:.1f} minor page faults per block ({} in all)\n",
                             s.minor_faults_per_block, s.minor_faults);
     }
+    text += format_budget_line(s.budget_bytes, s.budget_eta_s);
     const fmt::text_style verdict_style =
         s.verdict == Verdict::leaking ? growth_style(color) : release_style(color);
     text += fmt::format("  verdict      {}\n", fmt::styled(to_string(s.verdict), verdict_style));

@@ -13,6 +13,7 @@
 
 #include "measure/record.hpp"
 #include "measure/summary.hpp"
+#include "measure/watch_record.hpp"
 
 namespace leakdemo {
 
@@ -47,6 +48,10 @@ template <>
 inline constexpr std::string_view record_type<Summary> = "summary";
 template <typename Text>
 inline constexpr std::string_view record_type<NoteRecord<Text>> = "note";
+template <>
+inline constexpr std::string_view record_type<WatchRecord> = "watch_sample";
+template <>
+inline constexpr std::string_view record_type<WatchSummary> = "watch_summary";
 
 // visit_fields(record, visit) calls visit(key, member, wire) for each field in output order; `record` may
 // be const (writers) or not (the reader fills it).
@@ -87,6 +92,50 @@ constexpr void visit_fields(S& s, Visit&& visit) {
     visit("stop_reason", s.stop_reason, AsIs{});
     visit("minor_faults", s.minor_faults, AsIs{});
     visit("minor_faults_per_block", s.minor_faults_per_block, Fixed<1>{});
+    visit("budget_bytes", s.budget_bytes, AsIs{});      // null without a guard
+    visit("budget_eta_s", s.budget_eta_s, Fixed<1>{});  // null when memory is not growing
+}
+
+// `leakdemo watch`: a sample of the watched tree, and its summary (docs/watch.md).
+template <RecordOf<WatchRecord> R, typename Visit>
+constexpr void visit_fields(R& r, Visit&& visit) {
+    visit("iteration", r.iteration, AsIs{});
+    visit("elapsed_s", r.elapsed_ns, NanosecondsAsSeconds{});
+    visit("pid", r.pid, AsIs{});
+    visit("processes", r.processes, AsIs{});
+    visit("rss_bytes", r.rss_bytes, AsIs{});
+    visit("hwm_bytes", r.hwm_bytes, AsIs{});
+    visit("vsz_bytes", r.vsz_bytes, AsIs{});
+    visit("rss_anon_bytes", r.rss_anon_bytes, AsIs{});
+    visit("rss_file_bytes", r.rss_file_bytes, AsIs{});
+    visit("rss_shmem_bytes", r.rss_shmem_bytes, AsIs{});
+    visit("pss_bytes", r.pss_bytes, AsIs{});  // null when smaps_rollup is unreadable
+    visit("uss_bytes", r.uss_bytes, AsIs{});
+    visit("minor_faults", r.minor_faults, AsIs{});
+    visit("major_faults", r.major_faults, AsIs{});
+    visit("budget_eta_s", r.budget_eta_s, Fixed<1>{});
+}
+
+template <RecordOf<WatchSummary> S, typename Visit>
+constexpr void visit_fields(S& s, Visit&& visit) {
+    visit("pid", s.pid, AsIs{});
+    visit("samples", s.samples, AsIs{});
+    visit("elapsed_s", s.elapsed_s, Fixed<6>{});
+    visit("metric", s.metric, AsIs{});
+    visit("verdict", s.verdict, AsIs{});
+    visit("slope_bytes_per_s", s.slope_bytes_per_s, Fixed<1>{});
+    visit("leak_rate_bytes_per_s", s.leak_rate_bytes_per_s, Fixed<1>{});
+    visit("warmup_s", s.warmup_s, Fixed<3>{});
+    visit("rss_start_bytes", s.rss_start_bytes, AsIs{});
+    visit("rss_end_bytes", s.rss_end_bytes, AsIs{});
+    visit("peak_rss_bytes", s.peak_rss_bytes, AsIs{});
+    visit("peak_pss_bytes", s.peak_pss_bytes, AsIs{});
+    visit("hwm_bytes", s.hwm_bytes, AsIs{});
+    visit("max_processes", s.max_processes, AsIs{});
+    visit("exit_status", s.exit_status, AsIs{});
+    visit("stop_reason", s.stop_reason, AsIs{});
+    visit("budget_bytes", s.budget_bytes, AsIs{});
+    visit("budget_eta_s", s.budget_eta_s, Fixed<1>{});
 }
 
 template <typename N, typename Visit>
@@ -102,6 +151,8 @@ inline void derive_fields(Record& r) {
     r.counters.blocks = r.block_bytes > 0 ? r.counters.requested_bytes / r.block_bytes : 0;
 }
 inline void derive_fields(Summary& /*summary*/) {}
+inline void derive_fields(WatchRecord& /*record*/) {}
+inline void derive_fields(WatchSummary& /*summary*/) {}
 template <typename Text>
 void derive_fields(NoteRecord<Text>& /*note*/) {}
 

@@ -10,7 +10,7 @@ import re
 import tempfile
 import unittest
 
-from helpers import SOURCE_DIR, jsonl_records, run
+from helpers import ARTICLE, SOURCE_DIR, jsonl_records, run
 
 try:
     import jsonschema
@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SOURCE_DIR, "docs", "schema")
-RECORD_TYPES = ("sample", "note", "summary")
+RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_summary")
 
 
 def load_schema(name):
@@ -68,8 +68,12 @@ RUNS = {
     "compare --explain": ["compare", "-n", "3", "-i", "0", "--format", "jsonl", "--explain", "-q"],
     "compare leak,hold": ["compare", "--modes", "leak,hold", "-n", "3", "-i", "0", "--format", "jsonl", "-q"],
     "compare free,hold": ["compare", "--modes", "free,hold", "-n", "2", "-i", "0", "--format", "jsonl", "-q"],
+    "watch the article": ["watch", "-i", "20ms", "--format", "jsonl", "-q", "--", ARTICLE, "3", "0.05"],
+    "watch --summary-only": ["watch", "-i", "20ms", "--summary-only", "--format", "jsonl", "--", ARTICLE, "2", "0.05"],
+    "watch guard stop": ["watch", "-i", "20ms", "--max-memory", "24MiB", "--format", "jsonl", "-q", "--",
+                         ARTICLE, "0", "0.02"],
 }
-EXPECTED_EXIT = {"guard stop": 3}
+EXPECTED_EXIT = {"guard stop": 3, "watch guard stop": 3}
 
 
 @unittest.skipIf(jsonschema is None and not os.environ.get("CI"),
@@ -106,7 +110,9 @@ class Schema(unittest.TestCase):
     def test_the_runs_cover_every_record_type_mode_and_stop_reason(self):
         every = [record for records in self.records.values() for record in records]
         self.assertEqual({record["type"] for record in every}, set(RECORD_TYPES))
-        self.assertEqual({record["mode"] for record in every}, {"leak", "free", "hold"})
+        self.assertEqual({record["mode"] for record in every if "mode" in record}, {"leak", "free", "hold"})
+        watch_summaries = [record for record in every if record["type"] == "watch_summary"]
+        self.assertEqual({record["stop_reason"] for record in watch_summaries}, {"exited", "guard"})
         summaries = [record for record in every if record["type"] == "summary"]
         self.assertEqual({record["stop_reason"] for record in summaries}, {"completed", "guard"})
         self.assertEqual({record["verdict"] for record in summaries}, {"leaking", "stable"})
@@ -125,7 +131,8 @@ class Schema(unittest.TestCase):
                 self.assertTrue(any("rss_peak_bytes" in error for error in self.errors(record)), self.errors(record))
 
     def test_a_wrong_type_is_rejected(self):
-        wrong = {"sample": ("rss_bytes", "4263936"), "note": ("text", 7), "summary": ("verdict", "leaky")}
+        wrong = {"sample": ("rss_bytes", "4263936"), "note": ("text", 7), "summary": ("verdict", "leaky"),
+                 "watch_sample": ("processes", -1), "watch_summary": ("stop_reason", "done")}
         for kind, (key, value) in wrong.items():
             record = self.a_record(kind)
             record[key] = value

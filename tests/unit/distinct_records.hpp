@@ -55,6 +55,8 @@ inline Summary distinct_summary() {
     s.stop_reason = StopReason::guard;  // not the default (completed)
     s.minor_faults = 43;
     s.minor_faults_per_block = 47.5;  // exact in the wire's 1 decimal
+    s.budget_bytes = 53;
+    s.budget_eta_s = 59.5;
     return s;
 }
 

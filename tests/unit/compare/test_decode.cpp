@@ -108,6 +108,8 @@ TEST(DecodeRoundTrip, SummaryKeepsEveryField) {
     EXPECT_EQ(got.stop_reason, sent.stop_reason);
     EXPECT_EQ(got.minor_faults, sent.minor_faults);  // the field compare once dropped
     EXPECT_EQ(got.minor_faults_per_block, sent.minor_faults_per_block);
+    EXPECT_EQ(got.budget_bytes, sent.budget_bytes);
+    EXPECT_EQ(got.budget_eta_s, sent.budget_eta_s);
 }
 
 TEST(DecodeRoundTrip, SummaryWithUnknownPeak) {
@@ -195,7 +197,7 @@ TEST(SchemaCoverage, SampleKeysAreInEveryCodec) {
 
 TEST(SchemaCoverage, SummaryKeysAreInEveryCodec) {
     const std::vector<std::string> keys = schema_keys<Summary>();
-    ASSERT_EQ(keys.size(), 17U);
+    ASSERT_EQ(keys.size(), 19U);
     fmt::memory_buffer row;
     append_csv_summary_row(row, distinct_summary());
     expect_csv_codecs_cover<Summary>(csv_summary_header, std::string(row.data(), row.size()), keys);

@@ -101,7 +101,7 @@ TEST(Summary, ReportsMinorFaultsPerBlock) {
     fmt::memory_buffer json;
     append_jsonl_summary(json, summary);
     const std::string line(json.data(), json.size());
-    EXPECT_NE(line.find("\"minor_faults\":4004,\"minor_faults_per_block\":1001.0}"), std::string::npos)
+    EXPECT_NE(line.find("\"minor_faults\":4004,\"minor_faults_per_block\":1001.0,"), std::string::npos)
         << line;
     EXPECT_NE(format_human_summary(summary, false).find("1001.0 minor page faults per block"),
               std::string::npos);
@@ -117,14 +117,15 @@ TEST(Summary, NoIterationsMeansNoFaultsPerBlock) {
 
 TEST(CsvSummary, FaultColumnsAreAppendedAtTheEnd) {
     // The schema rule: columns may be appended, never inserted.
-    EXPECT_TRUE(csv_summary_header.ends_with(",verdict,stop_reason,minor_faults,minor_faults_per_block\n"));
+    EXPECT_TRUE(csv_summary_header.ends_with(
+        ",verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n"));
     Summary summary;
     summary.minor_faults = 8;
     summary.minor_faults_per_block = 4;
     fmt::memory_buffer row;
     append_csv_summary_row(row, summary);
     const std::string text(row.data(), row.size());
-    EXPECT_TRUE(text.ends_with(",stable,completed,8,4.0\n")) << text;
+    EXPECT_TRUE(text.ends_with(",stable,completed,8,4.0,,\n")) << text;
 }
 
 }  // namespace

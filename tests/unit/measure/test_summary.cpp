@@ -5,6 +5,41 @@
 namespace leakdemo {
 namespace {
 
+// Time to the limit: outstanding bytes against the budget at the measured RSS growth per second.
+TEST(SummaryBudget, EtaFromTheRssSlopePerSecond) {
+    SummaryBuilder builder;
+    for (std::uint64_t i = 0; i <= 10; ++i) {
+        Record r;
+        r.iteration = i;
+        r.elapsed_ns = static_cast<std::int64_t>(i) * 500'000'000;  // 0.5 s apart
+        r.block_bytes = 1000;
+        r.counters.outstanding_bytes = i * 1000;
+        r.sample.rss_bytes = 5000 + i * 1000;  // 2,000 bytes per second
+        builder.add(r);
+    }
+    const Summary summary = builder.finish(StopReason::completed, std::nullopt, std::nullopt, 30000);
+    EXPECT_EQ(summary.budget_bytes, std::optional<std::uint64_t>(30000));
+    ASSERT_TRUE(summary.budget_eta_s);
+    EXPECT_NEAR(*summary.budget_eta_s, (30000.0 - 10000.0) / 2000.0, 1e-6);
+    const Summary unguarded = builder.finish(StopReason::completed, std::nullopt);
+    EXPECT_FALSE(unguarded.budget_bytes);
+    EXPECT_FALSE(unguarded.budget_eta_s);
+}
+
+TEST(SummaryBudget, NoEtaWhenRssIsFlat) {
+    SummaryBuilder builder;
+    for (std::uint64_t i = 0; i <= 5; ++i) {
+        Record r;
+        r.iteration = i;
+        r.elapsed_ns = static_cast<std::int64_t>(i) * 1'000'000;
+        r.sample.rss_bytes = 5000;
+        builder.add(r);
+    }
+    const Summary summary = builder.finish(StopReason::completed, std::nullopt, std::nullopt, 30000);
+    EXPECT_TRUE(summary.budget_bytes);
+    EXPECT_FALSE(summary.budget_eta_s);
+}
+
 TEST(Slope, ExactForAStraightLine) {
     SlopeAccumulator slope;
     for (int x = 0; x <= 10; ++x) {

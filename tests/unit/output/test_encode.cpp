@@ -26,10 +26,11 @@ TEST(CsvHeader, IsTheStableSampleHeader) {
 }
 
 TEST(CsvHeader, IsTheStableSummaryHeader) {
-    EXPECT_EQ(csv_summary_header,
-              "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
-              "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
-              "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block\n");
+    EXPECT_EQ(
+        csv_summary_header,
+        "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
+        "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
+        "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n");
 }
 
 TEST(Csv, SampleRowFollowsTheHeaderOrder) {
@@ -41,7 +42,7 @@ TEST(Csv, SampleRowFollowsTheHeaderOrder) {
 TEST(Csv, SummaryRowFollowsTheHeaderOrder) {
     fmt::memory_buffer out;
     append_csv_summary_row(out, distinct_summary());
-    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,41,leaking,guard,43,47.5\n");
+    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,41,leaking,guard,43,47.5,53,59.5\n");
 }
 
 TEST(Csv, SummaryWithUnknownPeakLeavesTheCellEmpty) {
@@ -49,7 +50,7 @@ TEST(Csv, SummaryWithUnknownPeakLeavesTheCellEmpty) {
     s.hwm_bytes.reset();
     fmt::memory_buffer out;
     append_csv_summary_row(out, s);
-    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,,leaking,guard,43,47.5\n");
+    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,,leaking,guard,43,47.5,53,59.5\n");
 }
 
 TEST(Jsonl, SampleLine) {
@@ -71,7 +72,7 @@ TEST(Jsonl, SummaryLine) {
               R"("requested_bytes":11,"leaked_bytes":13,"outstanding_bytes":17,"rss_start_bytes":19,)"
               R"("rss_end_bytes":23,"rss_growth_bytes":-29,"rss_growth_per_iteration_bytes":-31,)"
               R"("maxrss_bytes":37,"hwm_bytes":41,"verdict":"leaking","stop_reason":"guard",)"
-              R"("minor_faults":43,"minor_faults_per_block":47.5})"
+              R"("minor_faults":43,"minor_faults_per_block":47.5,"budget_bytes":53,"budget_eta_s":59.5})"
               "\n");
 }
 
@@ -100,7 +101,7 @@ TEST(Jsonl, SummaryWithUnknownPeakUsesNullAndNoNaN) {
     EXPECT_EQ(line.find("nan"), std::string::npos) << "JSON has no NaN: " << line;
     EXPECT_EQ(line.find("inf"), std::string::npos) << "JSON has no infinity: " << line;
     EXPECT_NE(line.find("\"rss_growth_per_iteration_bytes\":0,"), std::string::npos) << line;
-    EXPECT_NE(line.find("\"minor_faults_per_block\":0.0}"), std::string::npos) << line;
+    EXPECT_NE(line.find("\"minor_faults_per_block\":0.0,"), std::string::npos) << line;
     EXPECT_NE(line.find("\"elapsed_s\":0.000000,"), std::string::npos) << line;
 }
 
