@@ -3,7 +3,11 @@ import csv
 import io
 import json
 import os
+import shlex
+import signal
 import subprocess
+import time
+import uuid
 
 LEAKDEMO = os.environ.get("LEAKDEMO", "leakdemo")
 ARTICLE = os.environ.get("ARTICLE", "article_memory_leaks")
@@ -77,3 +81,71 @@ def jsonl_records(text):
 def run_csv(*args, **kwargs):
     result = run("--format", "csv", "--interval", "0", *args, **kwargs)
     return result, csv_rows(result.stdout)
+
+
+# cgroup v1 memory boxes for the guard tests (this machine is v1; on v2 these tests skip with the reason).
+CGROUP_V1_MEMORY = "/sys/fs/cgroup/memory"
+
+
+def own_v1_memory_cgroup():
+    """This process's cgroup v1 memory directory, or None."""
+    try:
+        with open("/proc/self/cgroup", encoding="ascii") as lines:
+            for line in lines:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if "memory" in controllers.split(","):
+                    directory = CGROUP_V1_MEMORY + path.rstrip("/")
+                    return directory if os.path.isdir(directory) else CGROUP_V1_MEMORY
+    except OSError:
+        return None
+    return None
+
+
+def remove_cgroup(directory):
+    """Kills whatever is left in the box (an OOM-killed compare's children die a moment later, by
+    PR_SET_PDEATHSIG), then removes it; retried while the kernel still counts them."""
+    for _ in range(100):
+        try:
+            with open(os.path.join(directory, "cgroup.procs"), encoding="ascii") as procs:
+                for pid in procs.read().split():
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            os.rmdir(directory)
+            return
+        except OSError:
+            time.sleep(0.05)
+    os.rmdir(directory)  # the last try says why
+
+
+def make_memory_box(test, limit_bytes, prefix="leakdemo-test"):
+    """A child of this process's memory cgroup limited to `limit_bytes`, removed after the test (whatever is
+    still inside is killed first); skips the test when no box can be made here."""
+    parent = own_v1_memory_cgroup()
+    if parent is None:
+        test.skipTest("no cgroup v1 memory controller here (/proc/self/cgroup names none)")
+    box = os.path.join(parent, f"{prefix}-{uuid.uuid4().hex[:8]}")
+    try:
+        os.mkdir(box)
+        with open(os.path.join(box, "memory.limit_in_bytes"), "w", encoding="ascii") as limit:
+            limit.write(str(limit_bytes))
+    except OSError as error:
+        if os.path.isdir(box):
+            os.rmdir(box)
+        test.skipTest(f"not permitted to create a memory cgroup here: {error}")
+    test.addCleanup(remove_cgroup, box)
+    return box
+
+
+def run_in_memory_box(test, box, args, timeout):
+    """Runs leakdemo ARGS inside `box`: a shell moves itself into the box, then becomes leakdemo, so only
+    leakdemo (and what it starts) runs under the limit. Skips the test when the move is not permitted."""
+    procs = os.path.join(box, "cgroup.procs")
+    command = " ".join(shlex.quote(str(arg)) for arg in [LEAKDEMO, *args])
+    script = f"echo $$ > {shlex.quote(procs)} || exit 77; exec {command}"
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL, env=leakdemo_env(args))
+    if result.returncode == 77:
+        test.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
+    return result

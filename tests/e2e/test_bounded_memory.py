@@ -3,17 +3,14 @@ compare's parent, hold constant memory; compare's children run in lock-step so e
 import json
 import os
 import re
-import signal
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
-import uuid
 import xml.etree.ElementTree as ElementTree
 
-from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, run
-from test_guard import own_v1_memory_cgroup
+from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, make_memory_box, run, run_in_memory_box
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -156,52 +153,17 @@ class CompareInLockStep(unittest.TestCase):
         self.assertEqual(result.stderr, "leakdemo: error: --step-fd: 987 is not an open file descriptor\n")
 
 
-def remove_cgroup(directory):
-    """Kills whatever is left in the box (an OOM-killed compare's children die a moment later, by
-    PR_SET_PDEATHSIG), then removes it; retried while the kernel still counts them."""
-    for _ in range(100):
-        try:
-            with open(os.path.join(directory, "cgroup.procs"), encoding="ascii") as procs:
-                for pid in procs.read().split():
-                    try:
-                        os.kill(int(pid), signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-            os.rmdir(directory)
-            return
-        except OSError:
-            time.sleep(0.05)
-    os.rmdir(directory)  # the last try says why
-
-
 @unittest.skipIf(SANITIZED, "ASan's shadow memory alone outgrows a 32 MiB box, and the guard does not budget it")
 class CompareGuardInACgroup(unittest.TestCase):
     """compare inside a 32 MiB cgroup v1 box: its leak child stops by the guard (exit 3) after tens of thousands
     of small blocks; compare's parent is never OOM-killed by its own data (137)."""
 
     def setUp(self):
-        parent = own_v1_memory_cgroup()
-        if parent is None:
-            self.skipTest("no cgroup v1 memory controller here (/proc/self/cgroup names none)")
-        self.cgroup = os.path.join(parent, f"leakdemo-test-{uuid.uuid4().hex[:8]}")
-        try:
-            os.mkdir(self.cgroup)
-            with open(os.path.join(self.cgroup, "memory.limit_in_bytes"), "w", encoding="ascii") as limit:
-                limit.write(str(32 * MIB))
-        except OSError as error:
-            if os.path.isdir(self.cgroup):
-                os.rmdir(self.cgroup)
-            self.skipTest(f"not permitted to create a memory cgroup here: {error}")
-        self.addCleanup(remove_cgroup, self.cgroup)
+        self.cgroup = make_memory_box(self, 32 * MIB)
 
     def test_leaking_compare_ends_by_the_guard(self):
-        procs = os.path.join(self.cgroup, "cgroup.procs")
         args = ["compare", "-i", 0, "-b", 64, "--format", "jsonl", "-q"]
-        script = f"echo $$ > '{procs}' || exit 77; exec '{LEAKDEMO}' " + " ".join(map(str, args))
-        result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=240,
-                                stdin=subprocess.DEVNULL, env=leakdemo_env(args))
-        if result.returncode == 77:
-            self.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
+        result = run_in_memory_box(self, self.cgroup, args, timeout=240)
         self.assertNotIn(result.returncode, (-9, 137), "OOM-killed")
         self.assertEqual(result.returncode, 3, result.stderr[-2000:])
         summaries = summaries_of(result.stdout)

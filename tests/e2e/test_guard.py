@@ -4,9 +4,8 @@ import os
 import re
 import subprocess
 import unittest
-import uuid
 
-from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, run
+from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, make_memory_box, run, run_in_memory_box
 
 MIB = 1 << 20
 
@@ -74,49 +73,14 @@ class GuardStopsTheRun(unittest.TestCase):
         self.assertGreater(summary["iterations"], 10)
 
 
-CGROUP_V1_MEMORY = "/sys/fs/cgroup/memory"
-
-
-def own_v1_memory_cgroup():
-    """This process's cgroup v1 memory directory, or None."""
-    try:
-        with open("/proc/self/cgroup", encoding="ascii") as lines:
-            for line in lines:
-                _, controllers, path = line.rstrip("\n").split(":", 2)
-                if "memory" in controllers.split(","):
-                    directory = CGROUP_V1_MEMORY + path.rstrip("/")
-                    return directory if os.path.isdir(directory) else CGROUP_V1_MEMORY
-    except OSError:
-        return None
-    return None
-
-
 class GuardInACgroup(unittest.TestCase):
     """A child cgroup with a 64 MiB limit: leakdemo must stop itself (exit 3), not be OOM-killed (137)."""
 
     def setUp(self):
-        parent = own_v1_memory_cgroup()
-        if parent is None:
-            self.skipTest("no cgroup v1 memory controller here (/proc/self/cgroup names none)")
-        self.cgroup = os.path.join(parent, f"leakdemo-test-{uuid.uuid4().hex[:8]}")
-        try:
-            os.mkdir(self.cgroup)
-            with open(os.path.join(self.cgroup, "memory.limit_in_bytes"), "w", encoding="ascii") as limit:
-                limit.write(str(64 * MIB))
-        except OSError as error:
-            if os.path.isdir(self.cgroup):
-                os.rmdir(self.cgroup)
-            self.skipTest(f"not permitted to create a memory cgroup here: {error}")
-        self.addCleanup(os.rmdir, self.cgroup)
+        self.cgroup = make_memory_box(self, 64 * MIB)
 
     def test_leak_mode_stops_itself_inside_a_64_mib_cgroup(self):
-        procs = os.path.join(self.cgroup, "cgroup.procs")
-        # The shell moves itself into the cgroup, then becomes leakdemo: only leakdemo runs under the limit.
-        script = f"echo $$ > '{procs}' || exit 77; exec '{LEAKDEMO}' -i 0 --format jsonl"
-        result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120,
-                                stdin=subprocess.DEVNULL, env=leakdemo_env(["--mode", "leak"]))
-        if result.returncode == 77:
-            self.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
+        result = run_in_memory_box(self, self.cgroup, ["-i", 0, "--format", "jsonl"], timeout=120)
         self.assertNotEqual(result.returncode, -9, "SIGKILLed by the OOM killer")
         self.assertEqual(result.returncode, 3, result.stderr)
         self.assertIn("cgroup memory limit of 64.0 MiB", result.stderr)

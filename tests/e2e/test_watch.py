@@ -11,10 +11,8 @@ import subprocess
 import tempfile
 import time
 import unittest
-import uuid
 
-from helpers import ARTICLE, LEAKDEMO, SOURCE_DIR, jsonl_records, leakdemo_env, run
-from test_guard import own_v1_memory_cgroup
+from helpers import ARTICLE, LEAKDEMO, SOURCE_DIR, jsonl_records, leakdemo_env, make_memory_box, run, run_in_memory_box
 
 MIB = 1 << 20
 PAGE = 4096
@@ -299,28 +297,12 @@ class GuardInACgroup(unittest.TestCase):
     """A child cgroup with a 64 MiB limit: watch stops the runaway program (exit 3), before the OOM killer."""
 
     def setUp(self):
-        parent = own_v1_memory_cgroup()
-        if parent is None:
-            self.skipTest("no cgroup v1 memory controller here (/proc/self/cgroup names none)")
-        self.cgroup = os.path.join(parent, f"leakdemo-watch-{uuid.uuid4().hex[:8]}")
-        try:
-            os.mkdir(self.cgroup)
-            with open(os.path.join(self.cgroup, "memory.limit_in_bytes"), "w", encoding="ascii") as limit:
-                limit.write(str(64 * MIB))
-        except OSError as error:
-            if os.path.isdir(self.cgroup):
-                os.rmdir(self.cgroup)
-            self.skipTest(f"not permitted to create a memory cgroup here: {error}")
-        self.addCleanup(os.rmdir, self.cgroup)
+        self.cgroup = make_memory_box(self, 64 * MIB, prefix="leakdemo-watch")
 
     def test_a_runaway_program_is_stopped_by_the_guard_with_exit_3(self):
-        procs = os.path.join(self.cgroup, "cgroup.procs")
-        script = (f"echo $$ > '{procs}' || exit 77; exec '{LEAKDEMO}' watch -i 100ms --format jsonl -q -- "
-                  f"'{BUILT['steady_leak']}' {MIB} 10")
-        result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120,
-                                stdin=subprocess.DEVNULL, env=leakdemo_env(["watch"]))
-        if result.returncode == 77:
-            self.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
+        result = run_in_memory_box(
+            self, self.cgroup, ["watch", "-i", "100ms", "--format", "jsonl", "-q", "--", BUILT["steady_leak"], MIB, 10],
+            timeout=120)
         self.assertNotEqual(result.returncode, 137)
         self.assertEqual(result.returncode, 3, result.stderr)
         summary = summary_of(result.stdout)
