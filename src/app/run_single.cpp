@@ -20,6 +20,7 @@
 #include "measure/sampler.hpp"
 #include "measure/signals.hpp"
 #include "measure/workload.hpp"
+#include "measure/workload_factory.hpp"
 #include "output/bars.hpp"
 #include "output/chart.hpp"
 #include "output/explain.hpp"
@@ -243,7 +244,7 @@ Expected<ExitCode> run_single(const Options& options) {
 
     // 3. The measured parts, then the guard's line: from here on the run is sure to start.
     ResourceSampler sampler;
-    BlockWorkload workload(workload_config(options));
+    const std::unique_ptr<Workload> workload = make_workload(workload_config(options));
     print_stderr(guard_plan->notes);
     print_stderr(warning_lines(options, outputs->stdout_format));
 
@@ -253,7 +254,7 @@ Expected<ExitCode> run_single(const Options& options) {
     if (options.step_fd) {
         step_gate.emplace(static_cast<int>(std::min<std::uint64_t>(*options.step_fd, INT_MAX)));
     }
-    LoopParts parts{sampler, clock, workload, *guard, sinks.loop_sink(), &stop_signal};
+    LoopParts parts{sampler, clock, *workload, *guard, sinks.loop_sink(), &stop_signal};
     parts.step_gate = step_gate ? &*step_gate : nullptr;
     const std::optional<LoopResult> result =
         run_until_done(options, parts, stdout_writer, outputs->stdout_caps,

@@ -74,6 +74,8 @@ struct Summary {
     // bytes reach it at the measured rate of RSS growth per second (nullopt when RSS is not growing).
     std::optional<std::uint64_t> budget_bytes;
     std::optional<double> budget_eta_s;
+    // What each leak checker should report at exit, by construction of the mode (Workload::expected_at_exit).
+    LeakClassification expected;
 };
 
 // Seconds until `current_bytes` reaches `budget_bytes` at `bytes_per_s`; nullopt when not growing (under 1

@@ -101,6 +101,9 @@ std::uint64_t huge_block_bytes(std::uint64_t block_bytes) {
 }
 
 BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
+    if (m_config.mode != Mode::leak && m_config.mode != Mode::free && m_config.mode != Mode::hold) {
+        throw Error(fmt::format("BlockWorkload runs leak, free and hold, not {}", to_string(m_config.mode)));
+    }
     if (m_config.huge_pages) {
         m_config.block_bytes = huge_block_bytes(m_config.block_bytes);
     }
@@ -158,8 +161,19 @@ bool BlockWorkload::step() {
             m_held.push_back(raw);
             m_counters.outstanding_bytes += m_config.block_bytes;
             break;
+        default:  // the scenarios have their own workloads (make_workload); the constructor refused them
+            break;
     }
     return true;
+}
+
+LeakClassification BlockWorkload::expected_at_exit() const {
+    LeakClassification expected;
+    if (m_config.mode == Mode::leak) {
+        expected.definitely_lost_bytes = m_counters.leaked_bytes;
+        expected.definitely_lost_blocks = m_counters.blocks;
+    }
+    return expected;
 }
 
 void* BlockWorkload::allocate(std::size_t size) {

@@ -18,6 +18,15 @@ enum class Mode {
     leak,  // the pointer is dropped: the block is unreachable for good (the article, free() commented out)
     free,  // free() right after touching (the article with line 43 restored)
     hold,  // the pointer is kept in a live container: memory grows but stays reachable; freed at exit
+    // The zoo of leaks (issue 13; measure/scenario_info.hpp says what each checker reports for each).
+    indirect,   // a small head pointing to a chain of nodes, the head dropped
+    interior,   // only a pointer into the middle of the block kept
+    cycle,      // shared_ptr objects owning each other, the last outside owner dropped
+    exception,  // new[], then an exception before delete[] (caught by the loop)
+    cache,      // a logical leak: an ever-growing reachable map, cleared at exit
+    fragment,   // many small chunks per block, all but one in N freed
+    arena,      // --threads N threads each allocate and free blocks
+    mmap,       // anonymous mmap without munmap: invisible to malloc-based checkers
 };
 
 // How a block is touched so that the kernel commits (or does not commit) its pages.
@@ -28,8 +37,18 @@ enum class Touch {
 };
 
 template <>
-inline constexpr auto enum_names<Mode> = std::to_array<std::pair<Mode, std::string_view>>(
-    {{Mode::leak, "leak"}, {Mode::free, "free"}, {Mode::hold, "hold"}});
+inline constexpr auto enum_names<Mode> =
+    std::to_array<std::pair<Mode, std::string_view>>({{Mode::leak, "leak"},
+                                                      {Mode::free, "free"},
+                                                      {Mode::hold, "hold"},
+                                                      {Mode::indirect, "indirect"},
+                                                      {Mode::interior, "interior"},
+                                                      {Mode::cycle, "cycle"},
+                                                      {Mode::exception, "exception"},
+                                                      {Mode::cache, "cache"},
+                                                      {Mode::fragment, "fragment"},
+                                                      {Mode::arena, "arena"},
+                                                      {Mode::mmap, "mmap"}});
 template <>
 inline constexpr auto enum_names<Touch> = std::to_array<std::pair<Touch, std::string_view>>(
     {{Touch::all, "all"}, {Touch::page, "page"}, {Touch::none, "none"}});
@@ -45,6 +64,22 @@ struct WorkloadCounters {
     std::uint64_t mmapped_blocks = 0;
 };
 
+// What leakdemo expects each leak checker (valgrind --leak-check=full, LeakSanitizer) to report for the
+// workload's state at exit, by construction: payload bytes as the program asked for them (no chunk
+// headers), blocks as separate allocations. `untracked_bytes`: memory no malloc-based checker can see
+// (anonymous mmap).
+struct LeakClassification {
+    std::uint64_t definitely_lost_bytes = 0;
+    std::uint64_t definitely_lost_blocks = 0;
+    std::uint64_t indirectly_lost_bytes = 0;
+    std::uint64_t indirectly_lost_blocks = 0;
+    std::uint64_t possibly_lost_bytes = 0;
+    std::uint64_t possibly_lost_blocks = 0;
+    std::uint64_t still_reachable_bytes = 0;
+    std::uint64_t still_reachable_blocks = 0;
+    std::uint64_t untracked_bytes = 0;
+};
+
 // One allocation per step. An interface so that loop tests can script failures without allocating.
 class Workload {
   public:
@@ -53,6 +88,8 @@ class Workload {
     virtual bool step() = 0;
     virtual const WorkloadCounters& counters() const = 0;
     virtual std::uint64_t block_bytes() const = 0;
+    // What the leak checkers should find at exit if the process ended now (after the destructor ran).
+    virtual LeakClassification expected_at_exit() const = 0;
 };
 
 struct BlockWorkloadConfig {
@@ -100,6 +137,7 @@ class BlockWorkload final : public Workload {
     const WorkloadCounters& counters() const override { return m_counters; }
     // With huge pages: the rounded size, so the counters match what RSS really gains.
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
+    LeakClassification expected_at_exit() const override;
 
   private:
     void* allocate(std::size_t size);

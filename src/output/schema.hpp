@@ -94,6 +94,16 @@ constexpr void visit_fields(S& s, Visit&& visit) {
     visit("minor_faults_per_block", s.minor_faults_per_block, Fixed<1>{});
     visit("budget_bytes", s.budget_bytes, AsIs{});      // null without a guard
     visit("budget_eta_s", s.budget_eta_s, Fixed<1>{});  // null when memory is not growing
+    // What leakdemo expects valgrind and LeakSanitizer to report at exit (payload bytes, blocks).
+    visit("definitely_lost_bytes", s.expected.definitely_lost_bytes, AsIs{});
+    visit("definitely_lost_blocks", s.expected.definitely_lost_blocks, AsIs{});
+    visit("indirectly_lost_bytes", s.expected.indirectly_lost_bytes, AsIs{});
+    visit("indirectly_lost_blocks", s.expected.indirectly_lost_blocks, AsIs{});
+    visit("possibly_lost_bytes", s.expected.possibly_lost_bytes, AsIs{});
+    visit("possibly_lost_blocks", s.expected.possibly_lost_blocks, AsIs{});
+    visit("still_reachable_bytes", s.expected.still_reachable_bytes, AsIs{});
+    visit("still_reachable_blocks", s.expected.still_reachable_blocks, AsIs{});
+    visit("untracked_bytes", s.expected.untracked_bytes, AsIs{});
 }
 
 // `leakdemo watch`: a sample of the watched tree, and its summary (docs/watch.md).

@@ -29,15 +29,23 @@ inline fmt::text_style growth_style(bool color) {
 inline fmt::text_style release_style(bool color) {
     return style_if(color, fmt::fg(fmt::terminal_color::green));
 }
-// compare's bar of each mode: leak is lost for good (red), hold grows but stays reachable (yellow), free
-// gives its memory back (green).
+// compare's bar of each mode: memory lost for good is red (leak and the lost scenarios), memory that grows
+// but stays reachable is yellow (hold, cache), memory given back is green (free, fragment, arena).
 inline fmt::text_style mode_style(Mode mode, bool color) {
     switch (mode) {
         case Mode::leak:
+        case Mode::indirect:
+        case Mode::interior:
+        case Mode::cycle:
+        case Mode::exception:
+        case Mode::mmap:
             return growth_style(color);
         case Mode::hold:
+        case Mode::cache:
             return style_if(color, fmt::fg(fmt::terminal_color::yellow));
         case Mode::free:
+        case Mode::fragment:
+        case Mode::arena:
             break;
     }
     return release_style(color);

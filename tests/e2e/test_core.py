@@ -134,7 +134,7 @@ BAD_INPUT = [
     (["compar"], "did you mean compare?"),
     (["extra"], "'extra': unexpected argument"),
     (["compare", "--modess", "leak,free"], "did you mean --modes?"),
-    (["--mode", "sideways"], "--mode: sideways not in {free,hold,leak}"),
+    (["--mode", "sideways"], "--mode: sideways not in {arena,cache,cycle,exception,fragment,free,hold,indirect,interior,leak,mmap}"),
     (["--quiet=loud"], "--quiet: is a flag and takes no value"),
     (["--explain=maybe"], "--explain: is a flag"),
     (["-q", "--summary-only"], "cannot be combined with"),
@@ -142,7 +142,7 @@ BAD_INPUT = [
 
 # An option left without its value: last on the line (anywhere else it takes the next word, as getopt does).
 MISSING_VALUE = [
-    (["--mode"], "--mode: needs a value (one of {free,hold,leak})"),
+    (["--mode"], "--mode: needs a value (one of {arena,cache,cycle,exception,fragment,free,hold,indirect,interior,leak,mmap})"),
     (["--interval"], "--interval: needs a value (DURATION)"),
     (["-n"], "--iterations: needs a value (N)"),
     (["--report"], "--report: needs a value"),

@@ -105,9 +105,10 @@ def option_entries(lines):
     """The options a rendered page documents as entries: lines that start (after the indent) with names."""
     entries = set()
     for line in lines:
-        match = re.match(r"^\s+((?:--?[\w?][\w-]*, )*--?[\w?][\w-]*)(?:\s|$)", line)
+        # man justifies a long entry's first line, so the ", " between names may be stretched.
+        match = re.match(r"^\s+((?:--?[\w?][\w-]*,\s+)*--?[\w?][\w-]*)(?:\s|$)", line)
         if match:
-            entries.update(name for name in match.group(1).split(", ") if name.startswith("--"))
+            entries.update(name for name in re.split(r",\s+", match.group(1)) if name.startswith("--"))
     return entries
 
 

@@ -38,6 +38,12 @@ class FakeWorkload final : public Workload {
     }
     const WorkloadCounters& counters() const override { return m_counters; }
     std::uint64_t block_bytes() const override { return m_block; }
+    LeakClassification expected_at_exit() const override {
+        LeakClassification expected;
+        expected.definitely_lost_bytes = m_counters.leaked_bytes;
+        expected.definitely_lost_blocks = m_mode == Mode::leak ? m_counters.blocks : 0;
+        return expected;
+    }
     std::uint64_t steps() const { return m_steps; }
 
   private:

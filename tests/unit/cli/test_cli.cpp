@@ -152,14 +152,18 @@ INSTANTIATE_TEST_SUITE_P(
         WordingCase{{"--two\nlines"}, "--two lines: no such option"},
         WordingCase{{"compare", "--modess", "leak,free"}, "--modess: no such option; did you mean --modes?"},
         WordingCase{{"compare", "extra"}, "'extra': unexpected argument"},
-        WordingCase{{"--mode"}, "--mode: needs a value (one of {free,hold,leak})"},
+        WordingCase{{"--mode"},
+                    "--mode: needs a value (one of "
+                    "{arena,cache,cycle,exception,fragment,free,hold,indirect,interior,leak,mmap})"},
         WordingCase{{"--mode="}, "--mode: needs a value"},
         WordingCase{{"-n"}, "--iterations: needs a value (N)"},
         WordingCase{{"compare", "--modes"}, "--modes: needs a value"},
         WordingCase{{"--quiet=loud"}, "--quiet: is a flag and takes no value"},
         WordingCase{{"--no-guard=maybe"}, "--no-guard: is a flag"},
         WordingCase{{"-q", "--summary-only"}, "--quiet: cannot be combined with --summary-only"},
-        WordingCase{{"--mode", "bogus"}, "--mode: bogus not in {free,hold,leak}"}));
+        WordingCase{{"--mode", "bogus"},
+                    "--mode: bogus not in "
+                    "{arena,cache,cycle,exception,fragment,free,hold,indirect,interior,leak,mmap}"}));
 
 TEST(Cli, MemoryGuardFlags) {
     const auto by_default = std::get<Options>(parse_args({}));

@@ -13,6 +13,7 @@
 #include "fakes.hpp"
 #include "measure/sampler.hpp"
 #include "measure/workload.hpp"
+#include "util/error.hpp"
 
 namespace leakdemo {
 namespace {
@@ -162,6 +163,17 @@ TEST(BlockWorkload, CountersAreExact) {
     EXPECT_EQ(hold.counters().outstanding_bytes, 3000U);
     EXPECT_EQ(hold.counters().leaked_bytes, 0U);
     EXPECT_EQ(hold.counters().blocks, 3U);
+    // What the checkers should say follows from the same bookkeeping: leak's three blocks are definitely
+    // lost, free leaves nothing.
+    EXPECT_EQ(leak.expected_at_exit().definitely_lost_bytes, 3000U);
+    EXPECT_EQ(leak.expected_at_exit().definitely_lost_blocks, 3U);
+    EXPECT_EQ(leak.expected_at_exit().possibly_lost_blocks, 0U);
+    EXPECT_EQ(free_mode.expected_at_exit().definitely_lost_bytes, 0U);
+    EXPECT_EQ(free_mode.expected_at_exit().still_reachable_bytes, 0U);
+}
+
+TEST(BlockWorkload, ScenarioModesHaveTheirOwnWorkloads) {
+    EXPECT_THROW(BlockWorkload({Mode::cycle, Touch::all, 1000, 0}), Error);
 }
 
 TEST(BlockWorkload, FailedAllocationChangesNoCounter) {
