@@ -175,8 +175,7 @@ std::optional<LoopResult> run_until_done(const Options& options, const LoopParts
                                          LineWriter& stdout_writer, const TerminalCaps& stdout_caps,
                                          std::optional<std::uint64_t> budget_bytes) {
     try {
-        LoopResult result =
-            run_loop(LoopConfig{options.mode, options.iterations, options.interval, budget_bytes}, parts);
+        LoopResult result = run_loop(LoopConfig{options.iterations, options.interval, budget_bytes}, parts);
         if (options.summary_only) {
             print_summary_only(options, result.summary, stdout_writer, stdout_caps);
         }

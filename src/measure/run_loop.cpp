@@ -7,12 +7,12 @@
 namespace leakdemo {
 namespace {
 
-Record make_record(std::uint64_t iteration, std::int64_t baseline_ns, Mode mode, const Workload& workload,
+Record make_record(std::uint64_t iteration, std::int64_t baseline_ns, const Workload& workload,
                    const MemorySample& sample) {
     Record record;
     record.iteration = iteration;
     record.elapsed_ns = sample.timestamp_ns - baseline_ns;
-    record.mode = mode;
+    record.mode = workload.mode();
     record.block_bytes = workload.block_bytes();
     record.counters = workload.counters();
     record.sample = sample;
@@ -42,7 +42,7 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
     const std::int64_t baseline_ns = baseline.timestamp_ns;
     std::chrono::nanoseconds deadline = parts.clock.now();  // the schedule's start: iteration 1 runs at once
     {
-        const Record record = make_record(0, baseline_ns, config.mode, parts.workload, baseline);
+        const Record record = make_record(0, baseline_ns, parts.workload, baseline);
         summary.add(record);
         parts.sink.record(record);
     }
@@ -71,8 +71,7 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
                             block, format_bytes(block));
             break;
         }
-        const Record record =
-            make_record(iteration, baseline_ns, config.mode, parts.workload, parts.sampler.sample());
+        const Record record = make_record(iteration, baseline_ns, parts.workload, parts.sampler.sample());
         summary.add(record);
         parts.sink.record(record);
 

@@ -15,7 +15,6 @@
 namespace leakdemo {
 
 struct LoopConfig {
-    Mode mode = Mode::leak;
     std::optional<std::uint64_t> iterations;  // nullopt: until stopped
     std::chrono::nanoseconds interval = std::chrono::seconds(1);
     std::optional<std::uint64_t> budget_bytes{};  // the guard's budget, for the summary's time to the limit

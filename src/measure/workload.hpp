@@ -90,6 +90,11 @@ class Workload {
     virtual std::uint64_t block_bytes() const = 0;
     // What the leak checkers should find at exit if the process ended now (after the destructor ran).
     virtual LeakClassification expected_at_exit() const = 0;
+    // The mode the next records are produced in (`leakdemo live` switches it between steps).
+    virtual Mode mode() const = 0;
+    // Frees every block that is still reachable (hold's container, cache's map) and returns the bytes
+    // freed, with the counters updated; 0 for a mode that keeps nothing reachable (live's `r` key).
+    virtual std::uint64_t release_reachable() { return 0; }
 };
 
 struct BlockWorkloadConfig {
@@ -138,6 +143,7 @@ class BlockWorkload final : public Workload {
     // With huge pages: the rounded size, so the counters match what RSS really gains.
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
     LeakClassification expected_at_exit() const override;
+    Mode mode() const override { return m_config.mode; }
 
   private:
     void* allocate(std::size_t size);

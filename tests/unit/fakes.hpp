@@ -44,6 +44,7 @@ class FakeWorkload final : public Workload {
         expected.definitely_lost_blocks = m_mode == Mode::leak ? m_counters.blocks : 0;
         return expected;
     }
+    Mode mode() const override { return m_mode; }
     std::uint64_t steps() const { return m_steps; }
 
   private:

@@ -40,7 +40,7 @@ TEST(StepGate, EachIterationWaitsForItsStepAndAClosedGateStopsTheRun) {
     CountingGate gate(3, sink);
     LoopParts parts{sampler, clock, workload, guard, sink, nullptr};
     parts.step_gate = &gate;
-    const LoopResult result = run_loop(LoopConfig{Mode::leak, 10, 0ns}, parts);
+    const LoopResult result = run_loop(LoopConfig{10, 0ns}, parts);
     // Asked after the baseline, then after each iteration's sample: never two iterations on one step.
     EXPECT_EQ(gate.records_out_when_asked, (std::vector<std::size_t>{1, 2, 3, 4}));
     EXPECT_EQ(workload.steps(), 3U);

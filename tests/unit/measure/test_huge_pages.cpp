@@ -117,15 +117,16 @@ TEST(Summary, NoIterationsMeansNoFaultsPerBlock) {
 
 TEST(CsvSummary, FaultColumnsAreAppendedAtTheEnd) {
     // The schema rule: columns may be appended, never inserted.
-    EXPECT_TRUE(csv_summary_header.ends_with(
-        ",verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n"));
+    EXPECT_NE(csv_summary_header.find(
+                  ",verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s,"),
+              std::string_view::npos);
     Summary summary;
     summary.minor_faults = 8;
     summary.minor_faults_per_block = 4;
     fmt::memory_buffer row;
     append_csv_summary_row(row, summary);
     const std::string text(row.data(), row.size());
-    EXPECT_TRUE(text.ends_with(",stable,completed,8,4.0,,\n")) << text;
+    EXPECT_NE(text.find(",stable,completed,8,4.0,,,"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ struct Harness {
 
 TEST(RunLoop, BaselineThenOneSamplePerIteration) {
     Harness h(Mode::leak);
-    const LoopResult result = h.run({Mode::leak, 10, 0ns});
+    const LoopResult result = h.run({10, 0ns});
     ASSERT_EQ(h.sink.records.size(), 11U);
     for (std::uint64_t i = 0; i <= 10; ++i) {
         EXPECT_EQ(h.sink.records[i].iteration, i);
@@ -51,7 +51,7 @@ TEST(RunLoop, ElapsedIsWallTimeUpToTheSummaryNotTheLastSample) {
     Harness h(Mode::leak);
     h.clock.interrupt_on_sleep = 2;  // Ctrl-C half a second into the second 1 s sleep
     h.clock.interrupted_after = 500ms;
-    const LoopResult result = h.run({Mode::leak, 10, 1s});
+    const LoopResult result = h.run({10, 1s});
     EXPECT_EQ(result.summary.stop_reason, StopReason::interrupted);
     EXPECT_EQ(result.summary.iterations, 2U);
     // Iteration 2 ran 1 s after the baseline (+3 ms of sampling), then 0.5 s of the next sleep passed.
@@ -60,7 +60,7 @@ TEST(RunLoop, ElapsedIsWallTimeUpToTheSummaryNotTheLastSample) {
 
 TEST(RunLoop, FreeModeIsStable) {
     Harness h(Mode::free);
-    const LoopResult result = h.run({Mode::free, 20, 0ns});
+    const LoopResult result = h.run({20, 0ns});
     EXPECT_EQ(result.summary.leaked_bytes, 0U);
     EXPECT_EQ(result.summary.rss_growth_bytes, 0);
     EXPECT_EQ(result.summary.verdict, Verdict::stable);
@@ -69,7 +69,7 @@ TEST(RunLoop, FreeModeIsStable) {
 TEST(RunLoop, PacesFromTheBaselineSoTheWorkDoesNotAddDrift) {
     Harness h(Mode::leak);
     h.sampler.work_per_sample = 30ms;  // each iteration's own work takes 30 ms
-    h.run({Mode::leak, 5, 200ms});
+    h.run({5, 200ms});
     // Four sleeps (none after the last iteration), at start + k*200ms regardless of the 30 ms of work.
     ASSERT_EQ(h.clock.deadlines.size(), 4U);
     const auto start = h.clock.deadlines[0] - 200ms;
@@ -82,7 +82,7 @@ TEST(RunLoop, AfterAPauseTheMissedTicksAreSkippedNotFiredBackToBack) {
     Harness h(Mode::leak);
     h.clock.pause_after_sleep = 2;  // stopped for 4 intervals during the second sleep
     h.clock.pause = 4 * 500ms;
-    h.run({Mode::leak, 6, 500ms});
+    h.run({6, 500ms});
     ASSERT_EQ(h.clock.deadlines.size(), 5U);
     const auto resumed_at = h.clock.deadlines[1] + 4 * 500ms;
     // The next iteration comes one full interval after the loop was ready again, not at once.
@@ -102,20 +102,20 @@ TEST(RunLoop, AfterAPauseTheMissedTicksAreSkippedNotFiredBackToBack) {
 TEST(RunLoop, AnIterationSlowerThanTheIntervalIsFollowedByAFullInterval) {
     Harness h(Mode::leak);
     h.sampler.work_per_sample = 700ms;  // each iteration takes longer than the 500 ms interval
-    h.run({Mode::leak, 3, 500ms});
+    h.run({3, 500ms});
     ASSERT_EQ(h.clock.deadlines.size(), 2U);
     EXPECT_EQ(h.clock.deadlines[1] - h.clock.deadlines[0], 700ms + 500ms);
 }
 
 TEST(RunLoop, NoSleepWithZeroInterval) {
     Harness h(Mode::leak);
-    h.run({Mode::leak, 5, 0ns});
+    h.run({5, 0ns});
     EXPECT_TRUE(h.clock.deadlines.empty());
 }
 
 TEST(RunLoop, AllocationFailureStopsWithAMessageAndASummary) {
     Harness h(Mode::leak, 4);
-    const LoopResult result = h.run({Mode::leak, 10, 0ns});
+    const LoopResult result = h.run({10, 0ns});
     EXPECT_EQ(result.summary.stop_reason, StopReason::alloc_failed);
     EXPECT_EQ(result.summary.iterations, 3U);
     EXPECT_NE(result.stop_message.find("iteration 4"), std::string::npos) << result.stop_message;
@@ -126,7 +126,7 @@ TEST(RunLoop, AllocationFailureStopsWithAMessageAndASummary) {
 TEST(RunLoop, GuardRefusalStopsBeforeAllocating) {
     Harness h(Mode::leak);
     BudgetGuard guard(3 * block);
-    const LoopResult result = h.run({Mode::leak, 10, 0ns}, &guard);
+    const LoopResult result = h.run({10, 0ns}, &guard);
     EXPECT_EQ(result.summary.stop_reason, StopReason::guard);
     EXPECT_EQ(h.workload.steps(), 3U) << "the refused allocation never happens";
     EXPECT_LE(result.summary.outstanding_bytes, 3 * block);
@@ -146,7 +146,7 @@ TEST(RunLoop, InterruptedSleepEndsTheRunAfterTheCurrentIteration) {
     Harness h(Mode::leak);
     h.clock.interrupt_on_sleep = 2;
     g_interruptible_clock = &h.clock;
-    const LoopResult result = h.run({Mode::leak, std::nullopt, 1s}, nullptr, &sigint_once_clock_interrupted);
+    const LoopResult result = h.run({std::nullopt, 1s}, nullptr, &sigint_once_clock_interrupted);
     EXPECT_EQ(result.summary.stop_reason, StopReason::interrupted);
     EXPECT_EQ(result.signal_number, 2);
     EXPECT_EQ(result.summary.iterations, 2U) << "iteration 2 finished before its sleep was interrupted";
@@ -155,7 +155,7 @@ TEST(RunLoop, InterruptedSleepEndsTheRunAfterTheCurrentIteration) {
 TEST(RunLoop, StopRequestedBeforeAnIterationAllocatesNothingMore) {
     Harness h(Mode::leak);
     g_fake_signal = 15;
-    const LoopResult result = h.run({Mode::leak, 10, 0ns}, nullptr, &fake_stop);
+    const LoopResult result = h.run({10, 0ns}, nullptr, &fake_stop);
     g_fake_signal = 0;
     EXPECT_EQ(result.summary.stop_reason, StopReason::interrupted);
     EXPECT_EQ(result.signal_number, 15);

@@ -26,11 +26,13 @@ TEST(CsvHeader, IsTheStableSampleHeader) {
 }
 
 TEST(CsvHeader, IsTheStableSummaryHeader) {
-    EXPECT_EQ(
-        csv_summary_header,
-        "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
-        "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
-        "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s\n");
+    EXPECT_EQ(csv_summary_header,
+              "mode,iterations,elapsed_s,block_bytes,requested_bytes,leaked_bytes,outstanding_bytes,"
+              "rss_start_bytes,rss_end_bytes,rss_growth_bytes,rss_growth_per_iteration_bytes,maxrss_bytes,"
+              "hwm_bytes,verdict,stop_reason,minor_faults,minor_faults_per_block,budget_bytes,budget_eta_s,"
+              "definitely_lost_bytes,definitely_lost_blocks,indirectly_lost_bytes,indirectly_lost_blocks,"
+              "possibly_lost_bytes,possibly_lost_blocks,still_reachable_bytes,still_reachable_blocks,"
+              "untracked_bytes\n");
 }
 
 TEST(Csv, SampleRowFollowsTheHeaderOrder) {
@@ -42,7 +44,10 @@ TEST(Csv, SampleRowFollowsTheHeaderOrder) {
 TEST(Csv, SummaryRowFollowsTheHeaderOrder) {
     fmt::memory_buffer out;
     append_csv_summary_row(out, distinct_summary());
-    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,41,leaking,guard,43,47.5,53,59.5\n");
+    EXPECT_EQ(
+        text(out),
+        "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,41,leaking,guard,43,47.5,53,59.5,61,67,71,73,79,83,"
+        "89,97,101\n");
 }
 
 TEST(Csv, SummaryWithUnknownPeakLeavesTheCellEmpty) {
@@ -50,7 +55,9 @@ TEST(Csv, SummaryWithUnknownPeakLeavesTheCellEmpty) {
     s.hwm_bytes.reset();
     fmt::memory_buffer out;
     append_csv_summary_row(out, s);
-    EXPECT_EQ(text(out), "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,,leaking,guard,43,47.5,53,59.5\n");
+    EXPECT_EQ(text(out),
+              "free,3,5.250000,7,11,13,17,19,23,-29,-31,37,,leaking,guard,43,47.5,53,59.5,61,67,71,73,79,83,"
+              "89,97,101\n");
 }
 
 TEST(Jsonl, SampleLine) {
@@ -72,7 +79,10 @@ TEST(Jsonl, SummaryLine) {
               R"("requested_bytes":11,"leaked_bytes":13,"outstanding_bytes":17,"rss_start_bytes":19,)"
               R"("rss_end_bytes":23,"rss_growth_bytes":-29,"rss_growth_per_iteration_bytes":-31,)"
               R"("maxrss_bytes":37,"hwm_bytes":41,"verdict":"leaking","stop_reason":"guard",)"
-              R"("minor_faults":43,"minor_faults_per_block":47.5,"budget_bytes":53,"budget_eta_s":59.5})"
+              R"("minor_faults":43,"minor_faults_per_block":47.5,"budget_bytes":53,"budget_eta_s":59.5,)"
+              R"("definitely_lost_bytes":61,"definitely_lost_blocks":67,"indirectly_lost_bytes":71,)"
+              R"("indirectly_lost_blocks":73,"possibly_lost_bytes":79,"possibly_lost_blocks":83,)"
+              R"("still_reachable_bytes":89,"still_reachable_blocks":97,"untracked_bytes":101})"
               "\n");
 }
 
