@@ -120,9 +120,13 @@ void ProgressSink::draw(const Record& record) {
     }
     out = fmt::format_to_n(out, static_cast<std::size_t>(end - out), ", ").out;
     out = append_duration(out, end, record.elapsed_ns);
-    out = fmt::format_to_n(out, static_cast<std::size_t>(end - out), ", RSS {:.1f} MiB",
-                           static_cast<double>(record.sample.rss_bytes) / (1024.0 * 1024.0))
-              .out;
+    constexpr double mib = 1024.0 * 1024.0;
+    const double rss_mib = static_cast<double>(record.sample.rss_bytes) / mib;
+    out =
+        rss_mib < 1024.0
+            ? fmt::format_to_n(out, static_cast<std::size_t>(end - out), ", RSS {:.1f} MiB", rss_mib).out
+            : fmt::format_to_n(out, static_cast<std::size_t>(end - out), ", RSS {:.2f} GiB", rss_mib / 1024.0)
+                  .out;
     if (m_iterations && record.iteration > 0 && record.iteration <= *m_iterations) {
         const double per_iteration =
             static_cast<double>(record.elapsed_ns) / static_cast<double>(record.iteration);

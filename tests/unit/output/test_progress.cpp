@@ -74,8 +74,8 @@ TEST(ProgressSink, SaysIterationElapsedRssAndTimeLeft) {
 TEST(ProgressSink, WithoutACountThereIsNoTimeLeft) {
     Pipe pipe;
     ProgressSink progress(std::nullopt, caps_of_width(100), pipe.write_end());
-    progress.record(record_at(90, 125'000, 1 << 30));
-    EXPECT_EQ(pipe.drain(), "\r\x1b[Kleakdemo: iteration 90, 2m05s, RSS 1024.0 MiB");
+    progress.record(record_at(90, 125'000, std::uint64_t{3} << 29));
+    EXPECT_EQ(pipe.drain(), "\r\x1b[Kleakdemo: iteration 90, 2m05s, RSS 1.50 GiB");
 }
 
 TEST(ProgressSink, RedrawsAtMostTenTimesASecond) {
