@@ -46,8 +46,9 @@ std::string zsh_option_specs(const OptionSpec& option) {
     return specs;
 }
 
-std::string zsh_arguments(const CommandSpec& command, std::string_view tail) {
-    std::string out = "_arguments -s -S \\\n";
+// `top`: the top level's options end at the subcommand (-A), so `watch -n 3 --` leaves -n to watch.
+std::string zsh_arguments(const CommandSpec& command, std::string_view tail, bool top = false) {
+    std::string out = top ? "_arguments -s -S -A '-*' \\\n" : "_arguments -s -S \\\n";
     for (const OptionSpec& option : command.options) {
         out += zsh_option_specs(option);
     }
@@ -80,10 +81,10 @@ std::string zsh_script(const CommandSpec& top) {
         "            curcontext=${{curcontext%:*:*}}:{0}-$words[1]:\n"
         "            case $words[1] in\n",
         top.name,
-        zsh_arguments(top, "        '1: :_" + top.name + "_commands' '*:: :->subcommand' && ret=0\n"));
+        zsh_arguments(top, "        '1: :_" + top.name + "_commands' '*:: :->subcommand' && ret=0\n", true));
     for (const CommandSpec& subcommand : top.subcommands) {
         const std::string tail =
-            subcommand.takes_command ? "        '*:: :_normal' && ret=0\n" : "        && ret=0\n";
+            subcommand.takes_command ? "        '*::: :_normal' && ret=0\n" : "        && ret=0\n";
         out += fmt::format("                {})\n                    {}                    ;;\n",
                            subcommand.name, zsh_arguments(subcommand, tail));
     }
@@ -147,10 +148,9 @@ std::string fish_script(const CommandSpec& top) {
             out += fish_option(top.name, in_subcommand, option);
         }
         if (subcommand.takes_command) {
-            // After `watch --`: the command to run and its own completions.
-            out +=
-                fmt::format("complete -c {} -n {} -x -a '(__fish_complete_subcommand -- --)'\n", top.name,
-                            single_quoted(in_subcommand + "; and contains -- -- (commandline -opc)", true));
+            // Right after `watch --`: the command to run.
+            out += fmt::format("complete -c {} -n {} -x -a '(__fish_complete_command)'\n", top.name,
+                               single_quoted(in_subcommand + "; and test (commandline -opc)[-1] = --", true));
         }
     }
     return out;

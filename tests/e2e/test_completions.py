@@ -93,6 +93,10 @@ class Expectations:
         self.assertEqual(set(self.complete("leakdemo compare --touch ")), choices("--touch"))
         self.assertEqual(set(self.complete("leakdemo --mode f")), {m for m in modes if m.startswith("f")})
 
+    def test_a_command_after_watch_double_dash(self):
+        self.assertIn("true", self.complete("leakdemo watch -- tru"))
+        self.assertIn("true", self.complete("leakdemo watch -n 3 -- tru"))
+
     def test_files_after_output_and_report(self):
         with tempfile.TemporaryDirectory() as directory:
             for name in ("run.csv", "run.jsonl", "other.txt"):
@@ -117,9 +121,6 @@ class Bash(Expectations, unittest.TestCase):
                                 capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         self.assertEqual(result.returncode, 0, result.stderr)
         return [word for word in result.stdout.splitlines() if word]
-
-    def test_a_command_after_watch_double_dash(self):
-        self.assertIn("true", self.complete("leakdemo watch -- tru"))
 
 
 @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")

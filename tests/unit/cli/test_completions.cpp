@@ -43,7 +43,7 @@ TEST(Completions, ZshEscapesDescriptionsAndQuotes) {
         << script;
     EXPECT_NE(script.find("'(-q --quiet)--quiet[say less \\[really\\]]'"), std::string::npos) << script;
     EXPECT_NE(script.find("'run:run something'"), std::string::npos) << script;
-    EXPECT_NE(script.find("'*:: :_normal'"), std::string::npos) << script;
+    EXPECT_NE(script.find("'*::: :_normal'"), std::string::npos) << script;
 }
 
 TEST(Completions, FishGivesEachOptionItsCondition) {
