@@ -1,6 +1,7 @@
 # Installing and packaging: `cmake --install <build> --prefix P` and `cpack` (make package -> a .deb).
-# Installed: the program, its man page (doc/), README and LICENSE, the JSON Schema of its JSONL output
-# (docs/schema/), and the article's C source as an example.
+# Installed: the program, its man page (doc/), its bash, zsh and fish completions (cmake/Completions.cmake),
+# README and LICENSE, the JSON Schema of its JSONL output (docs/schema/), and the article's C source as an
+# example.
 # Not installed: the unit and end-to-end tests, benchmarks, and the article_* binaries built from
 # examples/memory_leaks.c (they are classroom build artefacts; the source is shipped for people to compile).
 include(GNUInstallDirs)
@@ -13,6 +14,7 @@ string(TOLOWER "${leakdemo_summary_first}" leakdemo_summary_first)
 set(LEAKDEMO_SUMMARY "${leakdemo_summary_first}${leakdemo_summary_rest}")
 
 install(TARGETS leakdemo RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+include(Completions)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/examples/memory_leaks.c" DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples")
 # The JSON Schema of every JSONL record (docs/schema/), for scripts that validate leakdemo's output.

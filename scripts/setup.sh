@@ -27,6 +27,9 @@ test_packages+=(lintian)
 test_packages+=(python3-jsonschema)
 # Google Benchmark + hyperfine: the benchmarks in bench/ (CTest runs their smoke pass).
 test_packages+=(libbenchmark-dev hyperfine)
+# The completion scripts are tested in each shell's own completion machinery (tests/e2e/test_completions.py),
+# the progress line in a real terminal (tmux; tests/e2e/test_progress.py).
+test_packages+=(bash-completion zsh fish tmux)
 # Lint stage: clang-format 14 keeps the tree formatted; universal-ctags measures function lengths.
 test_packages+=(clang-format-14 universal-ctags)
 

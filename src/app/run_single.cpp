@@ -26,6 +26,7 @@
 #include "output/explain.hpp"
 #include "output/formats.hpp"
 #include "output/output.hpp"
+#include "output/progress.hpp"
 #include "output/report.hpp"
 #include "output/series.hpp"
 #include "util/error.hpp"
@@ -116,6 +117,13 @@ class SingleRunSinks {
             m_recorder = std::make_unique<SeriesRecorder>(options.mode);
             m_fanout.add(m_recorder.get());
         }
+        // The status line on stderr while the rows go elsewhere (--progress): last, after the rows are out.
+        const bool rows_on_stdout = !options.summary_only;
+        if (progress_wanted(options.progress, current_progress_streams(rows_on_stdout, options.quiet))) {
+            m_progress =
+                std::make_unique<ProgressSink>(options.iterations, outputs.stderr_caps, STDERR_FILENO);
+            m_fanout.add(m_progress.get());
+        }
         if (options.explain) {
             m_explaining = make_explaining_sink(
                 ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages},
@@ -138,6 +146,7 @@ class SingleRunSinks {
     std::unique_ptr<Sink> m_file;
     StderrNoteSink m_stderr_notes;
     std::unique_ptr<SeriesRecorder> m_recorder;
+    std::unique_ptr<ProgressSink> m_progress;
     std::unique_ptr<Sink> m_explaining;
 };
 

@@ -2,11 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <string_view>
 #include <utility>
 
 namespace leakdemo {
 namespace {
+
+constexpr std::string_view compare_refuses[] = {"--mode", "--summary-only", "--progress"};
+// watch measures someone else's program: the workload's options have no meaning there.
+constexpr std::string_view watch_refuses[] = {"--mode",       "--block-size",     "--touch",
+                                              "--fill",       "--mmap-threshold", "--trim",
+                                              "--huge-pages", "--bars",           "--progress"};
+
+// The status line belongs to a single run: compare and watch draw their own views (docs/progress.md).
+Status check_progress(const RawOptions& raw, Command command) {
+    if (raw.progress.empty()) {
+        return success();
+    }
+    return Status::fail(fmt::format("--progress: not used by {} (only a single run draws a progress line)",
+                                    to_string(command)));
+}
 
 // compare runs the two modes of --modes, one child each, and shows both live: it has no use for --mode,
 // and no single summary to print alone.
@@ -17,24 +33,28 @@ Status check_compare(const RawOptions& raw) {
     if (raw.summary_only) {
         return Status::fail("--summary-only: not available with compare");
     }
-    return success();
+    return check_progress(raw, Command::compare);
 }
 
-// watch measures someone else's program: the workload's options have no meaning there.
+// watch_refuses, in its order: whether each was given.
 Status check_watch(const RawOptions& raw) {
-    const std::pair<std::string_view, bool> workload[] = {{"--mode", !raw.mode.empty()},
-                                                          {"--block-size", !raw.block_size.empty()},
-                                                          {"--touch", !raw.touch.empty()},
-                                                          {"--fill", !raw.fill.empty()},
-                                                          {"--mmap-threshold", !raw.mmap_threshold.empty()},
-                                                          {"--trim", raw.trim},
-                                                          {"--huge-pages", raw.huge_pages},
-                                                          {"--bars", !raw.bars.empty()}};
-    for (const auto& [flag, given] : workload) {
-        if (given) {
-            return Status::fail(
-                fmt::format("{}: not used by watch (it measures COMMAND, it allocates nothing)", flag));
+    const bool given[] = {!raw.mode.empty(),
+                          !raw.block_size.empty(),
+                          !raw.touch.empty(),
+                          !raw.fill.empty(),
+                          !raw.mmap_threshold.empty(),
+                          raw.trim,
+                          raw.huge_pages,
+                          !raw.bars.empty()};
+    static_assert(std::size(given) + 1 == std::size(watch_refuses));  // and --progress, below
+    for (std::size_t i = 0; i < std::size(given); ++i) {
+        if (given[i]) {
+            return Status::fail(fmt::format(
+                "{}: not used by watch (it measures COMMAND, it allocates nothing)", watch_refuses[i]));
         }
+    }
+    if (const Status progress = check_progress(raw, Command::watch); !progress) {
+        return progress;
     }
     if (raw.watch_command.empty() == raw.watch_pid.empty()) {
         return Status::fail(raw.watch_pid.empty()
@@ -53,6 +73,16 @@ Status check_watch(const RawOptions& raw) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> options_refused_by(std::string_view subcommand) {
+    if (subcommand == to_string(Command::compare)) {
+        return compare_refuses;
+    }
+    if (subcommand == to_string(Command::watch)) {
+        return watch_refuses;
+    }
+    return {};
+}
 
 Status check_combinations(const RawOptions& raw) {
     if (raw.report_path == "-") {

@@ -5,12 +5,15 @@
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/check.hpp"
+#include "cli/completions.hpp"
+#include "cli/help_formatter.hpp"
 #include "cli/usage_message.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
@@ -19,19 +22,23 @@ namespace leakdemo {
 namespace {
 
 constexpr std::string_view examples_footer = R"(Examples:
-  leakdemo                                  leak 4,096,000-byte blocks every second until Ctrl-C
-  leakdemo --mode free -n 20 -i 200ms       the article with free() restored: RSS rises once, then stops
+  leakdemo                              leak 4,096,000-byte blocks every second
+  leakdemo --mode free -n 20 -i 200ms   free() restored: RSS rises, then stops
   leakdemo -n 10 -i 0 --format csv > run.csv
   leakdemo -n 50 -i 0 --summary-only --format jsonl | jq .verdict
-  leakdemo --mode free -n 100 -i 0 --fail-on-leak -q   exit 4 if memory keeps growing
-  leakdemo --mode free -n 10 --explain --chart --report run.html   the classroom: notes, plot, HTML page
-  leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
-  leakdemo -i 0 --max-memory 256MiB         leak as fast as possible, stop (exit 3) before 256 MiB
-  leakdemo watch -- ./prog ARGS             sample another program and its children, then a verdict
+  leakdemo --mode free -n 100 -i 0 --fail-on-leak -q
+                                        exit 4 if memory keeps growing
+  leakdemo --mode free -n 10 --explain --chart --report run.html
+                                        the classroom: notes, plot, HTML page
+  leakdemo compare -n 20 -i 200ms       leak and free side by side
+  leakdemo -i 0 --max-memory 256MiB     leak fast, stop (exit 3) before 256 MiB
+  leakdemo watch -- ./prog ARGS         sample another program and its children
+  leakdemo --completions bash           a completion script (also zsh, fish)
 
 Exit codes:
-  0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
-  3 stopped early (memory guard, or allocation failed; before 4)   4 leaking with --fail-on-leak
+  0 done (also when the reader of stdout goes away, e.g. | head)
+  1 runtime error   2 usage error   4 leaking with --fail-on-leak
+  3 stopped early (memory guard, or allocation failed; before 4)
   129 SIGHUP   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 check that runs one of our parsers: CLI11 names the flag in the error ("--block-size: ..."), the
@@ -47,13 +54,14 @@ CLI::Validator checked_by(Parser parser, std::string choices = {}) {
 }
 
 // The one way an enum option is declared (--mode, --touch, --format, --color, --bars): its choices in
-// --help, its check and its default all come from the enum's name table. Enums are bound through text:
+// --help and in the completion scripts (the validator named choices_validator), its check and its default
+// all come from the enum's name table. Enums are bound through text:
 // CLI11 2.1 finds our to_string by ADL and trips on it, and its enum transformer prints numbers in --help.
 template <NamedEnum E>
 CLI::Option* add_enum_option(CLI::App& app, const std::string& flags, std::string& text, E default_value,
                              const std::string& type_name, const std::string& description) {
     return app.add_option(flags, text, description)
-        ->check(checked_by(parse_enum<E>, enum_choices<E>()))
+        ->check(checked_by(parse_enum<E>, enum_choices<E>()), choices_validator)
         ->type_name(type_name)
         ->default_str(std::string(to_string(default_value)));
 }
@@ -99,6 +107,9 @@ void declare_output(CLI::App& app, RawOptions& raw) {
         ->type_name("FILE");
     add_enum_option(app, "--color", raw.color, defaults.color, "WHEN",
                     "colour in the table: auto (terminal, no NO_COLOR), always, never");
+    add_enum_option(app, "--progress", raw.progress, defaults.progress, "WHEN",
+                    "a status line on stderr while the samples go elsewhere: auto (stderr a terminal, "
+                    "stdout not), always (even into a file), never");
     auto* quiet = app.add_flag("-q,--quiet", raw.quiet, "no summary on stderr");
     app.add_flag("--summary-only", raw.summary_only,
                  "print only the summary on stdout (human; a JSON object with --format jsonl; a CSV row with "
@@ -159,10 +170,10 @@ CLI::App* declare_compare(CLI::App& app, RawOptions& raw) {
     auto* compare = app.add_subcommand(
         std::string(to_string(Command::compare)),
         "run the same workload in two modes at once, each in its own child process, in one live table");
-    compare->fallthrough();
+    compare->fallthrough();  // HelpFormatter lists the top-level options compare takes under its own
     compare->footer(
-        "Every leakdemo option (-b, -n, -i, --touch, --fill, --format, -o, --color, -q, --fail-on-leak)\n"
-        "may also follow `compare`; see leakdemo --help.");
+        "Each mode runs in a child process of its own, the two in step, each with half of the\n"
+        "memory guard's budget.");
     const auto& modes = Options{}.compare_modes;
     compare->add_option("--modes", raw.compare_modes, "the two modes to compare, e.g. leak,free or leak,hold")
         ->check(checked_by(parse_compare_modes))
@@ -325,7 +336,8 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         "leakdemo"};
     app.set_version_flag("--version", std::string("leakdemo ") + LEAKDEMO_VERSION);
     app.footer(std::string(examples_footer));
-    app.get_formatter()->column_width(34);
+    // --help in 80 columns; set before the subcommands are declared, which take the app's formatter.
+    app.formatter(std::make_shared<HelpFormatter>());
     // A repeated option takes its last value (`-n 1 -n 3` runs 3), as GNU tools do; every option declared
     // below, the subcommand's too, inherits this.
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -335,6 +347,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     declare_guard(app, raw);
     const CLI::App* compare = declare_compare(app, raw);
     const CLI::App* watch = declare_watch(app, raw);
+    app.add_option("--completions", raw.completions,
+                   "print the completion script for SHELL and exit (docs/completions.md)")
+        ->check(checked_by(parse_enum<Shell>, enum_choices<Shell>()), choices_validator)
+        ->type_name("SHELL");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -353,6 +369,9 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
     }
     raw.watch = watch->parsed();
+    if (const auto shell = enum_from_name<Shell>(raw.completions)) {
+        return InfoRequest{completion_script(*shell, describe_command_line(app))};
+    }
 
     // (b) The texts become typed values; (c) then the combinations are checked.
     Expected<Options> options = convert_options(raw);

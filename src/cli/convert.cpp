@@ -250,6 +250,7 @@ Expected<Options> convert_options(const RawOptions& raw) {
     converter.convert("--mmap-threshold", raw.mmap_threshold, parse_mmap_threshold,
                       options.mmap_threshold_bytes);
     converter.convert("--bars", raw.bars, parse_enum<BarsMode>, options.bars);
+    converter.convert("--progress", raw.progress, parse_enum<ProgressMode>, options.progress);
     converter.convert("--max-memory", raw.max_memory, parse_max_memory, options.guard);
     converter.convert("--modes", raw.compare_modes, parse_compare_modes, options.compare_modes);
     converter.convert("--step-fd", raw.step_fd, parse_count, options.step_fd);

@@ -38,6 +38,8 @@ struct RawOptions {
     std::string max_memory;
     std::string compare_modes;
     std::string step_fd;  // hidden: compare's children only
+    std::string progress;
+    std::string completions;  // --completions SHELL: print the script, run nothing
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;

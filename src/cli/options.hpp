@@ -12,6 +12,7 @@
 #include "measure/workload.hpp"
 #include "output/bars.hpp"
 #include "output/formats.hpp"
+#include "output/progress.hpp"
 #include "output/report.hpp"
 #include "output/terminal.hpp"
 #include "util/enum_names.hpp"
@@ -57,6 +58,7 @@ struct Options {
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;
+    ProgressMode progress = ProgressMode::automatic;  // the status line on stderr (output/progress.hpp)
 
     // Classroom (README "Classroom"): notes, allocator knobs, bars, chart, HTML report.
     bool explain = false;

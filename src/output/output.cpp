@@ -1,7 +1,9 @@
 #include "output/output.hpp"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -36,8 +38,26 @@ void LineWriter::write_line(std::string_view line) {
     }
 }
 
+namespace {
+const std::string_view* g_stderr_status = nullptr;
+}  // namespace
+
+void set_stderr_status(const std::string_view* shown) {
+    g_stderr_status = shown;
+}
+
 void print_stderr(std::string_view text) {
-    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+    if (g_stderr_status == nullptr || g_stderr_status->empty()) {
+        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+        return;
+    }
+    // Erase the status line, write the text, draw the line again: one writev(2), nothing in between.
+    static constexpr char erase_line[] = "\r\x1b[K";
+    std::array<iovec, 3> parts{{{const_cast<char*>(erase_line), sizeof(erase_line) - 1},
+                                {const_cast<char*>(text.data()), text.size()},
+                                {const_cast<char*>(g_stderr_status->data()), g_stderr_status->size()}}};
+    [[maybe_unused]] const auto ignored =
+        ::writev(STDERR_FILENO, parts.data(), static_cast<int>(parts.size()));
 }
 
 }  // namespace leakdemo

@@ -28,6 +28,12 @@ class LineWriter {
 };
 
 // Human text for stderr (summary, chart, notes), in one write(2); a failure to write it is not reported.
+// While a status line is shown (the progress line), it is erased first and drawn again after `text`, in
+// the same write, so text never lands inside it.
 void print_stderr(std::string_view text);
+
+// The status line now on stderr (output/progress.hpp), which print_stderr keeps intact: `shown` points at
+// what is on the terminal (empty: nothing); nullptr when there is none.
+void set_stderr_status(const std::string_view* shown);
 
 }  // namespace leakdemo

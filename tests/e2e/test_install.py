@@ -59,9 +59,13 @@ def help_blocks(program, *args):
 
 
 def long_options(program, *args):
-    """Every long option named at the start of an option line of `--help`, e.g. `-m,--mode MODE` -> --mode."""
+    """Every long option named at the start of an option line of `--help`, e.g. `-m,--mode MODE` -> --mode.
+    A subcommand's block of the top-level options it takes too ("Options of leakdemo it takes too") is left
+    out: those are documented once, under OPTIONS."""
     options = set()
-    for lines in help_blocks(program, *args).values():
+    for heading, lines in help_blocks(program, *args).items():
+        if args and heading.startswith("Options of "):
+            continue
         for line in lines:
             match = re.match(r"^\s+(-\S+)", line)
             if match:
@@ -73,6 +77,8 @@ def documented_long_options(program):
     """{(subcommand or '', option)} for the program and every subcommand its --help lists."""
     found = {("", option) for option in long_options(program)}
     for line in help_blocks(program).get("Subcommands", []):
+        if not re.match(r"^  \S", line):
+            continue  # a wrapped description's next line
         subcommand = line.split()[0]
         found |= {(subcommand, option) for option in long_options(program, subcommand)}
     return found
@@ -212,6 +218,14 @@ class CmakeInstall(ManPageChecks, unittest.TestCase):
             with open(os.path.join(SOURCE_DIR, "docs", "schema", name), "rb") as source, \
                     open(self.path("share/doc/leakdemo/schema", name), "rb") as installed:
                 self.assertEqual(installed.read(), source.read(), name)
+        # The completion scripts, where bash-completion, zsh and fish look for a package's, as the program
+        # writes them.
+        for shell, relative in (("bash", "share/bash-completion/completions/leakdemo"),
+                                ("zsh", "share/zsh/vendor-completions/_leakdemo"),
+                                ("fish", "share/fish/vendor_completions.d/leakdemo.fish")):
+            with open(self.path(relative), encoding="utf-8") as installed:
+                self.assertEqual(installed.read(), check_output(self.path("bin/leakdemo"), "--completions", shell))
+            self.assertEqual(os.stat(self.path(relative)).st_mode & 0o777, 0o644, relative)
         # The Debian-only files (copyright, changelog.Debian.gz, lintian overrides) are for the .deb alone.
         for relative in ("share/doc/leakdemo/copyright", "share/doc/leakdemo/changelog.Debian.gz", "share/lintian"):
             self.assertFalse(os.path.exists(self.path(relative)), relative)
@@ -277,7 +291,9 @@ class DebianPackage(ManPageChecks, unittest.TestCase):
         for path in ("./usr/bin/leakdemo", "./usr/share/man/man1/leakdemo.1.gz", "./usr/share/doc/leakdemo/README.md",
                      "./usr/share/doc/leakdemo/LICENSE", "./usr/share/doc/leakdemo/examples/memory_leaks.c",
                      "./usr/share/doc/leakdemo/copyright", "./usr/share/doc/leakdemo/changelog.Debian.gz",
-                     "./usr/share/lintian/overrides/leakdemo", "./usr/share/doc/leakdemo/schema/record.schema.json"):
+                     "./usr/share/lintian/overrides/leakdemo", "./usr/share/doc/leakdemo/schema/record.schema.json",
+                     "./usr/share/bash-completion/completions/leakdemo", "./usr/share/zsh/vendor-completions/_leakdemo",
+                     "./usr/share/fish/vendor_completions.d/leakdemo.fish"):
             self.assertIn(path, paths)
         self.assertEqual(sorted(path for path in paths if path.startswith("./usr/bin/") and path != "./usr/bin/"),
                          ["./usr/bin/leakdemo"])

@@ -1,7 +1,13 @@
 // Step (c) of the command line without CLI11: combinations of options that cannot work together.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
 #include "cli/check.hpp"
+#include "cli_args.hpp"
 
 namespace leakdemo {
 namespace {
@@ -48,6 +54,33 @@ TEST(CheckCombinations, CompareHasNoSummaryOnly) {
     const Status status = check_combinations(raw);
     ASSERT_FALSE(status);
     EXPECT_EQ(status.error(), "--summary-only: not available with compare");
+}
+
+// The names --help and the completions leave out of a subcommand are the ones the checks refuse: each,
+// given on the real command line after that subcommand, is a usage error that names it.
+TEST(CheckCombinations, EveryOptionASubcommandRefusesIsRefused) {
+    const std::map<std::string, std::vector<std::string>> values = {
+        {"--mode", {"leak"}},  {"--block-size", {"1MiB"}},     {"--touch", {"page"}},
+        {"--fill", {"1"}},     {"--mmap-threshold", {"1MiB"}}, {"--trim", {}},
+        {"--huge-pages", {}},  {"--bars", {"never"}},          {"--progress", {"never"}},
+        {"--summary-only", {}}};
+    for (const std::string subcommand : {"compare", "watch"}) {
+        ASSERT_FALSE(options_refused_by(subcommand).empty()) << subcommand;
+        for (const std::string_view name : options_refused_by(subcommand)) {
+            const auto value = values.find(std::string(name));
+            ASSERT_NE(value, values.end()) << name << ": give this test a value for it";
+            std::vector<std::string> args{subcommand, std::string(name)};
+            args.insert(args.end(), value->second.begin(), value->second.end());
+            if (subcommand == "watch") {
+                args.insert(args.end(), {"--", "true"});
+            }
+            const CliResult parsed = testing::parse_args(args);
+            const auto* usage = std::get_if<UsageError>(&parsed);
+            ASSERT_NE(usage, nullptr) << subcommand << " " << name;
+            EXPECT_EQ(usage->message.rfind(std::string(name) + ":", 0), 0U) << usage->message;
+        }
+    }
+    EXPECT_TRUE(options_refused_by("no-such-subcommand").empty());
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+"""--help fits 80 columns, for the program and every subcommand its --help lists (so one added later is
+checked too), and `leakdemo compare --help` lists every option compare takes: its own and the top level's it
+accepts; a top-level option it leaves out is one compare refuses."""
+import os
+import re
+import tempfile
+import unittest
+
+from helpers import run
+
+WIDTH = 80
+
+
+def help_text(*args):
+    result = run(*args, "--help", env={"COLUMNS": "200"})  # the help's width does not follow the terminal
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def subcommands():
+    names, listing = [], False
+    for line in help_text().splitlines():
+        if line == "Subcommands:":
+            listing = True
+        elif listing and re.match(r"^  [a-z]", line):
+            names.append(line.split()[0])
+        elif listing and line and not line.startswith(" "):
+            break
+    return names
+
+
+def option_entries(text):
+    """{long option: its value type or ''} of the option lines of a --help text."""
+    entries = {}
+    for line in text.splitlines():
+        match = re.match(r"^  (-\S+)(?: ([A-Z][^ ]*))?", line)
+        if match:
+            for name in match.group(1).split(","):
+                if name.startswith("--"):
+                    value_type = match.group(2) or ""
+                    entries[name] = "" if value_type.startswith("Excludes") else value_type
+    return entries
+
+
+def a_value_for(value_type, directory):
+    """A valid value for an option from its --help type (SIZE, N, MODE:{a,b}, FILE, ...)."""
+    if ":{" in value_type:
+        return value_type.split(":{")[1].split(",")[0].rstrip("}")
+    kind = value_type.split("=")[0]
+    if kind.startswith("FILE"):
+        return os.path.join(directory, "out" + (".html" if "html" in kind else ".csv"))
+    return {"SIZE": "1MiB", "SIZE|N%": "256MiB", "N": "1", "DURATION": "0", "BYTE": "1", "A,B": "leak,free",
+            "SHELL": "bash"}.get(kind)
+
+
+class HelpWidth(unittest.TestCase):
+    def test_every_help_fits_80_columns(self):
+        found = subcommands()
+        self.assertGreaterEqual(set(found), {"compare", "watch"})
+        for args in [[]] + [[name] for name in found]:
+            wide = [line for line in help_text(*args).splitlines() if len(line) > WIDTH]
+            self.assertEqual(wide, [], f"leakdemo {' '.join(args)} --help: lines over {WIDTH} columns")
+
+    def test_a_narrow_terminal_does_not_change_it(self):
+        self.assertEqual(run("--help", env={"COLUMNS": "40"}).stdout, help_text())
+
+
+class CompareHelpListsWhatCompareTakes(unittest.TestCase):
+    def test_top_level_options_are_listed_or_refused(self):
+        top = option_entries(help_text())
+        compare = option_entries(help_text("compare"))
+        for flag in ("--explain", "--bars", "--chart", "--report", "--trim", "--output", "--block-size"):
+            self.assertIn(flag, compare)
+        self.assertIn("--modes", compare)
+        with tempfile.TemporaryDirectory() as directory:
+            for name, value_type in top.items():
+                if name in ("--help", "--version", "--completions"):
+                    continue
+                value = a_value_for(value_type, directory) if value_type else None
+                self.assertTrue(value_type == "" or value is not None, f"no test value for {name} {value_type}")
+                args = ["compare", "-n", "1", "-i", "0", "-b", "64KiB", name] + ([value] if value else [])
+                result = run(*args)
+                if name in compare:
+                    self.assertNotEqual(result.returncode, 2, f"compare --help lists {name}, compare refuses it: "
+                                        + result.stderr)
+                else:
+                    self.assertEqual(result.returncode, 2, f"compare --help leaves {name} out, compare takes it")
+                    self.assertTrue(result.stderr.startswith(f"leakdemo: error: {name}"), result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
