@@ -16,6 +16,7 @@
 #include "app/plan_outputs.hpp"
 #include "app/step_gate.hpp"
 #include "cli/warnings.hpp"
+#include "measure/checker_layout.hpp"
 #include "measure/run_loop.hpp"
 #include "measure/sampler.hpp"
 #include "measure/signals.hpp"
@@ -241,7 +242,9 @@ Expected<ExitCode> run_single(const Options& options) {
     LineWriter stdout_writer(STDOUT_FILENO);
     SingleRunSinks sinks(options, *outputs, stdout_writer);
 
-    // 3. The measured parts, then the guard's line: from here on the run is sure to start.
+    // 3. The measured parts, then the guard's line: from here on the run is sure to start. Under valgrind's
+    // memcheck, first move the blocks out of reach of the small integers it would take for pointers.
+    keep_blocks_clear_of_small_integers();
     ResourceSampler sampler;
     BlockWorkload workload(workload_config(options));
     print_stderr(guard_plan->notes);
