@@ -66,7 +66,9 @@ std::uint64_t keep_blocks_clear_of_small_integers() {
     if (!preloads_memcheck(std::getenv("LD_PRELOAD")) || address_space_is_limited()) {
         return 0;
     }
-    return reserve_free_ranges(reserve_start, memcheck_block_floor, reserve_granule, map_reservation);
+    return reserve_free_ranges(reserve_start, memcheck_block_floor, reserve_granule, map_reservation) +
+           reserve_free_ranges(memcheck_block_ceiling, memcheck_reserve_top, reserve_granule,
+                               map_reservation);
 }
 
 }  // namespace leakdemo

@@ -95,5 +95,13 @@ TEST(MemcheckBlockFloor, LiesAboveEverySmallIntegerPair) {
     EXPECT_EQ(memcheck_block_floor & 0xFFFFFFFFU, 0x80000000U);
 }
 
+TEST(MemcheckBlockFloor, VszReadsAboveEveryBlock) {
+    // VSZ includes the reservation below the floor (nearly all of it) and the one above the ceiling, so even
+    // a VSZ figure with none of the rest reads above the highest address a block can have.
+    const std::uint64_t least_vsz =
+        memcheck_block_floor - (std::uint64_t{1} << 30) + (memcheck_reserve_top - memcheck_block_ceiling);
+    EXPECT_GT(least_vsz, memcheck_block_ceiling);
+}
+
 }  // namespace
 }  // namespace leakdemo
