@@ -270,7 +270,8 @@ Expected<ExitCode> run_single(const Options& options) {
         write_html_report(*outputs->report_file, report_parameters(options), sinks.series());
     }
     if (!result) {
-        return Result::ok(ExitCode::success);
+        // The reader went away. A terminal that hung up also sent SIGHUP: then the run ends as SIGHUP's.
+        return Result::ok(stop_signal() != 0 ? exit_code_for_stop_signal(stop_signal()) : ExitCode::success);
     }
 
     // 5. The ending on stderr, and the exit code that says how the run ended.
