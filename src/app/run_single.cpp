@@ -16,6 +16,7 @@
 #include "app/plan_outputs.hpp"
 #include "app/step_gate.hpp"
 #include "cli/warnings.hpp"
+#include "measure/checker_layout.hpp"
 #include "measure/run_loop.hpp"
 #include "measure/sampler.hpp"
 #include "measure/signals.hpp"
@@ -250,7 +251,9 @@ Expected<ExitCode> run_single(const Options& options) {
     LineWriter stdout_writer(STDOUT_FILENO);
     SingleRunSinks sinks(options, *outputs, stdout_writer);
 
-    // 3. The measured parts, then the guard's line: from here on the run is sure to start.
+    // 3. The measured parts, then the guard's line: from here on the run is sure to start. Under valgrind's
+    // memcheck, first move the blocks out of reach of the small integers it would take for pointers.
+    keep_blocks_clear_of_small_integers();
     ResourceSampler sampler;
     const std::unique_ptr<Workload> workload = make_workload(workload_config(options));
     print_stderr(guard_plan->notes);
@@ -276,7 +279,8 @@ Expected<ExitCode> run_single(const Options& options) {
         write_html_report(*outputs->report_file, report_parameters(options), sinks.series());
     }
     if (!result) {
-        return Result::ok(ExitCode::success);
+        // The reader went away. A terminal that hung up also sent SIGHUP: then the run ends as SIGHUP's.
+        return Result::ok(stop_signal() != 0 ? exit_code_for_stop_signal(stop_signal()) : ExitCode::success);
     }
 
     // 5. The ending on stderr, and the exit code that says how the run ended.

@@ -82,8 +82,9 @@ void declare_workload(CLI::App& app, RawOptions& raw) {
     app.add_option("-n,--iterations", raw.iterations, "number of allocations (default: until Ctrl-C)")
         ->check(checked_by(parse_count))
         ->type_name("N");
+    // Two short lines (CLI11 indents after '\n'): --help stays within 80 columns.
     app.add_option("-i,--interval", raw.interval,
-                   "pause between iterations: 0, 250ms, 1.5s, 2m (at most 24h)")
+                   "pause between iterations: 0, 250ms, 1.5s, 2m\n(at most 24h); missed ticks are skipped")
         ->check(checked_by(parse_duration))
         ->type_name("DURATION")
         ->default_str(format_duration(defaults.interval));

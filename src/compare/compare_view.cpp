@@ -286,9 +286,11 @@ std::string format_compare_summary(const Comparison& comparison, bool color) {
     for (const ReportSeries& run : runs) {
         const std::string word =
             run.summary ? std::string(to_string(run.summary->verdict)) : std::string("-");
-        const bool leaking = run.summary && run.summary->verdict == Verdict::leaking;
-        text += fmt::format(" {:>{}}{}", "", 14 - static_cast<int>(word.size()),
-                            fmt::styled(word, leaking ? growth_style(color) : release_style(color)));
+        const Verdict verdict = run.summary ? run.summary->verdict : Verdict::inconclusive;
+        const fmt::text_style style = verdict == Verdict::leaking  ? growth_style(color)
+                                      : verdict == Verdict::stable ? release_style(color)
+                                                                   : fmt::text_style{};
+        text += fmt::format(" {:>{}}{}", "", 14 - static_cast<int>(word.size()), fmt::styled(word, style));
     }
     text += "\n";
     return text;

@@ -6,9 +6,16 @@ namespace leakdemo {
 
 Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
     if (iterations < min_iterations_for_verdict) {
-        return Verdict::stable;
+        return Verdict::inconclusive;
     }
-    return rss_slope_bytes >= 0.5 * static_cast<double>(block_bytes) ? Verdict::leaking : Verdict::stable;
+    const auto n = static_cast<double>(iterations);
+    const auto block = static_cast<double>(block_bytes);
+    const auto floor = static_cast<double>(verdict_growth_floor_bytes);
+    if (rss_slope_bytes >= 0.5 * block && rss_slope_bytes * n >= floor) {
+        return Verdict::leaking;
+    }
+    // Could a leak of a block per iteration have shown at all? If not, "stable" would claim too much.
+    return block * n < floor ? Verdict::inconclusive : Verdict::stable;
 }
 
 void SlopeAccumulator::add(double x, double y) {
@@ -66,6 +73,7 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     summary.hwm_bytes = hwm_bytes;
     summary.budget_bytes = budget_bytes;
     if (!m_first) {
+        summary.verdict = Verdict::inconclusive;  // no sample, no conclusion
         return summary;
     }
     summary.mode = m_last.mode;

@@ -9,7 +9,7 @@
 namespace leakdemo {
 
 enum class StopReason { completed, interrupted, alloc_failed, guard };
-enum class Verdict { stable, leaking };
+enum class Verdict { stable, leaking, inconclusive };
 
 template <>
 inline constexpr auto enum_names<StopReason> =
@@ -19,13 +19,21 @@ inline constexpr auto enum_names<StopReason> =
                                                             {StopReason::guard, "guard"}});
 template <>
 inline constexpr auto enum_names<Verdict> = std::to_array<std::pair<Verdict, std::string_view>>(
-    {{Verdict::stable, "stable"}, {Verdict::leaking, "leaking"}});
+    {{Verdict::stable, "stable"}, {Verdict::leaking, "leaking"}, {Verdict::inconclusive, "inconclusive"}});
 
-// The verdict rule (documented in the README): a run is `leaking` when resident memory grew, by the
-// least-squares slope over all samples, by at least half a block per iteration, over at least
-// `min_iterations_for_verdict` iterations. Fewer iterations cannot tell glibc's one-time warm-up in
-// free mode (mmap, then one heap block) from a leak, so they are `stable`.
+// The verdict rule (documented in docs/verdict.md). Resident memory also moves in one-time steps that are no
+// leak: the first run of a code path maps a 64 KiB fault-around window of library code, the heap grows by a
+// few pages, glibc moves a freed mmap'd block into the heap once (free mode). A least-squares line through
+// one step of s bytes grows by at most 1.5 s over the run, so growth below verdict_growth_floor_bytes (four
+// such windows) proves nothing. The verdict is
+// - `inconclusive` with fewer than min_iterations_for_verdict iterations (a step and a leak look alike);
+// - `leaking` when RSS grew, by the slope over all samples, by at least half a block per iteration and by
+//   at least verdict_growth_floor_bytes over the run;
+// - `inconclusive` when it did not, but a leak of one block per iteration would not have reached the floor
+//   either (block x iterations below it: `-b 1 -n 50`): the run is too small to tell;
+// - `stable` otherwise.
 inline constexpr std::uint64_t min_iterations_for_verdict = 3;
+inline constexpr std::uint64_t verdict_growth_floor_bytes = std::uint64_t{256} << 10;
 Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations);
 
 // Least-squares slope of y against x, updated one point at a time (Welford), so a run of any length

@@ -72,6 +72,22 @@ std::string describe_rss_shape(const Summary& s) {
                        band == 0 ? std::string("flat") : fmt::format("within {} of it", format_bytes(band)));
 }
 
+namespace {
+
+// Why the rule could not decide (summary.hpp, verdict_for), in the words of the summary's own figures.
+std::string why_inconclusive(const Summary& s) {
+    if (s.verdict != Verdict::inconclusive) {
+        return {};
+    }
+    if (s.iterations < min_iterations_for_verdict) {
+        return fmt::format(" (the rule needs at least {} iterations)", min_iterations_for_verdict);
+    }
+    return fmt::format(" ({} x {} is below the {} a one-time step can add)", s.iterations,
+                       format_bytes(s.block_bytes), format_bytes(verdict_growth_floor_bytes));
+}
+
+}  // namespace
+
 std::string format_eta_words(double seconds) {
     constexpr double day = 86400;
     if (!(seconds < day)) {
@@ -124,9 +140,11 @@ std::string format_human_summary(const Summary& s, bool color) {
                             s.minor_faults_per_block, s.minor_faults);
     }
     text += format_budget_line(s.budget_bytes, s.budget_eta_s);
-    const fmt::text_style verdict_style =
-        s.verdict == Verdict::leaking ? growth_style(color) : release_style(color);
-    text += fmt::format("  verdict      {}\n", fmt::styled(to_string(s.verdict), verdict_style));
+    const fmt::text_style verdict_style = s.verdict == Verdict::leaking        ? growth_style(color)
+                                          : s.verdict == Verdict::inconclusive ? fmt::text_style{}
+                                                                               : release_style(color);
+    text += fmt::format("  verdict      {}{}\n", fmt::styled(to_string(s.verdict), verdict_style),
+                        why_inconclusive(s));
     return text;
 }
 

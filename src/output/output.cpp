@@ -1,5 +1,6 @@
 #include "output/output.hpp"
 
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -10,6 +11,16 @@
 #include "util/error.hpp"
 
 namespace leakdemo {
+namespace {
+
+// EIO from a terminal means it hung up (the window closed, ssh dropped): the reader went away, as with EPIPE.
+// From a regular file (-o FILE) it is a disk error and stays one.
+bool is_regular_file(int fd) {
+    struct stat status {};
+    return ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+}
+
+}  // namespace
 
 LineWriter::~LineWriter() {
     if (m_owns_fd && m_fd >= 0) {
@@ -28,7 +39,7 @@ void LineWriter::write_line(std::string_view line) {
             if (errno == EINTR) {
                 continue;
             }
-            if (errno == EPIPE) {
+            if (errno == EPIPE || (errno == EIO && !is_regular_file(m_fd))) {
                 throw OutputClosed();
             }
             throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));

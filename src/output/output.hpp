@@ -16,7 +16,8 @@ class LineWriter {
     LineWriter(const LineWriter&) = delete;
     LineWriter& operator=(const LineWriter&) = delete;
 
-    // `line` must end with '\n'. Throws OutputClosed on EPIPE and Error on other failures.
+    // `line` must end with '\n'. Throws OutputClosed on EPIPE, and on EIO from anything but a regular file
+    // (a terminal that hung up); Error on other failures.
     void write_line(std::string_view line);
     void write_line(const fmt::memory_buffer& line) {
         write_line(std::string_view(line.data(), line.size()));

@@ -123,6 +123,44 @@ std::size_t display_width(std::string_view text) {
         text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+namespace {
+
+// "4.0", "1,001", "+76.5", "(4.0": a figure, maybe signed or after an opening parenthesis.
+bool is_figure(std::string_view word) {
+    while (!word.empty() && (word.front() == '(' || word.front() == '+' || word.front() == '-')) {
+        word.remove_prefix(1);
+    }
+    return !word.empty() && std::isdigit(static_cast<unsigned char>(word.back())) != 0 &&
+           std::all_of(word.begin(), word.end(), [](char c) {
+               return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == ',';
+           });
+}
+
+// "KiB", "MiB),", "s;": a unit of size or time, maybe followed by punctuation.
+bool is_unit(std::string_view word) {
+    while (!word.empty() && std::string_view(".,;:)!?").find(word.back()) != std::string_view::npos) {
+        word.remove_suffix(1);
+    }
+    static constexpr std::array<std::string_view, 17> units = {"B",  "KiB", "MiB", "GiB", "TiB",   "KB",
+                                                               "kB", "MB",  "GB",  "TB",  "bytes", "ns",
+                                                               "µs", "ms",  "s",   "min", "h"};
+    return std::find(units.begin(), units.end(), word) != units.end();
+}
+
+}  // namespace
+
+std::string_view next_unbreakable_word(std::string_view text) {
+    const std::size_t end = std::min(text.find(' '), text.size());
+    const std::string_view word = text.substr(0, end);
+    if (end == text.size() || !is_figure(word)) {
+        return word;
+    }
+    // A figure and its unit stay together: "4.0 KiB" is one word.
+    const std::string_view rest = text.substr(end + 1);
+    const std::string_view unit = rest.substr(0, std::min(rest.find(' '), rest.size()));
+    return is_unit(unit) ? text.substr(0, end + 1 + unit.size()) : word;
+}
+
 void append_note(fmt::memory_buffer& line, const NoteLayout& layout, std::string_view text) {
     auto out = std::back_inserter(line);
     fmt::format_to(out, "{:{}}{} ", "", layout.indent, layout.unicode ? "↳" : ">");
@@ -136,9 +174,8 @@ void append_note(fmt::memory_buffer& line, const NoteLayout& layout, std::string
     std::size_t line_width = static_cast<std::size_t>(text_column);
     bool line_has_word = false;
     while (!text.empty()) {
-        const std::size_t end = std::min(text.find(' '), text.size());
-        const std::string_view word = text.substr(0, end);
-        text.remove_prefix(std::min(end + 1, text.size()));
+        const std::string_view word = next_unbreakable_word(text);
+        text.remove_prefix(std::min(word.size() + 1, text.size()));
         const std::size_t word_width = display_width(word);
         if (line_has_word && line_width + 1 + word_width > layout.wrap_width) {
             fmt::format_to(out, "\n{:{}}", "", text_column);

@@ -91,7 +91,11 @@ struct NoteLayout {
     bool unicode = true;
     std::size_t wrap_width = 0;
 };
+// A figure and its unit never wrap apart: "4.0 KiB", "1,001 B", "2.5 s" are one word.
 void append_note(fmt::memory_buffer& line, const NoteLayout& layout, std::string_view text);
+// The first word of `text` for the wrapper: up to the first blank, or a figure with its unit (B, KiB, MiB,
+// GiB, TiB, KB, MB, GB, TB, bytes, ns, µs, ms, s, min, h; trailing punctuation allowed) taken together.
+std::string_view next_unbreakable_word(std::string_view text);
 
 // What the mode keeps: unreachable bytes, or the held ones for hold mode; and that column's title.
 std::uint64_t kept_bytes(const Record& record, Mode mode);

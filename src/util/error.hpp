@@ -13,8 +13,9 @@ class Error : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// The reader of an output stream went away (EPIPE, e.g. `leakdemo | head`). Not an error: caught where a
-// run ends (app/run_single.cpp, compare's session), which ends quietly with exit 0.
+// The reader of an output stream went away (EPIPE, e.g. `leakdemo | head`; EIO from a terminal that hung
+// up). Not an error: caught where a run ends (app/run_single.cpp, compare's session), which ends quietly
+// with exit 0 (129 when the hangup also sent SIGHUP), its -o file and report still written.
 class OutputClosed : public std::runtime_error {
   public:
     OutputClosed() : std::runtime_error("output closed") {}

@@ -239,6 +239,18 @@ class HelpAndVersion(unittest.TestCase):
             self.assertIn(text, result.stdout)
         self.assertEqual(result.stderr, "")
 
+    def test_interval_help_says_missed_ticks_are_skipped_within_80_columns(self):
+        lines = run("--help").stdout.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("  -i,--interval"))
+        entry = [lines[start]]
+        for line in lines[start + 1:]:
+            if not line.startswith(" " * 20):  # the next option
+                break
+            entry.append(line)
+        self.assertIn("missed ticks are skipped", " ".join(" ".join(entry).split()))
+        for line in entry:
+            self.assertLessEqual(len(line), 80, line)
+
     def test_version(self):
         result = run("--version")
         self.assertEqual(result.returncode, 0)

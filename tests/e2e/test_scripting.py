@@ -104,7 +104,7 @@ class JsonLinesSchema(unittest.TestCase):
         self.assertTrue(is_number(summary["elapsed_s"]))
         self.assertEqual(summary["mode"], "leak")
         self.assertEqual(summary["iterations"], 5)
-        self.assertIn(summary["verdict"], {"leaking", "stable"})
+        self.assertIn(summary["verdict"], {"leaking", "stable", "inconclusive"})
         self.assertEqual(summary["verdict"], "leaking")
         self.assertIn(summary["stop_reason"], STOP_REASONS)
         self.assertEqual(summary["stop_reason"], "completed")

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,38 @@ TEST(Note, WrappedAtBlanksEveryLineFitsAndLinesUpWithTheText) {
     note.clear();
     append_note(note, NoteLayout{2, false, 10}, "a abcdefghijkl b");
     EXPECT_EQ(text_of(note), "  > a\n    abcdefghijkl\n    b\n");
+}
+
+TEST(Note, AFigureAndItsUnitAreOneWord) {
+    EXPECT_EQ(next_unbreakable_word("4.0 KiB of it"), "4.0 KiB");
+    EXPECT_EQ(next_unbreakable_word("(+4.0 MiB), then"), "(+4.0 MiB),");
+    EXPECT_EQ(next_unbreakable_word("1,001 B."), "1,001 B.");
+    EXPECT_EQ(next_unbreakable_word("2.5 s"), "2.5 s");
+    EXPECT_EQ(next_unbreakable_word("4 iterations"), "4");   // not a unit
+    EXPECT_EQ(next_unbreakable_word("v3.19 KiB"), "v3.19");  // not a figure
+    EXPECT_EQ(next_unbreakable_word("KiB 4.0"), "KiB");
+    EXPECT_EQ(next_unbreakable_word("4.0"), "4.0");
+    EXPECT_EQ(next_unbreakable_word(""), "");
+}
+
+TEST(Note, AFigureAndItsUnitNeverWrapApart) {
+    // At every width some line of this note once ended in "4.0" with "KiB" starting the next.
+    const std::string_view text =
+        "RSS rose by 4.0 KiB, then by 12.5 MiB (+4.0 MiB per iteration) over 2.5 s: 1,001 B more than asked";
+    const std::regex split(R"([0-9]\n *(B|KiB|MiB|s)\b)");
+    for (std::size_t width = 14; width <= 80; ++width) {
+        fmt::memory_buffer note;
+        append_note(note, NoteLayout{2, false, width}, text);
+        const std::string wrapped = text_of(note);
+        EXPECT_FALSE(std::regex_search(wrapped, split)) << "width " << width << ":\n" << wrapped;
+        // Nothing is lost or doubled: the words come back in order.
+        std::string joined;
+        std::istringstream words(wrapped.substr(4));
+        for (std::string word; words >> word;) {
+            joined += (joined.empty() ? "" : " ") + word;
+        }
+        EXPECT_EQ(joined, text);
+    }
 }
 
 TEST(AppendBar, TheSingleRunRoundsDownAndMarksMaxRss) {

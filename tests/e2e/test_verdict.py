@@ -1,0 +1,71 @@
+"""The verdict rule at its edges (docs/verdict.md): too few iterations, and blocks so small that a leak of one
+per iteration could not show above RSS's one-time steps, are `inconclusive`, never a false `stable` or
+`leaking`; everywhere it reads the same: JSONL, the human summary, --fail-on-leak, compare."""
+import json
+import re
+import unittest
+
+from helpers import jsonl_records, run
+
+
+def summary(*args, expect_exit=0):
+    result = run(*args, "-i", 0, "--summary-only", "--format", "jsonl")
+    assert result.returncode == expect_exit, (args, result.returncode, result.stderr)
+    return json.loads(result.stdout)
+
+
+def human_verdict(*args):
+    result = run(*args, "-i", 0, "--format", "csv")
+    found = re.findall(r"^  verdict +(.+)$", result.stderr, re.MULTILINE)
+    assert len(found) == 1, result.stderr
+    return found[0]
+
+
+class TooFewIterations(unittest.TestCase):
+    def test_two_iterations_of_a_leak_are_inconclusive_everywhere(self):
+        self.assertEqual(summary("-m", "leak", "-n", 2)["verdict"], "inconclusive")
+        self.assertEqual(human_verdict("-m", "leak", "-n", 2), "inconclusive (the rule needs at least 3 iterations)")
+        # --fail-on-leak fires only on `leaking`: 2 iterations cannot fail the build, 3 can.
+        self.assertEqual(summary("-m", "leak", "-n", 2, "--fail-on-leak")["verdict"], "inconclusive")
+        self.assertEqual(summary("-m", "leak", "-n", 3, "--fail-on-leak", expect_exit=4)["verdict"], "leaking")
+
+    def test_one_iteration_too(self):
+        self.assertEqual(summary("-m", "leak", "-n", 1)["verdict"], "inconclusive")
+        self.assertEqual(summary("-m", "free", "-n", 1)["verdict"], "inconclusive")
+
+    def test_compare_says_it_for_both_children(self):
+        result = run("compare", "-n", 2, "-i", 0, "--format", "jsonl", "-q")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        verdicts = {r["mode"]: r["verdict"] for r in jsonl_records(result.stdout) if r["type"] == "summary"}
+        self.assertEqual(verdicts, {"leak": "inconclusive", "free": "inconclusive"})
+        table = run("compare", "-n", 2, "-i", 0, "--format", "table", env={"COLUMNS": "100"})
+        self.assertRegex(table.stderr, r"verdict\s+inconclusive\s+inconclusive")
+
+
+class TinyBlocks(unittest.TestCase):
+    def test_free_mode_one_byte_blocks_are_never_called_leaking(self):
+        # RSS steps once (a 64 KiB window of code faulted in by the first output line), then stays flat: no
+        # leak. But 50 x 1 B could not have shown either, so the rule cannot say `stable`.
+        for iterations in (3, 50):
+            with self.subTest(iterations=iterations):
+                s = summary("-m", "free", "-b", 1, "-n", iterations)
+                self.assertEqual(s["verdict"], "inconclusive", s)
+        self.assertEqual(human_verdict("-m", "free", "-b", 1, "-n", 50),
+                         "inconclusive (50 x 1 B is below the 256.0 KiB a one-time step can add)")
+
+    def test_free_mode_small_blocks_long_enough_to_tell_are_stable(self):
+        # 64 B x 10,000 = 640,000 B: a leak would have shown, and none did.
+        s = summary("-m", "free", "-b", 64, "-n", 10000)
+        self.assertEqual(s["verdict"], "stable", s)
+
+    def test_a_one_byte_leak_shows_when_it_adds_up(self):
+        # Each 1-byte malloc takes a 32-byte glibc chunk: 10,000 of them grow RSS by ~312 KiB, linearly.
+        s = summary("-m", "leak", "-b", 1, "-n", 10000)
+        self.assertEqual(s["verdict"], "leaking", s)
+        self.assertGreaterEqual(s["rss_growth_bytes"], 256 * 1024, s)
+        # 1,000 of them are ~32 KB: no more than a one-time step, so the rule cannot tell.
+        self.assertEqual(summary("-m", "leak", "-b", 1, "-n", 1000)["verdict"], "inconclusive")
+
+
+if __name__ == "__main__":
+    unittest.main()
