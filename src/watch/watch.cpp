@@ -9,15 +9,16 @@
 
 #include "measure/clock.hpp"
 #include "measure/memory_guard.hpp"
+#include "measure/signals.hpp"
 #include "output/chart.hpp"
 #include "output/report.hpp"
 #include "output/series.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 #include "watch/command.hpp"
+#include "watch/process_reader.hpp"
 #include "watch/watch_output.hpp"
 #include "watch/watch_session.hpp"
-#include "watch/watch_signals.hpp"
 
 namespace leakdemo {
 namespace {
@@ -35,7 +36,9 @@ class WatchSinks {
             m_file = make_watch_sink(options.output_format, *outputs.file, TerminalCaps{});
             m_fanout.add(m_file.get());
         }
-        if (options.explain && (options.summary_only || outputs.stdout_format != Format::table)) {
+        // Notes go where samples go: rows of the table, watch_note records of JSON Lines; CSV has no place
+        // for prose (nor has --summary-only), so there they go to stderr.
+        if (options.explain && (options.summary_only || outputs.stdout_format == Format::csv)) {
             m_notes = make_watch_stderr_notes();
             m_fanout.add(m_notes.get());
         }
@@ -109,21 +112,26 @@ Expected<ExitCode> run_watch(const Options& options, const std::optional<Budget>
     if (!command_output) {
         return Result::fail(fmt::format("--command-output: {}", command_output.error()));
     }
+    // A kernel thread (kthreadd, PID 2) has no memory of its own: nothing to watch, a usage error.
+    if (options.watch.pid && is_kernel_thread(static_cast<pid_t>(*options.watch.pid))) {
+        return Result::fail(fmt::format("--pid: {} is a kernel thread; it has no memory of its own to watch",
+                                        *options.watch.pid));
+    }
     LineWriter stdout_writer(STDOUT_FILENO);
     WatchSinks sinks(options, outputs, stdout_writer);
 
-    // 2. Start COMMAND (or take --pid's process). Our signal handlers first: a Ctrl-C from here on is
-    //    forwarded, a second one kills the group.
-    install_watch_signal_handlers();
+    // 2. Start COMMAND (or take --pid's process). Ctrl-Z is followed from here on (the session stops and
+    //    resumes the tree with watch); a Ctrl-C is forwarded, a second one kills the group
+    //    (measure/signals.hpp).
+    install_job_control_handlers();
     WatchedCommand command;
     pid_t pid = static_cast<pid_t>(options.watch.pid.value_or(0));
     if (!options.watch.command.empty()) {
         if (const auto failed = command.start(options.watch.command, *command_output)) {
-            print_stderr(fmt::format("leakdemo: error: {}\n", failed->message));
-            return Result::ok(static_cast<ExitCode>(failed->exit_code));
+            throw Error(failed->message, failed->exit_code);  // leakdemo_main says it; 126 or 127
         }
         pid = command.pid();
-        set_watched_group(pid);
+        set_group_killed_on_second_signal(pid);
     }
     print_stderr(guard_notes);
 
@@ -131,7 +139,7 @@ Expected<ExitCode> run_watch(const Options& options, const std::optional<Budget>
     WatchSession session(options, pid, options.watch.command.empty() ? nullptr : &command, guard.get(), clock,
                          sinks.sink());
     const WatchEnd end = session.run();
-    set_watched_group(0);
+    set_group_killed_on_second_signal(0);
     // -o FILE and the report are renamed into place only now (output/safe_file.hpp).
     if (outputs.output_file) {
         outputs.output_file->commit();
