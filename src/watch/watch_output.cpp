@@ -43,6 +43,11 @@ class WatchJsonlSink final : public WatchSink {
         append_jsonl_sample(m_line, record);
         m_out.write_line(m_line);
     }
+    void note(std::uint64_t iteration, const std::string& text) override {
+        m_line.clear();
+        append_jsonl_watch_note(m_line, iteration, text);
+        m_out.write_line(m_line);
+    }
     void summary(const WatchSummary& summary) override {
         m_line.clear();
         append_jsonl_summary(m_line, summary);
