@@ -23,7 +23,7 @@ BUILT = {}
 
 def setUpModule():
     directory = tempfile.mkdtemp(prefix="leakdemo-watch-")
-    for name in ("steady_leak", "ignore_term"):
+    for name in ("steady_leak", "ignore_term", "memory_shapes"):
         output = os.path.join(directory, name)
         subprocess.run(["cc", "-O2", "-o", output, os.path.join(PROGRAMS, f"{name}.c")], check=True)
         BUILT[name] = output
@@ -359,6 +359,85 @@ class Files(unittest.TestCase):
             samples = len(list(csv.DictReader(io.StringIO(result.stdout))))
             self.assertEqual(html.count('class="point" data-series="leak" data-metric="rss"'), samples)
             self.assertIn(os.path.basename(ARTICLE), html)
+
+
+class Explain(unittest.TestCase):
+    """Each kind of note watch --explain can say, on a program with that shape, checked against the samples
+    it is about (the figures must show what the note says), in the JSON Lines stream, never on stderr."""
+
+    def explained(self, *command):
+        result = watch_jsonl("--explain", "--pss-interval", "100ms", "--", *command)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("note", result.stderr)
+        records = jsonl_records(result.stdout)
+        samples = {r["iteration"]: r for r in records if r["type"] == "watch_sample"}
+        notes = [r for r in records if r["type"] == "watch_note"]
+        for note in notes:  # each after the sample it is about
+            self.assertLess(records.index(samples[note["iteration"]]), records.index(note))
+        return samples, notes
+
+    def the_note(self, notes, pattern):
+        found = [note for note in notes if re.search(pattern, note["text"])]
+        self.assertEqual(len(found), 1, [note["text"] for note in notes])
+        return found[0]
+
+    def test_anonymous_pages_grew_for_the_articles_leak(self):
+        samples, notes = self.explained(ARTICLE, 4, 0.05)
+        note = self.the_note(notes, r"^anonymous pages grew by ")
+        now, first = samples[note["iteration"]], samples[0]
+        anon = now["rss_anon_bytes"] - first["rss_anon_bytes"]
+        self.assertGreaterEqual(anon, MIB)
+        self.assertGreater(anon, now["rss_file_bytes"] - first["rss_file_bytes"])
+        self.assertEqual([n for n in notes if "file-backed pages grew" in n["text"]], [])
+
+    def test_file_backed_pages_grew_for_a_mapped_file(self):
+        with tempfile.TemporaryDirectory() as directory:
+            samples, notes = self.explained(BUILT["memory_shapes"], "file", 8, 600, os.path.join(directory, "f"))
+        note = self.the_note(notes, r"^file-backed pages grew by ")
+        now, first = samples[note["iteration"]], samples[0]
+        file_growth = now["rss_file_bytes"] - first["rss_file_bytes"]
+        self.assertGreaterEqual(file_growth, MIB)
+        self.assertGreater(file_growth, now["rss_anon_bytes"] - first["rss_anon_bytes"])
+        # By the end the whole 8 MiB file is mapped and read.
+        last = samples[max(samples)]
+        self.assertGreaterEqual(last["rss_file_bytes"] - first["rss_file_bytes"], 8 * MIB)
+        self.assertEqual([n for n in notes if n["text"].startswith("anonymous pages grew")], [])
+
+    def test_rss_fell_but_vmhwm_stays_after_a_free(self):
+        samples, notes = self.explained(BUILT["memory_shapes"], "fall", 16, 400)
+        note = self.the_note(notes, r"VmHWM stays at")
+        now = samples[note["iteration"]]
+        peak = max(s["rss_bytes"] for i, s in samples.items() if i <= note["iteration"])
+        self.assertGreaterEqual(peak - now["rss_bytes"], MIB)
+        self.assertGreaterEqual(now["hwm_bytes"] - now["rss_bytes"], MIB)
+        self.assertGreaterEqual(peak, 16 * MIB)
+
+    def test_pss_below_rss_when_a_forked_child_shares_the_pages(self):
+        samples, notes = self.explained(BUILT["memory_shapes"], "share", 8, 800)
+        note = self.the_note(notes, r"^PSS .* is below RSS ")
+        now = samples[note["iteration"]]
+        self.assertIsNotNone(now["pss_bytes"])
+        self.assertLessEqual(now["pss_bytes"] + MIB, now["rss_bytes"])
+        # Two processes hold the same 8 MiB: PSS counts it once, RSS twice.
+        self.assertEqual(max(s["processes"] for s in samples.values()), 2)
+        self.assertGreaterEqual(now["rss_bytes"] - now["pss_bytes"], 6 * MIB)
+
+    def test_a_plateau_after_growth(self):
+        samples, notes = self.explained(BUILT["memory_shapes"], "plateau", 8, 1000)
+        note = self.the_note(notes, r"a plateau")
+        it = note["iteration"]
+        window = [samples[i]["rss_bytes"] for i in range(it - 19, it + 1)]
+        self.assertLessEqual(max(window) - min(window), min(window) // 50)
+        self.assertGreaterEqual(samples[it]["rss_bytes"] - samples[0]["rss_bytes"], MIB)
+        # A steady leak never plateaus.
+        _, leak_notes = self.explained(BUILT["steady_leak"], MIB, 20, 40)
+        self.assertEqual([n for n in leak_notes if "plateau" in n["text"]], [])
+
+    def test_csv_sends_notes_to_stderr_and_the_table_as_rows(self):
+        result = run("watch", "-i", "20ms", "-q", "--format", "csv", "--explain", "--", ARTICLE, 3, 0.05)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr, r"leakdemo: note: sample \d+: anonymous pages grew by ")
+        self.assertNotIn("note", result.stdout)
 
 
 class TimeToTheLimit(unittest.TestCase):
