@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <span>
+#include <utility>
 
 #include "measure/clock.hpp"
 #include "measure/memory_guard.hpp"
@@ -48,6 +49,8 @@ class WatchSinks {
         }
     }
     WatchSink& sink() { return m_fanout; }
+    // The series is the watched program's, not a run's: its name and summary for --report and --chart.
+    void describe(WatchedProgram watched) { m_recorder.series().watched = std::move(watched); }
     std::span<const ReportSeries> series() const { return {&m_recorder.series(), 1}; }
 
   private:
@@ -59,13 +62,18 @@ class WatchSinks {
     std::unique_ptr<WatchSink> m_adapter;
 };
 
-std::vector<ReportParameter> watch_parameters(const Options& options, pid_t pid) {
-    std::string what = options.watch.command.empty() ? fmt::format("--pid {}", pid) : std::string();
+// The command line as given, or "PID N".
+std::string watched_name(const Options& options, pid_t pid) {
+    std::string what = options.watch.command.empty() ? fmt::format("PID {}", pid) : std::string();
     for (const std::string& arg : options.watch.command) {
         what += (what.empty() ? "" : " ") + arg;
     }
+    return what;
+}
+
+std::vector<ReportParameter> watch_parameters(const Options& options, pid_t pid) {
     return {
-        {"watched", what},
+        {"watched", watched_name(options, pid)},
         {"tree",
          options.watch.include_children ? "the process and its descendants, summed" : "top process only"},
         {"interval", format_duration(options.interval)},
@@ -140,6 +148,8 @@ Expected<ExitCode> run_watch(const Options& options, const std::optional<Budget>
                          sinks.sink());
     const WatchEnd end = session.run();
     set_group_killed_on_second_signal(0);
+    sinks.describe(WatchedProgram{watched_name(options, pid), watch_summary_rows(end.summary),
+                                  std::string(to_string(end.summary.verdict))});
     // -o FILE and the report are renamed into place only now (output/safe_file.hpp).
     if (outputs.output_file) {
         outputs.output_file->commit();

@@ -352,13 +352,29 @@ class Files(unittest.TestCase):
     def test_a_report_of_a_watch_run(self):
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "watch.html")
-            result = run("watch", "-i", "20ms", "-q", "--format", "csv", "--report", path, "--", ARTICLE, 4, 0.05)
+            result = run("watch", "-i", "20ms", "-q", "--format", "csv", "--report", path, "--", ARTICLE, 12, 0.05)
             self.assertEqual(result.returncode, 0, result.stderr)
             with open(path, encoding="utf-8") as file:
                 html = file.read()
-            samples = len(list(csv.DictReader(io.StringIO(result.stdout))))
-            self.assertEqual(html.count('class="point" data-series="leak" data-metric="rss"'), samples)
-            self.assertIn(os.path.basename(ARTICLE), html)
+            samples = list(csv.DictReader(io.StringIO(result.stdout)))
+            self.assertEqual(html.count('class="point" data-series="watched" data-metric="rss"'), len(samples))
+            # Every label is the watched program's: named by its command, drawn against the sample number, its
+            # RSS and summed VmHWM, no run's mode or leaked bytes (watch cannot know them).
+            command = f"{ARTICLE} 12 0.05"
+            self.assertIn(f"<h1>leakdemo: watch {command}</h1>", html)
+            self.assertIn(">sample</text>", html)
+            self.assertNotIn(">iteration</text>", html)
+            self.assertEqual(re.findall(r'class="legend-label"[^>]*>([^<]*)<', html),
+                             ["watched: RSS", "watched: VmHWM (sum)"])
+            self.assertNotRegex(html, r"leak mode|leaked|data-series=\"leak\"|data-metric=\"leaked\"")
+            last = samples[-1]
+            hwm_points = re.findall(r'data-series="watched" data-metric="hwm" data-iteration="(\d+)" data-bytes="(\d+)"',
+                                    html)
+            self.assertEqual(hwm_points[-1], (last["iteration"], last["hwm_bytes"]))
+            summary = re.search(r'<table class="summary" data-series="watched">(.*?)</table>', html, re.S).group(1)
+            self.assertIn(f"<caption>{command}</caption>", summary)
+            self.assertIn('<td class="verdict leaking">leaking</td>', summary)
+            self.assertIn(f"{len(samples)} in ", summary)
 
 
 class Explain(unittest.TestCase):
