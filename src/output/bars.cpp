@@ -107,8 +107,11 @@ namespace {
 constexpr int min_wide_bar_cells = 10;
 constexpr int min_narrow_bar_cells = 8;
 constexpr std::array<Column, 5> wide_columns{{{6}, {9}, {11}, {11}, {11}}};  // iter elapsed kept rss max
-// The wide layout with the time to the budget, when there is one and the bar still gets its cells.
+// The wide layout with the time to the budget, when there is one and the bar keeps room for its full
+// title ("rss █ max rss ┃ full bar = 16.0 MiB" down to "█ rss ┃ max, full = 512.0 MiB"): from about 100
+// columns. Narrower terminals keep the layouts they had.
 constexpr std::array<Column, 6> wide_eta_columns{{{6}, {9}, {11}, {11}, {11}, {11}}};
+constexpr int min_eta_bar_cells = 30;
 constexpr std::array<Column, 3> narrow_columns{{{6}, {11}, {11}}};  // iter rss max
 constexpr std::array<std::size_t, 1> narrow_drop_order{2};
 
@@ -195,7 +198,7 @@ class BarTableSink final : public Sink {
         std::span<const Column> columns = wide_columns;
         ColumnMask shown = all_columns;
         int bar_cells = usable - shown_width(wide_columns) - 1;
-        if (m_eta.shown() && usable - shown_width(wide_eta_columns) - 1 >= min_wide_bar_cells) {
+        if (m_eta.shown() && usable - shown_width(wide_eta_columns) - 1 >= min_eta_bar_cells) {
             columns = wide_eta_columns;
             bar_cells = usable - shown_width(wide_eta_columns) - 1;
         } else if (bar_cells < min_wide_bar_cells) {

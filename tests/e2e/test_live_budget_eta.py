@@ -73,10 +73,14 @@ class LiveBudgetEta(unittest.TestCase):
         self.assertNotIn("budget", lines[0])
         self.assertEqual(lines[0].split()[-2:], ["minor", "faults"])
 
-    def test_the_bar_table_shows_it_at_80_columns(self):
-        lines, records = self.run_with_table("-n", "4", "--max-memory", "256MiB", "--bars", "always", columns=80)
+    def test_the_bar_table_shows_it_where_the_bar_keeps_its_title(self):
+        narrow, _ = self.run_with_table("-n", "2", "--max-memory", "256MiB", "--bars", "always", columns=80)
+        self.assertNotIn("to budget", narrow[0])  # 80 columns: the bar and its title keep their room
+        self.assertRegex(narrow[0], r"full( bar)? = ")
+        lines, records = self.run_with_table("-n", "4", "--max-memory", "256MiB", "--bars", "always", columns=100)
         self.assertIn("to budget", lines[0])
-        self.assertTrue(all(len(line) <= 79 for line in lines), lines)
+        self.assertRegex(lines[0], r"rss .* max.* full( bar)? = ")
+        self.assertTrue(all(len(line) <= 99 for line in lines), lines)
         last = [line for line in lines if re.match(r"\s*4\s", line)][0]
         self.assertRegex(last, r"\d+(\.\d)? s ")
         self.assertIsNotNone(records[-1]["budget_eta_s"])
