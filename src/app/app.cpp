@@ -143,7 +143,8 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
 
 int leakdemo_main(int argc, char** argv) {
     // The one place an error is printed and becomes an exit code: a step that fails before anything runs
-    // returns a failed Expected (a usage error, exit 2); a failure while running throws Error (exit 1).
+    // returns a failed Expected (a usage error, exit 2); a failure while running throws Error (exit 1, or
+    // the code it carries: watch's 126/127).
     if (const Status descriptors = open_standard_descriptors(); !descriptors) {
         print_error(descriptors.error());
         return to_int(ExitCode::runtime_error);
@@ -157,6 +158,7 @@ int leakdemo_main(int argc, char** argv) {
         return to_int(*ended);
     } catch (const Error& error) {
         print_error(error.what());
+        return error.exit_code();
     } catch (const std::exception& error) {
         print_error(fmt::format("unexpected failure: {}", error.what()));
     }

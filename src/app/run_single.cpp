@@ -79,7 +79,8 @@ std::uint64_t expected_peak_bytes(const Options& options) {
     return baseline_guess + blocks * options.block_bytes;
 }
 
-std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCaps& caps, Mode mode) {
+std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCaps& caps, Mode mode,
+                                std::optional<std::uint64_t> budget_bytes) {
     switch (format) {
         case Format::csv:
             return make_csv_sink(out);
@@ -89,25 +90,28 @@ std::unique_ptr<Sink> make_sink(Format format, LineWriter& out, const TerminalCa
         case Format::automatic:
             break;
     }
-    return make_table_sink(out, caps, mode);
+    return make_table_sink(out, caps, mode, budget_bytes);
 }
 
 // Every sink of a single run, wired once: stdout (table, bars, CSV or JSONL), -o FILE, notes on stderr,
 // the recorder for --chart/--report, and the --explain wrapper the loop writes to.
 class SingleRunSinks {
   public:
-    SingleRunSinks(const Options& options, const OutputPlan& outputs, LineWriter& stdout_writer) {
+    // `budget_bytes`: the guard's, for the tables' time to the limit.
+    SingleRunSinks(const Options& options, const OutputPlan& outputs, LineWriter& stdout_writer,
+                   std::optional<std::uint64_t> budget_bytes) {
         if (!options.summary_only) {
             const TerminalCaps& caps = outputs.stdout_caps;
             m_stdout =
                 outputs.stdout_format == Format::table && bars_wanted(options, caps)
-                    ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options))
-                    : make_sink(outputs.stdout_format, stdout_writer, caps, options.mode);
+                    ? make_bar_table_sink(stdout_writer, caps, options.mode, expected_peak_bytes(options),
+                                          budget_bytes)
+                    : make_sink(outputs.stdout_format, stdout_writer, caps, options.mode, budget_bytes);
             m_fanout.add(m_stdout.get());
         }
         if (outputs.file) {
             const TerminalCaps plain{};  // a file gets no colour
-            m_file = make_sink(options.output_format, *outputs.file, plain, options.mode);
+            m_file = make_sink(options.output_format, *outputs.file, plain, options.mode, budget_bytes);
             m_fanout.add(m_file.get());
         }
         // Classroom: notes to stderr when stdout cannot carry them; samples kept only for --chart/--report.
@@ -249,7 +253,8 @@ Expected<ExitCode> run_single(const Options& options) {
         return Result::fail(outputs.error());
     }
     LineWriter stdout_writer(STDOUT_FILENO);
-    SingleRunSinks sinks(options, *outputs, stdout_writer);
+    SingleRunSinks sinks(options, *outputs, stdout_writer,
+                         guard_plan->budget ? std::optional(guard_plan->budget->bytes) : std::nullopt);
 
     // 3. The measured parts, then the guard's line: from here on the run is sure to start. Under valgrind's
     // memcheck, first move the blocks out of reach of the small integers it would take for pointers.

@@ -11,11 +11,16 @@ namespace {
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_suspend_requested = 0;
 volatile sig_atomic_t g_continued = 0;
+volatile sig_atomic_t g_group_to_kill = 0;
 
 extern "C" void on_stop_signal(int signal_number) {
     if (g_stop_signal != 0) {
-        // The second Ctrl-C: the user means it. _exit is async-signal-safe; every line already written
-        // went out whole in one write(2), so no output is left half-written.
+        // The second Ctrl-C: the user means it. The group of a command we started (watch) goes first, so
+        // nothing is left running. kill and _exit are async-signal-safe; every line already written went
+        // out whole in one write(2), so no output is left half-written.
+        if (g_group_to_kill > 0) {
+            ::kill(-static_cast<pid_t>(g_group_to_kill), SIGKILL);
+        }
         ::_exit(128 + signal_number);
     }
     g_stop_signal = signal_number;
@@ -44,6 +49,10 @@ void install_signal_handlers() {
         set_handler(signal_number, on_stop_signal);
     }
     set_handler(SIGPIPE, SIG_IGN);
+}
+
+void set_group_killed_on_second_signal(pid_t group) {
+    g_group_to_kill = static_cast<sig_atomic_t>(group);
 }
 
 int stop_signal() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/types.h>
 
 #include "util/exit_code.hpp"
 
@@ -11,6 +12,10 @@ namespace leakdemo {
 // EPIPE.
 void install_signal_handlers();
 
+// The process group a second stop signal kills with SIGKILL before exiting (watch's COMMAND, in its own
+// group); 0 for none (a run, or watch --pid: not ours to kill).
+void set_group_killed_on_second_signal(pid_t group);
+
 // 0 while no stop was requested, else the signal number that asked for it.
 int stop_signal();
 
@@ -20,7 +25,7 @@ sigset_t stop_signal_set();
 // How a run stopped by `signal_number` (SIGINT, SIGTERM or SIGHUP) exits: 130, 143 or 129.
 ExitCode exit_code_for_stop_signal(int signal_number);
 
-// compare only (its children are in their own process groups, so Ctrl-Z reaches the parent alone):
+// compare and watch (their children are in their own process groups, so Ctrl-Z reaches the parent alone):
 // SIGTSTP and SIGCONT are noted, not acted on, so the parent can stop and resume the children with itself.
 // compare blocks them with the stop signals and unblocks them only in ppoll, as it does the stop signals.
 void install_job_control_handlers();

@@ -107,7 +107,12 @@ namespace {
 constexpr int min_wide_bar_cells = 10;
 constexpr int min_narrow_bar_cells = 8;
 constexpr std::array<Column, 5> wide_columns{{{6}, {9}, {11}, {11}, {11}}};  // iter elapsed kept rss max
-constexpr std::array<Column, 3> narrow_columns{{{6}, {11}, {11}}};           // iter rss max
+// The wide layout with the time to the budget, when there is one and the bar keeps room for its full
+// title ("rss █ max rss ┃ full bar = 16.0 MiB" down to "█ rss ┃ max, full = 512.0 MiB"): from about 100
+// columns. Narrower terminals keep the layouts they had.
+constexpr std::array<Column, 6> wide_eta_columns{{{6}, {9}, {11}, {11}, {11}, {11}}};
+constexpr int min_eta_bar_cells = 30;
+constexpr std::array<Column, 3> narrow_columns{{{6}, {11}, {11}}};  // iter rss max
 constexpr std::array<std::size_t, 1> narrow_drop_order{2};
 
 // A power-of-two scale in its shortest exact form: "512MiB", "1GiB".
@@ -124,8 +129,13 @@ std::string compact_scale(std::uint64_t bytes) {
 
 class BarTableSink final : public Sink {
   public:
-    BarTableSink(LineWriter& out, const TerminalCaps& caps, Mode mode, std::uint64_t expected_peak_bytes)
-        : m_out(out), m_caps(caps), m_mode(mode), m_scale(bar_scale_for(expected_peak_bytes)) {
+    BarTableSink(LineWriter& out, const TerminalCaps& caps, Mode mode, std::uint64_t expected_peak_bytes,
+                 std::optional<std::uint64_t> budget_bytes)
+        : m_out(out),
+          m_caps(caps),
+          m_mode(mode),
+          m_scale(bar_scale_for(expected_peak_bytes)),
+          m_eta(budget_bytes) {
         lay_out();
     }
 
@@ -154,6 +164,10 @@ class BarTableSink final : public Sink {
                 .put(format_bytes(kept_bytes(record, m_mode)));
         }
         row.put(format_bytes(record.sample.rss_bytes)).put(format_bytes(record.sample.maxrss_bytes));
+        const std::string eta = m_eta.cell(record);  // every record counts, shown or not
+        if (with_eta()) {
+            row.put(eta);
+        }
         if (m_bar_cells > 0) {
             append_bar(row.open_cell(), bar_fraction(record.sample.rss_bytes, m_scale),
                        bar_fraction(record.sample.maxrss_bytes, m_scale),
@@ -175,6 +189,7 @@ class BarTableSink final : public Sink {
 
   private:
     bool narrow() const { return m_columns.size() == narrow_columns.size(); }
+    bool with_eta() const { return m_columns.size() == wide_eta_columns.size(); }
 
     // The layout for the terminal's width, one column left free (a terminal that wraps at the last column
     // would break every row). A new layout gets its header again.
@@ -183,7 +198,10 @@ class BarTableSink final : public Sink {
         std::span<const Column> columns = wide_columns;
         ColumnMask shown = all_columns;
         int bar_cells = usable - shown_width(wide_columns) - 1;
-        if (bar_cells < min_wide_bar_cells) {
+        if (m_eta.shown() && usable - shown_width(wide_eta_columns) - 1 >= min_eta_bar_cells) {
+            columns = wide_eta_columns;
+            bar_cells = usable - shown_width(wide_eta_columns) - 1;
+        } else if (bar_cells < min_wide_bar_cells) {
             columns = narrow_columns;
             bar_cells = usable - shown_width(narrow_columns) - 1;
         }
@@ -222,6 +240,9 @@ class BarTableSink final : public Sink {
             row.put("iter").put("rss").put("max rss");
         } else {
             row.put("iter").put("elapsed").put(kept_title(m_mode)).put("rss").put("max rss");
+            if (with_eta()) {
+                row.put(budget_eta_title);
+            }
         }
         if (m_bar_cells > 0) {
             row.open_cell().append(title);
@@ -240,13 +261,15 @@ class BarTableSink final : public Sink {
     int m_resizes_seen = 0;
     bool m_header_written = false;
     fmt::memory_buffer m_line;
+    LiveBudgetEta m_eta;
 };
 
 }  // namespace
 
 std::unique_ptr<Sink> make_bar_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode,
-                                          std::uint64_t expected_peak_bytes) {
-    return std::make_unique<BarTableSink>(out, caps, mode, expected_peak_bytes);
+                                          std::uint64_t expected_peak_bytes,
+                                          std::optional<std::uint64_t> budget_bytes) {
+    return std::make_unique<BarTableSink>(out, caps, mode, expected_peak_bytes, budget_bytes);
 }
 
 }  // namespace leakdemo

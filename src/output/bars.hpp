@@ -53,8 +53,11 @@ std::uint64_t bar_scale_for(std::uint64_t bytes);
 // caps.width - 1 columns (notes are word-wrapped), laid out again when the terminal is resized. The
 // scale starts at bar_scale_for(expected_peak_bytes) and doubles when a row would not fit; a line
 // announces each new scale. Narrower than 41 columns there is no bar (and no scale line), narrower than
-// 32 no max RSS either: iteration and RSS fit the narrowest terminal (min_terminal_width).
+// 32 no max RSS either: iteration and RSS fit the narrowest terminal (min_terminal_width). With a budget
+// the wide layout shows the time to it ("to budget", table.hpp's LiveBudgetEta) where the bar keeps room for
+// its full title (from about 100 columns).
 std::unique_ptr<Sink> make_bar_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode,
-                                          std::uint64_t expected_peak_bytes);
+                                          std::uint64_t expected_peak_bytes,
+                                          std::optional<std::uint64_t> budget_bytes = std::nullopt);
 
 }  // namespace leakdemo

@@ -131,16 +131,16 @@ void append_axis_and_legend(std::string& text, std::span<const ReportSeries> ser
     text += axis + '\n';
     const std::string first = "0";
     const std::string last = fmt::format("{}", last_iteration);
-    const std::string middle = "iteration";
+    const std::string middle(x_axis_name(series));
     const int gap = std::max(columns - static_cast<int>(first.size() + middle.size() + last.size()), 2);
     text += fmt::format("{:>{}} {}{:>{}}{}{:>{}}\n", "", label_width, first, "", gap / 2, middle, last,
                         gap - gap / 2 + static_cast<int>(last.size()));
     const auto& glyphs = unicode ? unicode_glyphs : ascii_glyphs;
     for (std::size_t s = 0; s < series.size(); ++s) {
         const Glyphs& glyph = glyphs[s % glyphs.size()];
-        const std::string_view name = to_string(series[s].mode);
-        text += fmt::format("{:>{}}  {} {} rss   {} {} max rss\n", "", label_width, glyph.rss, name,
-                            glyph.max_rss, name);
+        const std::string_view name = series_key(series[s]);
+        text += fmt::format("{:>{}}  {} {} rss   {} {} {}\n", "", label_width, glyph.rss, name, glyph.max_rss,
+                            name, series[s].watched ? "VmHWM (sum)" : "max rss");
     }
 }
 
@@ -159,7 +159,8 @@ std::string render_chart(std::span<const ReportSeries> series, const ChartStyle&
     const auto top =
         static_cast<double>(std::max<std::uint64_t>((extent->top_bytes + step - 1) / step, 2) * step);
 
-    std::string text = "RSS and max RSS by iteration\n";
+    const bool watched = series.front().watched.has_value();
+    std::string text = fmt::format("RSS and {} by {}\n", watched ? "VmHWM" : "max RSS", x_axis_name(series));
     append_rows(text, plot(series, *extent, top, rows, columns, style.unicode), top, style.unicode);
     append_axis_and_legend(text, series, extent->last_iteration, columns, style.unicode);
     return text;

@@ -21,7 +21,27 @@ std::string escape(std::string_view text) {
     return escape_html(text);
 }
 
+// watch's summary: its rows as watch/ made them, the verdict styled as a run's.
+void append_watched_summary(std::string& html, const WatchedProgram& watched) {
+    html += fmt::format("<table class=\"summary\" data-series=\"watched\">\n<caption>{}</caption>\n",
+                        escape(watched.name));
+    for (const auto& [name, value] : watched.summary_rows) {
+        html += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", escape(name), escape(value));
+    }
+    html += fmt::format("<tr><th>verdict</th><td class=\"verdict {0}\">{0}</td></tr>\n</table>\n",
+                        escape(watched.verdict));
+}
+
+// A series' name for people: "leak mode", or the watched command.
+std::string series_title(const ReportSeries& one) {
+    return one.watched ? one.watched->name : fmt::format("{} mode", to_string(one.mode));
+}
+
 void append_summary(std::string& html, const ReportSeries& one) {
+    if (one.watched) {
+        append_watched_summary(html, *one.watched);
+        return;
+    }
     if (!one.summary) {
         html += fmt::format(
             "<p class=\"summary missing\" data-series=\"{0}\">{0} mode: no summary (the run ended "
@@ -57,27 +77,28 @@ void append_bucket_note(std::string& html, std::span<const ReportSeries> series)
     for (const ReportSeries& one : series) {
         if (one.samples.bucket_samples() > 1) {
             html += fmt::format(
-                "<p class=\"buckets\" data-series=\"{0}\">{0} mode: {1} samples in {2} points; each point "
-                "is the highest value of up to {3} consecutive samples, the pale band runs from their lowest "
+                "<p class=\"buckets\" data-series=\"{0}\">{1}: {2} samples in {3} points; each point "
+                "is the highest value of up to {4} consecutive samples, the pale band runs from their lowest "
                 "to their highest, so every peak is drawn exactly.</p>\n",
-                to_string(one.mode), one.samples.samples(), one.samples.buckets().size(),
-                one.samples.bucket_samples());
+                series_key(one), escape(series_title(one)), one.samples.samples(),
+                one.samples.buckets().size(), one.samples.bucket_samples());
         }
     }
 }
 
 // The --explain notes kept for the report (the first ones), and how many more there were.
 void append_notes(std::string& html, const ReportSeries& one) {
-    html += fmt::format("<h3>{} mode</h3>\n", to_string(one.mode));
+    html += fmt::format("<h3>{}</h3>\n", escape(series_title(one)));
     if (one.notes.empty()) {
         html +=
             "<p class=\"no-notes\">No notes: run with --explain to have each measured event "
             "explained.</p>\n";
         return;
     }
-    html += fmt::format("<ol class=\"notes\" data-series=\"{}\">\n", to_string(one.mode));
+    html += fmt::format("<ol class=\"notes\" data-series=\"{}\">\n", series_key(one));
+    const std::string_view counted = one.watched ? "sample" : "iteration";
     for (const Note& note : one.notes.kept()) {
-        html += fmt::format("<li><span class=\"iteration\">iteration {}:</span> {}</li>\n", note.iteration,
+        html += fmt::format("<li><span class=\"iteration\">{} {}:</span> {}</li>\n", counted, note.iteration,
                             escape(note.text));
     }
     html += "</ol>\n";
@@ -85,7 +106,7 @@ void append_notes(std::string& html, const ReportSeries& one) {
         html += fmt::format(
             "<p class=\"notes-dropped\" data-series=\"{}\">and {} more notes, not kept: the report keeps "
             "the first {}.</p>\n",
-            to_string(one.mode), one.notes.dropped(), one.notes.kept().size());
+            series_key(one), one.notes.dropped(), one.notes.kept().size());
     }
 }
 
@@ -116,10 +137,10 @@ footer { margin-top: 28px; color: #777777; font-size: 14px; }
 
 std::string render_html_report(std::span<const ReportParameter> parameters,
                                std::span<const ReportSeries> series) {
-    std::string modes;
+    std::string modes;  // "leak", "leak vs free", or "watch COMMAND"
     for (const ReportSeries& one : series) {
         modes += modes.empty() ? "" : " vs ";
-        modes += to_string(one.mode);
+        modes += one.watched ? "watch " + one.watched->name : std::string(to_string(one.mode));
     }
     std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
     html += fmt::format("<title>leakdemo report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
@@ -138,7 +159,7 @@ std::string render_html_report(std::span<const ReportParameter> parameters,
     }
     html += "</table>\n";
 
-    html += "<h2>Memory by iteration</h2>\n";
+    html += fmt::format("<h2>Memory by {}</h2>\n", x_axis_name(series));
     append_svg_chart(html, series);
     append_bucket_note(html, series);
 

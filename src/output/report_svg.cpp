@@ -54,10 +54,12 @@ constexpr Metric rss_metric{"rss", "RSS", "", Figure::rss};
 constexpr Metric maxrss_metric{"maxrss", "max RSS", "10 5", Figure::maxrss};
 constexpr Metric leaked_metric{"leaked", "leaked", "2 5", Figure::leaked};
 constexpr Metric held_metric{"held", "held", "2 5", Figure::held};
+// watch: the tree's summed VmHWM, kept in the bucket's max RSS figure (watch/watch_output.cpp).
+constexpr Metric hwm_metric{"hwm", "VmHWM (sum)", "10 5", Figure::maxrss};
 
-const Metric& kept_metric(Mode mode) {
-    return mode == Mode::hold ? held_metric : leaked_metric;
-}
+constexpr std::array<const Metric*, 3> leak_metrics{&rss_metric, &maxrss_metric, &leaked_metric};
+constexpr std::array<const Metric*, 3> hold_metrics{&rss_metric, &maxrss_metric, &held_metric};
+constexpr std::array<const Metric*, 2> watched_metrics{&rss_metric, &hwm_metric};
 
 // Colours readable on a projector: one per metric for a single run, one per series for compare.
 constexpr std::array<std::string_view, 3> metric_colours{"#1f5fbf", "#e07b00", "#c4162a"};
@@ -100,9 +102,13 @@ struct ChartScale {
     }
 };
 
-// The three metrics drawn for a run: RSS, max RSS and what its mode keeps.
-std::array<const Metric*, 3> metrics_of(Mode mode) {
-    return {&rss_metric, &maxrss_metric, &kept_metric(mode)};
+// The metrics drawn for a run: RSS, max RSS and what its mode keeps; for watch RSS and VmHWM (it knows no
+// leaked bytes).
+std::span<const Metric* const> metrics_of(const ReportSeries& one) {
+    if (one.watched) {
+        return watched_metrics;
+    }
+    return one.mode == Mode::hold ? std::span<const Metric* const>(hold_metrics) : leak_metrics;
 }
 
 // One colour per metric for a single run, one per series for compare.
@@ -117,7 +123,7 @@ ChartScale scale_of(std::span<const ReportSeries> series) {
         scale.samples = std::max(scale.samples, one.samples.buckets().size());
         for (const Bucket& bucket : one.samples.buckets()) {
             scale.last_iteration = std::max(scale.last_iteration, bucket.last_iteration);
-            for (const Metric* metric : metrics_of(one.mode)) {
+            for (const Metric* metric : metrics_of(one)) {
                 top_bytes = std::max(top_bytes, bucket.max[metric->figure]);
             }
         }
@@ -128,7 +134,7 @@ ChartScale scale_of(std::span<const ReportSeries> series) {
 }
 
 // Grid and y labels in human units, x ticks at round iterations, both axes and their titles.
-void append_axes(std::string& html, const ChartScale& scale) {
+void append_axes(std::string& html, const ChartScale& scale, std::string_view x_title) {
     auto out = std::back_inserter(html);
     constexpr double plot_w = ChartScale::plot_w;
     constexpr double plot_h = ChartScale::plot_h;
@@ -154,9 +160,9 @@ void append_axes(std::string& html, const ChartScale& scale) {
                    top_margin, top_margin + plot_h);
     fmt::format_to(out, "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>\n", left,
                    top_margin + plot_h, chart_width - right);
-    fmt::format_to(
-        out, "<text class=\"axis-title\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">iteration</text>\n",
-        left + plot_w / 2, chart_height - 12);
+    fmt::format_to(out,
+                   "<text class=\"axis-title\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
+                   left + plot_w / 2, chart_height - 12, x_title);
     fmt::format_to(out,
                    "<text class=\"axis-title\" transform=\"rotate(-90)\" x=\"{:.1f}\" y=\"16\" "
                    "text-anchor=\"middle\">memory (binary units)</text>\n",
@@ -199,7 +205,7 @@ void append_metric(std::string& html, const ReportSeries& one, const Metric& met
                        scale.y_of(bucket.max[metric.figure]));
     }
     html += "\"/>\n";
-    const std::string mode = escape(to_string(one.mode));
+    const std::string mode = escape(series_key(one));
     for (const Bucket& bucket : buckets) {
         fmt::format_to(out,
                        "<circle class=\"point\" data-series=\"{}\" data-metric=\"{}\" data-iteration=\"{}\" "
@@ -215,12 +221,12 @@ void append_lines(std::string& html, std::span<const ReportSeries> series, const
         std::clamp(300.0 / static_cast<double>(std::max<std::size_t>(scale.samples, 1)), 1.5, 4.5);
     for (std::size_t s = 0; s < series.size(); ++s) {
         const ReportSeries& one = series[s];
-        const auto metrics = metrics_of(one.mode);
+        const auto metrics = metrics_of(one);
         for (std::size_t m = 0; m < metrics.size(); ++m) {
             const std::string_view colour = colour_of(series, s, m);
             html += fmt::format(
                 "<g class=\"series\" data-series=\"{}\" data-metric=\"{}\" stroke=\"{}\" fill=\"{}\">\n",
-                escape(to_string(one.mode)), metrics[m]->key, colour, colour);
+                escape(series_key(one)), metrics[m]->key, colour, colour);
             append_metric(html, one, *metrics[m], scale, radius);
             html += "</g>\n";
         }
@@ -236,7 +242,7 @@ void append_legend(std::string& html, std::span<const ReportSeries> series) {
     std::size_t entry = 0;
     for (std::size_t s = 0; s < series.size(); ++s) {
         const ReportSeries& one = series[s];
-        const auto metrics = metrics_of(one.mode);
+        const auto metrics = metrics_of(one);
         for (std::size_t m = 0; m < metrics.size(); ++m) {
             const Metric& metric = *metrics[m];
             const double x = left + 290.0 * static_cast<double>(entry % legend_per_row);
@@ -250,7 +256,7 @@ void append_legend(std::string& html, std::span<const ReportSeries> series) {
                 fmt::format_to(out, " stroke-dasharray=\"{}\"", metric.dash);
             }
             fmt::format_to(out, "/>\n<text class=\"legend-label\" x=\"{}\" y=\"{:.1f}\">{}: {}</text>\n",
-                           x + 48, y, escape(std::string(to_string(one.mode))), metric.label);
+                           x + 48, y, escape(series_key(one)), metric.label);
         }
     }
 }
@@ -259,13 +265,19 @@ void append_legend(std::string& html, std::span<const ReportSeries> series) {
 
 void append_svg_chart(std::string& html, std::span<const ReportSeries> series) {
     const ChartScale scale = scale_of(series);
-    const std::size_t legend_rows = (series.size() * 3 + legend_per_row - 1) / legend_per_row;
+    std::size_t entries = 0;
+    for (const ReportSeries& one : series) {
+        entries += metrics_of(one).size();
+    }
+    const std::size_t legend_rows = (entries + legend_per_row - 1) / legend_per_row;
+    const bool watched = !series.empty() && series.front().watched;
     const double svg_height = chart_height + 28.0 * static_cast<double>(legend_rows) + 8;
     fmt::format_to(std::back_inserter(html),
                    "<svg class=\"chart\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
-                   "aria-label=\"RSS, max RSS and leaked bytes against iteration\">\n",
-                   chart_width, svg_height);
-    append_axes(html, scale);
+                   "aria-label=\"{2} against {3}\">\n",
+                   chart_width, svg_height, watched ? "RSS and VmHWM" : "RSS, max RSS and leaked bytes",
+                   x_axis_name(series));
+    append_axes(html, scale, x_axis_name(series));
     append_lines(html, series, scale);
     append_legend(html, series);
     html += "</svg>\n";

@@ -36,6 +36,14 @@ struct NoteRecord {
 };
 using NoteView = NoteRecord<std::string_view>;
 
+// An --explain note of `leakdemo watch`: about a sample of a program that is not ours, so no mode.
+template <typename Text>
+struct WatchNoteRecord {
+    std::uint64_t iteration = 0;  // the sample the note is about
+    Text text{};
+};
+using WatchNoteView = WatchNoteRecord<std::string_view>;
+
 template <typename R, typename Plain>
 concept RecordOf = std::is_same_v<std::remove_const_t<R>, Plain>;
 
@@ -52,6 +60,8 @@ template <>
 inline constexpr std::string_view record_type<WatchRecord> = "watch_sample";
 template <>
 inline constexpr std::string_view record_type<WatchSummary> = "watch_summary";
+template <typename Text>
+inline constexpr std::string_view record_type<WatchNoteRecord<Text>> = "watch_note";
 
 // visit_fields(record, visit) calls visit(key, member, wire) for each field in output order; `record` may
 // be const (writers) or not (the reader fills it).
@@ -152,6 +162,13 @@ template <typename N, typename Visit>
 requires(RecordOf<N, NoteRecord<std::string_view>> ||
          RecordOf<N, NoteRecord<std::string>>) constexpr void visit_fields(N& n, Visit&& visit) {
     visit("mode", n.mode, AsIs{});
+    visit("iteration", n.iteration, AsIs{});
+    visit("text", n.text, AsIs{});
+}
+
+template <typename N, typename Visit>
+requires(RecordOf<N, WatchNoteRecord<std::string_view>> ||
+         RecordOf<N, WatchNoteRecord<std::string>>) constexpr void visit_fields(N& n, Visit&& visit) {
     visit("iteration", n.iteration, AsIs{});
     visit("text", n.text, AsIs{});
 }

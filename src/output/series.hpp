@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "measure/record.hpp"
 #include "measure/sink.hpp"
@@ -15,6 +18,15 @@ namespace leakdemo {
 // for `compare` (filled from each child's JSON Lines). Constant memory whatever the run's length (about
 // 450 KiB of buckets and the first notes), allocated and written when it is made: a single run makes it
 // before its baseline sample, so keeping it does not move the RSS being measured.
+// A series that is not one of leakdemo's runs (`leakdemo watch`): it has no mode and no leaked bytes. It is
+// named by what was watched, drawn against its sample number with RSS and the tree's summed VmHWM (kept as
+// a record's max RSS), and its summary comes as ready-made rows (made after the watch, not while it runs).
+struct WatchedProgram {
+    std::string name;  // the command line, or "PID N"
+    std::vector<std::pair<std::string, std::string>> summary_rows;
+    std::string verdict;  // leaking, stable or inconclusive
+};
+
 struct ReportSeries {
     ReportSeries() = default;
     explicit ReportSeries(Mode run_mode) : mode(run_mode) {}
@@ -23,7 +35,18 @@ struct ReportSeries {
     BoundedSeries samples;
     std::optional<Summary> summary;  // nullopt when the run ended without one (a compare child that died)
     BoundedNotes notes;
+    std::optional<WatchedProgram> watched;  // set for watch: then `mode` and `summary` mean nothing
 };
+
+// The series' key in the report (data-series) and in legends: its mode, or "watched".
+inline std::string_view series_key(const ReportSeries& one) {
+    return one.watched ? std::string_view("watched") : to_string(one.mode);
+}
+
+// What the x axis counts: a run's iterations, or a watch's samples.
+inline std::string_view x_axis_name(std::span<const ReportSeries> series) {
+    return !series.empty() && series.front().watched ? "sample" : "iteration";
+}
 
 // A sink that fills a ReportSeries as the run goes.
 class SeriesRecorder final : public Sink {

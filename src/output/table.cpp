@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "output/human_summary.hpp"
 #include "output/style.hpp"
 #include "util/units.hpp"
 
@@ -201,16 +202,37 @@ std::string_view kept_title(Mode mode) {
     return mode == Mode::hold ? "held" : "leaked";
 }
 
+std::string LiveBudgetEta::cell(const Record& record) {
+    m_slope.add(static_cast<double>(record.elapsed_ns) / 1e9, static_cast<double>(record.sample.rss_bytes));
+    if (!m_budget) {
+        return "-";
+    }
+    const auto eta = seconds_to_budget(record.counters.outstanding_bytes, *m_budget, m_slope.slope());
+    if (!eta) {
+        return "-";
+    }
+    // Tenths below 10 s: a fast leak's "0 s" would read as "reached".
+    if (*eta <= 0) {
+        return "reached";
+    }
+    if (*eta < 10) {
+        return fmt::format("{:.1f} s", *eta);
+    }
+    return *eta >= 86400 ? std::string("> 1 day") : format_eta_words(*eta);
+}
+
 namespace {
 
-// iter, elapsed, leaked/held, rss, max rss, Δ rss, minor faults; on a narrow terminal the columns go in
-// this order, so iteration and RSS (19 columns: the narrowest terminal) always stay.
-constexpr std::array<Column, 7> table_columns{{{6}, {9}, {11}, {11}, {11}, {11}, {12}}};
-constexpr std::array<std::size_t, 5> table_drop_order{6, 1, 5, 4, 2};
+// iter, elapsed, leaked/held, rss, max rss, Δ rss, minor faults, to budget; on a narrow terminal the columns
+// go in this order, so iteration and RSS (19 columns: the narrowest terminal) always stay.
+constexpr std::array<Column, 8> table_columns{{{6}, {9}, {11}, {11}, {11}, {11}, {12}, {11}}};
+constexpr std::array<std::size_t, 6> table_drop_order{7, 6, 1, 5, 4, 2};
+constexpr ColumnMask without_eta = ~(ColumnMask{1} << 7);
 
 class TableSink final : public Sink {
   public:
-    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode) : m_out(out), m_caps(caps), m_mode(mode) {
+    TableSink(LineWriter& out, const TerminalCaps& caps, Mode mode, std::optional<std::uint64_t> budget_bytes)
+        : m_out(out), m_caps(caps), m_mode(mode), m_eta(budget_bytes) {
         lay_out();
     }
 
@@ -239,6 +261,10 @@ class TableSink final : public Sink {
             row.put(m_caps.unicode ? "—" : "-");
         }
         row.cell("{}", record.sample.minor_faults);
+        const std::string eta = m_eta.cell(record);  // every record counts, shown or not
+        if (m_eta.shown()) {
+            row.put(eta);
+        }
         end_line(m_line);
         m_previous_rss = record.sample.rss_bytes;
         m_out.write_line(m_line);
@@ -259,21 +285,28 @@ class TableSink final : public Sink {
     // The columns that fit the terminal, one column left free (a terminal that wraps at its last column
     // would break every row); new columns get a new header.
     void lay_out() {
-        const ColumnMask shown = fit_columns(table_columns, table_drop_order, m_caps.width - 1);
+        // Without a budget there is no eighth column to fit.
+        const std::span<const Column> columns = std::span(table_columns).first(m_eta.shown() ? 8 : 7);
+        const std::span<const std::size_t> order = std::span(table_drop_order).subspan(m_eta.shown() ? 0 : 1);
+        const ColumnMask shown =
+            fit_columns(columns, order, m_caps.width - 1) & (m_eta.shown() ? all_columns : without_eta);
         m_header_written = m_header_written && shown == m_shown;
         m_shown = shown;
     }
 
     void append_header() {
         fmt::memory_buffer header;  // once per run and per layout
-        RowFormatter(header, table_columns, m_shown)
-            .put("iter")
+        RowFormatter titles(header, table_columns, m_shown);
+        titles.put("iter")
             .put("elapsed")
             .put(kept_title(m_mode))
             .put("rss")
             .put("max rss")
             .put(m_caps.unicode ? "Δ rss" : "d rss")
             .put("minor faults");
+        if (m_eta.shown()) {
+            titles.put(budget_eta_title);
+        }
         append_styled(m_line, std::string_view(header.data(), header.size()), heading_style(m_caps.color));
         end_line(m_line);
     }
@@ -286,12 +319,14 @@ class TableSink final : public Sink {
     fmt::memory_buffer m_line;
     bool m_header_written = false;
     std::optional<std::uint64_t> m_previous_rss;
+    LiveBudgetEta m_eta;
 };
 
 }  // namespace
 
-std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode) {
-    return std::make_unique<TableSink>(out, caps, mode);
+std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode,
+                                      std::optional<std::uint64_t> budget_bytes) {
+    return std::make_unique<TableSink>(out, caps, mode, budget_bytes);
 }
 
 }  // namespace leakdemo

@@ -14,12 +14,15 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "measure/record.hpp"
 #include "measure/sink.hpp"
+#include "measure/summary.hpp"
 #include "measure/workload.hpp"
 #include "output/output.hpp"
 #include "output/terminal.hpp"
@@ -101,10 +104,30 @@ std::string_view next_unbreakable_word(std::string_view text);
 std::uint64_t kept_bytes(const Record& record, Mode mode);
 std::string_view kept_title(Mode mode);
 
-// The single run's table: iteration, elapsed, kept, RSS, max RSS, the change of RSS (red up, green down)
-// and minor faults; notes under their row (word-wrapped on a terminal; one line in a pipe, for grep). It
-// follows the terminal's width, also after a resize (terminal.hpp): a narrow one drops minor faults, then
-// elapsed, Δ rss, max rss and the kept bytes, and the header is printed again when the columns change.
-std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode);
+// The live tables' "to budget" column: the run summary's time to the limit (measure/summary.hpp) over the
+// records so far, so the last row says what the summary will: the bytes kept (outstanding) against the
+// guard's budget at the least-squares RSS growth per second. O(1) memory, as the summary.
+class LiveBudgetEta {
+  public:
+    explicit LiveBudgetEta(std::optional<std::uint64_t> budget_bytes) : m_budget(budget_bytes) {}
+    // Without a guard there is no budget and no column.
+    bool shown() const { return m_budget.has_value(); }
+    // Adds `record`; its cell: "-" while RSS is not growing, "reached", "0.3 s" (tenths below 10 s),
+    // "3 min 20 s", or "> 1 day".
+    std::string cell(const Record& record);
+
+  private:
+    std::optional<std::uint64_t> m_budget;
+    SlopeAccumulator m_slope;
+};
+inline constexpr std::string_view budget_eta_title = "to budget";
+
+// The single run's table: iteration, elapsed, kept, RSS, max RSS, the change of RSS (red up, green down),
+// minor faults and, with a budget, the time to it; notes under their row (word-wrapped on a terminal; one
+// line in a pipe, for grep). It follows the terminal's width, also after a resize (terminal.hpp): a narrow
+// one drops the time to the budget, minor faults, then elapsed, Δ rss, max rss and the kept bytes, and the
+// header is printed again when the columns change.
+std::unique_ptr<Sink> make_table_sink(LineWriter& out, const TerminalCaps& caps, Mode mode,
+                                      std::optional<std::uint64_t> budget_bytes = std::nullopt);
 
 }  // namespace leakdemo

@@ -127,6 +127,7 @@ bool parse_stat(std::string_view text, ProcessFigures& f) {
         return false;
     }
     f.ppid = values[4];
+    f.flags = values[9];
     f.minor_faults = values[10];
     f.major_faults = values[12];
     return true;
@@ -194,6 +195,18 @@ std::optional<pid_t> read_parent(pid_t pid, const char* proc_root) {
         return std::nullopt;
     }
     return static_cast<pid_t>(figures.ppid);
+}
+
+bool is_kernel_thread(pid_t pid, const char* proc_root) {
+    constexpr std::uint64_t pf_kthread = 0x00200000;  // include/linux/sched.h
+    const int fd = open_proc(proc_root, pid, "stat");
+    const auto text = read_whole(fd);
+    ProcessFigures figures;
+    const bool parsed = text && parse_stat(*text, figures);
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    return parsed && (figures.flags & pf_kthread) != 0;
 }
 
 std::optional<ProcessFigures> ProcessReader::read() {

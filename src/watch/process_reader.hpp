@@ -24,6 +24,7 @@ struct ProcessFigures {
     std::uint64_t minor_faults = 0;
     std::uint64_t major_faults = 0;
     std::uint64_t ppid = 0;
+    std::uint64_t flags = 0;  // stat's field 9: PF_KTHREAD marks a kernel thread
 };
 
 struct SmapsFigures {
@@ -38,6 +39,9 @@ bool parse_smaps_rollup(std::string_view text, SmapsFigures& figures);
 
 // The parent of `pid` from /proc/PID/stat, opened, read and closed (the tree's scan reads it once per PID).
 std::optional<pid_t> read_parent(pid_t pid, const char* proc_root = "/proc");
+// True when /proc/PID/stat marks `pid` as a kernel thread (PF_KTHREAD, e.g. kthreadd, PID 2): it has no
+// memory of its own to watch.
+bool is_kernel_thread(pid_t pid, const char* proc_root = "/proc");
 
 class ProcessReader {
   public:

@@ -6,18 +6,20 @@
 
 #include <memory>
 #include <span>
+#include <utility>
 
 #include "measure/clock.hpp"
 #include "measure/memory_guard.hpp"
+#include "measure/signals.hpp"
 #include "output/chart.hpp"
 #include "output/report.hpp"
 #include "output/series.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 #include "watch/command.hpp"
+#include "watch/process_reader.hpp"
 #include "watch/watch_output.hpp"
 #include "watch/watch_session.hpp"
-#include "watch/watch_signals.hpp"
 
 namespace leakdemo {
 namespace {
@@ -35,7 +37,9 @@ class WatchSinks {
             m_file = make_watch_sink(options.output_format, *outputs.file, TerminalCaps{});
             m_fanout.add(m_file.get());
         }
-        if (options.explain && (options.summary_only || outputs.stdout_format != Format::table)) {
+        // Notes go where samples go: rows of the table, watch_note records of JSON Lines; CSV has no place
+        // for prose (nor has --summary-only), so there they go to stderr.
+        if (options.explain && (options.summary_only || outputs.stdout_format == Format::csv)) {
             m_notes = make_watch_stderr_notes();
             m_fanout.add(m_notes.get());
         }
@@ -45,6 +49,8 @@ class WatchSinks {
         }
     }
     WatchSink& sink() { return m_fanout; }
+    // The series is the watched program's, not a run's: its name and summary for --report and --chart.
+    void describe(WatchedProgram watched) { m_recorder.series().watched = std::move(watched); }
     std::span<const ReportSeries> series() const { return {&m_recorder.series(), 1}; }
 
   private:
@@ -56,13 +62,18 @@ class WatchSinks {
     std::unique_ptr<WatchSink> m_adapter;
 };
 
-std::vector<ReportParameter> watch_parameters(const Options& options, pid_t pid) {
-    std::string what = options.watch.command.empty() ? fmt::format("--pid {}", pid) : std::string();
+// The command line as given, or "PID N".
+std::string watched_name(const Options& options, pid_t pid) {
+    std::string what = options.watch.command.empty() ? fmt::format("PID {}", pid) : std::string();
     for (const std::string& arg : options.watch.command) {
         what += (what.empty() ? "" : " ") + arg;
     }
+    return what;
+}
+
+std::vector<ReportParameter> watch_parameters(const Options& options, pid_t pid) {
     return {
-        {"watched", what},
+        {"watched", watched_name(options, pid)},
         {"tree",
          options.watch.include_children ? "the process and its descendants, summed" : "top process only"},
         {"interval", format_duration(options.interval)},
@@ -109,21 +120,26 @@ Expected<ExitCode> run_watch(const Options& options, const std::optional<Budget>
     if (!command_output) {
         return Result::fail(fmt::format("--command-output: {}", command_output.error()));
     }
+    // A kernel thread (kthreadd, PID 2) has no memory of its own: nothing to watch, a usage error.
+    if (options.watch.pid && is_kernel_thread(static_cast<pid_t>(*options.watch.pid))) {
+        return Result::fail(fmt::format("--pid: {} is a kernel thread; it has no memory of its own to watch",
+                                        *options.watch.pid));
+    }
     LineWriter stdout_writer(STDOUT_FILENO);
     WatchSinks sinks(options, outputs, stdout_writer);
 
-    // 2. Start COMMAND (or take --pid's process). Our signal handlers first: a Ctrl-C from here on is
-    //    forwarded, a second one kills the group.
-    install_watch_signal_handlers();
+    // 2. Start COMMAND (or take --pid's process). Ctrl-Z is followed from here on (the session stops and
+    //    resumes the tree with watch); a Ctrl-C is forwarded, a second one kills the group
+    //    (measure/signals.hpp).
+    install_job_control_handlers();
     WatchedCommand command;
     pid_t pid = static_cast<pid_t>(options.watch.pid.value_or(0));
     if (!options.watch.command.empty()) {
         if (const auto failed = command.start(options.watch.command, *command_output)) {
-            print_stderr(fmt::format("leakdemo: error: {}\n", failed->message));
-            return Result::ok(static_cast<ExitCode>(failed->exit_code));
+            throw Error(failed->message, failed->exit_code);  // leakdemo_main says it; 126 or 127
         }
         pid = command.pid();
-        set_watched_group(pid);
+        set_group_killed_on_second_signal(pid);
     }
     print_stderr(guard_notes);
 
@@ -131,7 +147,9 @@ Expected<ExitCode> run_watch(const Options& options, const std::optional<Budget>
     WatchSession session(options, pid, options.watch.command.empty() ? nullptr : &command, guard.get(), clock,
                          sinks.sink());
     const WatchEnd end = session.run();
-    set_watched_group(0);
+    set_group_killed_on_second_signal(0);
+    sinks.describe(WatchedProgram{watched_name(options, pid), watch_summary_rows(end.summary),
+                                  std::string(to_string(end.summary.verdict))});
     // -o FILE and the report are renamed into place only now (output/safe_file.hpp).
     if (outputs.output_file) {
         outputs.output_file->commit();

@@ -43,7 +43,10 @@ std::vector<std::string> WatchExplainer::explain(const WatchRecord& r) {
                         format_bytes(std::uint64_t(file)), format_signed_bytes(anon)));
     }
     m_peak_rss = std::max(m_peak_rss, r.rss_bytes);
-    if (!m_told_hwm && m_peak_rss >= r.rss_bytes + notable_bytes && r.hwm_bytes >= m_peak_rss) {
+    // VmHWM comes from the kernel's approximate counters and can read a few hundred KiB below the peak RSS a
+    // sample saw (MEMORY-FACTS): what the note says is that it stayed up while RSS fell.
+    if (!m_told_hwm && m_peak_rss >= r.rss_bytes + notable_bytes &&
+        r.hwm_bytes >= r.rss_bytes + notable_bytes) {
         m_told_hwm = true;
         notes.push_back(
             fmt::format("RSS fell to {} from a peak of {}, but VmHWM stays at {}: the high-water mark "

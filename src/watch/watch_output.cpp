@@ -43,6 +43,11 @@ class WatchJsonlSink final : public WatchSink {
         append_jsonl_sample(m_line, record);
         m_out.write_line(m_line);
     }
+    void note(std::uint64_t iteration, const std::string& text) override {
+        m_line.clear();
+        append_jsonl_watch_note(m_line, iteration, text);
+        m_out.write_line(m_line);
+    }
     void summary(const WatchSummary& summary) override {
         m_line.clear();
         append_jsonl_summary(m_line, summary);
@@ -200,7 +205,8 @@ std::string format_watch_summary(const WatchSummary& s, bool color) {
         fmt::format("  RSS          {} -> {} (peak {}; VmHWM sum {})\n", format_bytes(s.rss_start_bytes),
                     format_bytes(s.rss_end_bytes), format_bytes(s.peak_rss_bytes), format_bytes(s.hwm_bytes));
     if (s.peak_pss_bytes) {
-        text += fmt::format("  PSS          peak {}\n", format_bytes(*s.peak_pss_bytes));
+        text += fmt::format("  PSS          peak {} (of the reads, every --pss-interval)\n",
+                            format_bytes(*s.peak_pss_bytes));
     }
     text +=
         fmt::format("  rate         {}/s of {} after a {:.1f} s warm-up (leaking from {}/s)\n",
@@ -214,6 +220,35 @@ std::string format_watch_summary(const WatchSummary& s, bool color) {
         "  verdict      {}{}\n", fmt::styled(to_string(s.verdict), style),
         s.verdict == WatchVerdict::inconclusive ? " (fewer than 10 samples after the warm-up)" : "");
     return text;
+}
+
+std::vector<std::pair<std::string, std::string>> watch_summary_rows(const WatchSummary& s) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.emplace_back("PID", fmt::format("{}", s.pid));
+    rows.emplace_back("samples", fmt::format("{} in {:.2f} s", s.samples, s.elapsed_s));
+    rows.emplace_back("processes", fmt::format("up to {} summed", s.max_processes));
+    rows.emplace_back("RSS start → end",
+                      fmt::format("{} → {}", format_bytes(s.rss_start_bytes), format_bytes(s.rss_end_bytes)));
+    rows.emplace_back("peak RSS", format_bytes(s.peak_rss_bytes));
+    rows.emplace_back("VmHWM (sum, a high-water mark)", format_bytes(s.hwm_bytes));
+    rows.emplace_back("peak PSS (of the reads, every --pss-interval)",
+                      s.peak_pss_bytes ? format_bytes(*s.peak_pss_bytes) : std::string("unknown"));
+    rows.emplace_back(
+        "rate",
+        fmt::format("{}/s of {} after a {:.1f} s warm-up (leaking from {}/s)",
+                    format_signed_bytes(std::llround(s.slope_bytes_per_s)), to_string(s.metric), s.warmup_s,
+                    format_bytes(static_cast<std::uint64_t>(std::llround(s.leak_rate_bytes_per_s)))));
+    if (s.budget_bytes) {
+        rows.emplace_back("budget",
+                          s.budget_eta_s
+                              ? fmt::format("{}, reached in {} at this rate", format_bytes(*s.budget_bytes),
+                                            format_eta_words(*s.budget_eta_s))
+                              : fmt::format("{}, not growing", format_bytes(*s.budget_bytes)));
+    }
+    rows.emplace_back("stopped", s.exit_status ? fmt::format("{} (exit status {})", to_string(s.stop_reason),
+                                                             *s.exit_status)
+                                               : std::string(to_string(s.stop_reason)));
+    return rows;
 }
 
 void append_watch_summary(fmt::memory_buffer& line, Format format, const WatchSummary& summary, bool color) {

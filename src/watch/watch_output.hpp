@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "measure/sink.hpp"
@@ -48,6 +49,8 @@ class WatchFanout final : public WatchSink {
 
 // The summary for people, several lines (stderr, or stdout with --summary-only).
 std::string format_watch_summary(const WatchSummary& summary, bool color);
+// The summary as the report's rows (name, value), in the words of the human summary.
+std::vector<std::pair<std::string, std::string>> watch_summary_rows(const WatchSummary& summary);
 // --summary-only: the summary alone, in `format` (human, one CSV row under its header, one JSON object).
 void append_watch_summary(fmt::memory_buffer& line, Format format, const WatchSummary& summary, bool color);
 

@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <ctime>
 
+#include "measure/signals.hpp"
 #include "output/output.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
-#include "watch/watch_signals.hpp"
 
 namespace leakdemo {
 namespace {
@@ -120,7 +120,8 @@ bool WatchSession::take_sample(nanoseconds now, bool emit) {
     r.uss_bytes = m_last_uss;
     r.minor_faults = tree.sum.minor_faults;
     r.major_faults = tree.sum.major_faults;
-    m_series.add(static_cast<double>(r.elapsed_ns) / 1e9, figure(r));
+    // The rate is judged on running time: a tree stopped with watch (Ctrl-Z) grew by nothing meanwhile.
+    m_series.add(static_cast<double>(r.elapsed_ns - m_paused.count()) / 1e9, figure(r));
     if (m_summary.budget_bytes) {
         r.budget_eta_s = seconds_to_budget(r.rss_bytes, *m_summary.budget_bytes, m_series.recent_slope());
     }
@@ -150,6 +151,26 @@ void WatchSession::on_stop_signal(int signal_number) {
     }
 }
 
+// Ctrl-Z reaches watch alone (COMMAND has its own process group): stop the tree, then watch itself; on
+// SIGCONT (fg, bg) resume the tree, so it never runs unwatched, and keep the stopped time out of the rate.
+// A --pid process is not ours: watch stops alone, and the process's growth meanwhile is real.
+void WatchSession::follow_job_control() {
+    if (take_suspend_request()) {
+        const nanoseconds stopped_at = m_clock.now();
+        if (m_command != nullptr) {
+            m_command->signal_all(SIGSTOP, m_tree.members());
+        }
+        suspend_self();
+        if (m_command != nullptr) {
+            m_command->signal_all(SIGCONT, m_tree.members());
+            m_paused += m_clock.now() - stopped_at;
+        }
+    }
+    if (take_continued() && m_command != nullptr) {
+        m_command->signal_all(SIGCONT, m_tree.members());  // watch was stopped by SIGSTOP, or resumed again
+    }
+}
+
 bool WatchSession::limit_reached(nanoseconds now) const {
     const auto& iterations = m_options.iterations;
     const auto& duration = m_options.watch.duration;
@@ -176,9 +197,9 @@ WatchEnd WatchSession::run() {
     const nanoseconds period = m_options.interval;
     try {
         while (true) {
+            follow_job_control();  // first: the time below is after any stop
             const nanoseconds now = m_clock.now();
-            if (const int signal_number = watch_stop_signal();
-                signal_number != 0 && m_forwarded_signal == 0) {
+            if (const int signal_number = stop_signal(); signal_number != 0 && m_forwarded_signal == 0) {
                 on_stop_signal(signal_number);
                 if (m_command == nullptr) {
                     break;  // --pid: watch detaches; the process is not ours to stop

@@ -39,6 +39,7 @@ class WatchSession {
     bool take_sample(std::chrono::nanoseconds now, bool emit);
     void check_guard(std::chrono::nanoseconds now, std::uint64_t rss_bytes);
     void on_stop_signal(int signal_number);
+    void follow_job_control();
     bool limit_reached(std::chrono::nanoseconds now) const;
     bool wait_until(std::chrono::nanoseconds deadline);
     void finish(WatchEnd& end);
@@ -60,6 +61,7 @@ class WatchSession {
     std::optional<std::uint64_t> m_last_uss;
     std::optional<std::chrono::nanoseconds> m_last_smaps;
     std::chrono::nanoseconds m_start{};
+    std::chrono::nanoseconds m_paused{};  // stopped with watch (Ctrl-Z): not running time
     std::uint64_t m_next_iteration = 0;
     int m_forwarded_signal = 0;
     bool m_guard_stopped = false;

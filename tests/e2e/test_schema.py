@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SOURCE_DIR, "docs", "schema")
-RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_summary")
+RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_note", "watch_summary")
 
 
 def load_schema(name):
@@ -69,6 +69,7 @@ RUNS = {
     "compare leak,hold": ["compare", "--modes", "leak,hold", "-n", "3", "-i", "0", "--format", "jsonl", "-q"],
     "compare free,hold": ["compare", "--modes", "free,hold", "-n", "2", "-i", "0", "--format", "jsonl", "-q"],
     "watch the article": ["watch", "-i", "20ms", "--format", "jsonl", "-q", "--", ARTICLE, "3", "0.05"],
+    "watch --explain": ["watch", "-i", "20ms", "--format", "jsonl", "--explain", "-q", "--", ARTICLE, "3", "0.05"],
     "watch --summary-only": ["watch", "-i", "20ms", "--summary-only", "--format", "jsonl", "--", ARTICLE, "2", "0.05"],
     "watch guard stop": ["watch", "-i", "20ms", "--max-memory", "24MiB", "--format", "jsonl", "-q", "--",
                          ARTICLE, "0", "0.02"],
@@ -132,7 +133,7 @@ class Schema(unittest.TestCase):
 
     def test_a_wrong_type_is_rejected(self):
         wrong = {"sample": ("rss_bytes", "4263936"), "note": ("text", 7), "summary": ("verdict", "leaky"),
-                 "watch_sample": ("processes", -1), "watch_summary": ("stop_reason", "done")}
+                 "watch_sample": ("processes", -1), "watch_note": ("iteration", "1"), "watch_summary": ("stop_reason", "done")}
         for kind, (key, value) in wrong.items():
             record = self.a_record(kind)
             record[key] = value

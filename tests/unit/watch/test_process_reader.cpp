@@ -41,7 +41,17 @@ TEST(ParseStat, CountsFieldsFromTheLastParenthesis) {
     ASSERT_TRUE(parse_stat(text, f));
     EXPECT_EQ(f.minor_faults, 777U);
     EXPECT_EQ(f.major_faults, 5U);
+    EXPECT_EQ(f.flags, 4194304U);  // field 9
     EXPECT_FALSE(parse_stat("garbage", f));
+}
+
+TEST(IsKernelThread, ReadsPfKthreadFromStat) {
+    // This test process is a user process; kthreadd (PID 2) is a kernel thread wherever /proc shows it.
+    EXPECT_FALSE(is_kernel_thread(::getpid()));
+    EXPECT_FALSE(is_kernel_thread(0));  // no /proc/0: not a kernel thread, just absent
+    ProcessFigures f;
+    ASSERT_TRUE(parse_stat("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0\n", f));
+    EXPECT_NE(f.flags & 0x00200000U, 0U);
 }
 
 TEST(ParseSmapsRollup, PssAndPrivatePages) {
