@@ -158,7 +158,7 @@ class ArenaWorkload final : public ScenarioWorkload {
 };
 
 // mmap: an anonymous private mapping of the block (whole pages), touched and never unmapped. Not a malloc:
-// valgrind and LeakSanitizer see nothing; RSS climbs.
+// valgrind and LeakSanitizer see nothing; RSS climbs. The counters count the mappings' whole pages.
 class MmapWorkload final : public ScenarioWorkload {
   public:
     using ScenarioWorkload::ScenarioWorkload;

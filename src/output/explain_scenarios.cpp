@@ -48,7 +48,7 @@ void Explainer::explain_lost_shape(const Step& step, Mode mode, std::vector<std:
             text = fmt::format(
                 "{} lost as a chain: the 16-byte head's only pointer is gone, so valgrind will call the head "
                 "\"definitely lost\" and the 3 nodes behind it \"indirectly lost\" (LeakSanitizer: a Direct "
-                "and Indirect leaks)",
+                "leak and Indirect leaks)",
                 exact_bytes(lost));
             break;
         case Mode::interior:
@@ -99,27 +99,38 @@ void Explainer::explain_logical_leak(const Step& step, const Record& current,
 }
 
 void Explainer::explain_fragmented(const Step& step, const Record& current, std::vector<std::string>& notes) {
-    if (!step.allocated) {
+    if (!step.allocated || !m_baseline) {
         return;
     }
-    const std::uint64_t heap = current.sample.heap_arena_bytes;
-    const std::uint64_t in_use = current.counters.outstanding_bytes;
-    const std::uint64_t rss = current.sample.rss_bytes;
-    // Fragmented: the heap spans at least twice what is in use, and RSS still covers most of the heap.
-    if (!m_told_fragmented && heap >= 2 * in_use && rss + m_context.page_bytes >= heap) {
+    // Growth since the baseline: the process had memory of its own before the first chunk.
+    const auto grown = [this, &current](auto field) {
+        const auto now = static_cast<std::int64_t>(current.sample.*field);
+        return now - static_cast<std::int64_t>(m_baseline->sample.*field);
+    };
+    const std::int64_t heap_grown = grown(&MemorySample::heap_arena_bytes);
+    const std::int64_t rss_grown = grown(&MemorySample::rss_bytes);
+    const auto in_use = static_cast<std::int64_t>(current.counters.outstanding_bytes);
+    if (heap_grown < 2 * in_use || !step.about_a_block(heap_grown)) {
+        return;  // the heap spans little more than what is in use: nothing fragmented to tell
+    }
+    const std::string heap = format_bytes(current.sample.heap_arena_bytes);
+    // Fragmented: RSS grew by most of what the heap grew, although most of the heap is free.
+    if (!m_told_fragmented && 4 * rss_grown >= 3 * heap_grown) {
         m_told_fragmented = true;
         say(Kind::fragmented, notes,
             fmt::format("the heap holds {} but only {} of leakdemo's chunks is in use: the free chunks sit "
-                        "between live ones, so no page can be returned and RSS stays at {}",
-                        format_bytes(heap), format_bytes(in_use), format_bytes(rss)));
+                        "between live ones, so no page can be returned (RSS {} since the start)",
+                        heap, format_bytes(current.counters.outstanding_bytes),
+                        format_signed_bytes(rss_grown)));
     }
-    // Trimmed: RSS well below the heap's span, measured after malloc_trim(0).
-    if (!m_told_trimmed && m_context.trim && heap >= 2 * in_use && rss < heap) {
+    // Trimmed: RSS grew by less than half of the heap, measured after malloc_trim(0).
+    if (!m_told_trimmed && m_context.trim && 2 * rss_grown < heap_grown) {
         m_told_trimmed = true;
         say(Kind::fragmented, notes,
             fmt::format("malloc_trim(0) handed the whole free pages between the live chunks back "
-                        "(MADV_DONTNEED): the heap still spans {} with {} in use, but RSS is {}",
-                        format_bytes(heap), format_bytes(in_use), format_bytes(rss)));
+                        "(MADV_DONTNEED): the heap grew by {} with {} in use, RSS only by {}",
+                        format_signed_bytes(heap_grown), format_bytes(current.counters.outstanding_bytes),
+                        format_signed_bytes(rss_grown)));
     }
 }
 

@@ -260,6 +260,11 @@ class GuardInACgroup(unittest.TestCase):
     def test_mmap_stops_itself(self):
         self.assertEqual(self.check_stops("--mode", "mmap", "-b", "4MiB")["stop_reason"], "guard")
 
+    def test_mmap_of_one_byte_counts_the_whole_page(self):
+        # Each 1-byte mapping costs a 4 KiB page: the guard must count pages, not the byte.
+        summary = self.check_stops("--mode", "mmap", "-b", "1", "--summary-only")
+        self.assertEqual(summary["outstanding_bytes"], summary["iterations"] * 4096)
+
     def test_cache_stops_itself(self):
         self.assertEqual(self.check_stops("--mode", "cache", "-b", "4MiB")["stop_reason"], "guard")
 
