@@ -2,6 +2,7 @@
 // cleared at exit) and fragment (freed chunks the allocator cannot hand back between live ones).
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
