@@ -167,7 +167,8 @@ class ResidentMemory(unittest.TestCase):
                 self.assertEqual(summary["verdict"], "leaking", summary)
 
     def test_touch_none_leaves_the_memory_unresident(self):
-        for mode in ("indirect", "mmap", "cache"):
+        # ASan's allocator writes shadow memory (and the first bytes) of every malloc'd block: glibc's does not.
+        for mode in ("mmap",) if SANITIZED else ("indirect", "mmap", "cache"):
             with self.subTest(mode=mode):
                 grown, summary = growth(mode, 4 * MIB, 4, "--touch", "none")
                 self.assertLess(grown, 4 * MIB, summary)
