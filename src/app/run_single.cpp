@@ -130,9 +130,10 @@ class SingleRunSinks {
             m_fanout.add(m_progress.get());
         }
         if (options.explain) {
-            m_explaining = make_explaining_sink(
-                ExplainContext{options.touch, options.mmap_threshold_bytes, options.trim, options.huge_pages},
-                m_fanout);
+            ExplainContext context{options.touch, options.mmap_threshold_bytes, options.trim,
+                                   options.huge_pages};
+            context.threads = options.threads;
+            m_explaining = make_explaining_sink(context, m_fanout);
         }
     }
     SingleRunSinks(const SingleRunSinks&) = delete;
@@ -160,6 +161,7 @@ BlockWorkloadConfig workload_config(const Options& options) {
     config.mmap_threshold_bytes = options.mmap_threshold_bytes;
     config.trim = options.trim;
     config.huge_pages = options.huge_pages;
+    config.threads = options.threads;
     return config;
 }
 

@@ -71,7 +71,7 @@ void declare_workload(CLI::App& app, RawOptions& raw) {
     const Options defaults;
     add_enum_option(app, "-m,--mode", raw.mode, defaults.mode, "MODE",
                     "leak: drop the pointer (the article); free: free() it (line 43 restored); hold: keep it "
-                    "reachable in a container until exit");
+                    "reachable until exit; the zoo of leaks (indirect ... mmap): see `leakdemo scenarios`");
     app.add_option(
            "-b,--block-size", raw.block_size,
            "bytes per allocation: 4096000, 4000KiB, 4MB (=4,000,000), 4MiB or 4M (=4,194,304); as in GNU "
@@ -88,6 +88,12 @@ void declare_workload(CLI::App& app, RawOptions& raw) {
         ->check(checked_by(parse_duration))
         ->type_name("DURATION")
         ->default_str(format_duration(defaults.interval));
+    app.add_option("--threads", raw.threads,
+                   "arena mode: worker threads that each malloc, touch and free a block per iteration "
+                   "(1-64)")
+        ->check(checked_by(parse_threads))
+        ->type_name("N")
+        ->default_str(std::to_string(defaults.threads));
     add_enum_option(app, "--touch", raw.touch, defaults.touch, "TOUCH",
                     "all: memset every byte; page: one byte per 4 KiB page; none: no write (RSS stays flat)");
     app.add_option("--fill", raw.fill, "byte written by --touch (0-255 or 0xNN; the article's -1 is 0xff)")
@@ -137,7 +143,8 @@ void declare_classroom(CLI::App& app, RawOptions& raw) {
         ->check(checked_by(parse_mmap_threshold))
         ->type_name("SIZE");
     app.add_flag("--trim", raw.trim,
-                 "malloc_trim(0) after each free(): free mode gives memory back every time");
+                 "malloc_trim(0) after the frees of each iteration (free, fragment mode): free pages go "
+                 "back to the OS");
     add_enum_option(app, "--bars", raw.bars, Options{}.bars, "WHEN",
                     "a bar of current RSS (max RSS marked) on each table row: auto (on a terminal), always, "
                     "never");

@@ -94,6 +94,15 @@ Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
     return Result::ok(modes);
 }
 
+Expected<std::uint64_t> parse_threads(std::string_view text) {
+    auto count = parse_count(text);
+    if (count && (count.value() < 1 || count.value() > max_threads)) {
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is out of range: give 1 to {} threads", text, max_threads));
+    }
+    return count;
+}
+
 Expected<double> parse_rate(std::string_view text) {
     using Result = Expected<double>;
     const auto slash = text.rfind('/');
@@ -211,6 +220,7 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.ascii = raw.ascii;
     options.chart = raw.chart;
     options.fill_given = !raw.fill.empty();
+    options.threads_given = !raw.threads.empty();
     options.command = raw.compare ? Command::compare : raw.watch ? Command::watch : Command::run;
     options.watch.command = raw.watch_command;
     options.watch.include_children = !raw.no_children;
@@ -254,6 +264,7 @@ Expected<Options> convert_options(const RawOptions& raw) {
     converter.convert("--max-memory", raw.max_memory, parse_max_memory, options.guard);
     converter.convert("--modes", raw.compare_modes, parse_compare_modes, options.compare_modes);
     converter.convert("--step-fd", raw.step_fd, parse_count, options.step_fd);
+    converter.convert("--threads", raw.threads, parse_threads, options.threads);
     convert_watch(raw, options, converter);
     if (!converter.error().empty()) {
         return Expected<Options>::fail(converter.error());
@@ -262,6 +273,15 @@ Expected<Options> convert_options(const RawOptions& raw) {
     // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.
     if (raw.watch && options.interval < std::chrono::milliseconds(10)) {
         return Expected<Options>::fail("--interval: watch samples at most every 10ms (10ms to 24h)");
+    }
+    // interior keeps a pointer to the middle of each block: a 1-byte block's middle is its start.
+    const bool interior = options.command == Command::compare
+                              ? std::find(options.compare_modes.begin(), options.compare_modes.end(),
+                                          Mode::interior) != options.compare_modes.end()
+                              : options.mode == Mode::interior;
+    if (interior && options.block_bytes < 2) {
+        return Expected<Options>::fail(
+            "--block-size: interior mode needs at least 2 bytes (the middle of a 1-byte block is its start)");
     }
     if (const Status output = resolve_output_format(raw, options); !output) {
         return Expected<Options>::fail(output.error());

@@ -40,6 +40,7 @@ struct RawOptions {
     std::string step_fd;  // hidden: compare's children only
     std::string progress;
     std::string completions;  // --completions SHELL: print the script, run nothing
+    std::string threads;
     bool quiet = false;
     bool summary_only = false;
     bool fail_on_leak = false;
@@ -76,6 +77,9 @@ Expected<unsigned char> parse_fill(std::string_view text);
 Expected<std::uint64_t> parse_mmap_threshold(std::string_view text);
 // "--modes A,B": exactly two distinct modes out of leak, free, hold (any case).
 Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
+
+// --threads: arena mode's worker threads, 1 to 64.
+Expected<std::uint64_t> parse_threads(std::string_view text);
 // -o FILE without --format: .csv, .jsonl or .json; anything else is Format::automatic (unknown).
 Format format_from_extension(const std::string& path);
 

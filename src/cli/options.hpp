@@ -48,6 +48,8 @@ struct Options {
     unsigned char fill = 0xFF;            // the article's memset(ptr, -1, ...)
     bool fill_given = false;              // --fill was on the command line (a warning with --touch none)
     bool huge_pages = false;              // --huge-pages: 2 MiB-aligned, madvise(MADV_HUGEPAGE) blocks
+    std::uint64_t threads = 1;            // --threads: arena mode's worker threads
+    bool threads_given = false;           // --threads was on the command line (a warning outside arena)
     std::optional<std::uint64_t> iterations;
     std::chrono::nanoseconds interval = std::chrono::seconds(1);
 

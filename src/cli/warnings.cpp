@@ -48,10 +48,14 @@ std::optional<std::string> bars_unused(const Options& options, Format stdout_for
 
 std::vector<std::string> ineffective_options(const Options& options, Format stdout_format) {
     std::vector<std::string> warnings;
-    if (options.trim && !runs_mode(options, Mode::free)) {
+    if (options.trim && !runs_mode(options, Mode::free) && !runs_mode(options, Mode::fragment)) {
         warnings.push_back(fmt::format(
-            "--trim: has no effect in {} (malloc_trim runs after free(), which only free mode calls)",
+            "--trim: has no effect in {} (malloc_trim runs after the frees of free and fragment mode)",
             modes_run(options)));
+    }
+    if (options.threads_given && !runs_mode(options, Mode::arena)) {
+        warnings.push_back(fmt::format(
+            "--threads: has no effect in {} (only arena mode starts worker threads)", modes_run(options)));
     }
     if (options.fill_given && options.touch == Touch::none) {
         warnings.push_back("--fill: has no effect with --touch none (no byte is written)");

@@ -39,6 +39,9 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     if (options.trim) {
         args.emplace_back("--trim");
     }
+    if (options.threads_given) {
+        args.insert(args.end(), {"--threads", std::to_string(options.threads)});
+    }
     if (options.explain) {
         args.emplace_back("--explain");
     }

@@ -59,7 +59,9 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
             break;
         }
         const std::uint64_t block = parts.workload.block_bytes();
-        if (auto why = parts.guard.refuse(parts.workload.counters().outstanding_bytes, block)) {
+        // What this step may add: more than one block for a chain, a cycle's pair, every thread's block.
+        if (auto why = parts.guard.refuse(parts.workload.counters().outstanding_bytes,
+                                          parts.workload.step_bytes())) {
             reason = StopReason::guard;
             result.stop_message = fmt::format("guard: stopped before iteration {}: {}", iteration, *why);
             break;

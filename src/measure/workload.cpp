@@ -12,44 +12,24 @@
 
 #include <fmt/format.h>
 
+#include "measure/block_touch.hpp"
 #include "util/error.hpp"
 
 namespace leakdemo {
+
+namespace detail {
+
+// Out of line and never inlined, so its frame lies where the callee frames of a step just were.
+[[gnu::noinline]] void scrub_stack() {
+    unsigned char area[16384];
+    ::explicit_bzero(area, sizeof area);  // a memset the optimiser may not remove (glibc >= 2.25)
+}
+
+}  // namespace detail
+
 namespace {
 
-constexpr std::size_t page_bytes = 4096;
-
-// Hides where a pointer came from. Without this GCC folds malloc + memset(0) into calloc (which commits
-// nothing) and, with the free() that follows, deletes malloc/memset/free outright (MEMORY-FACTS.md).
-inline void* launder(void* pointer) {
-    asm volatile("" : "+r"(pointer));
-    return pointer;
-}
-
-// Tells the compiler the bytes behind `pointer` are read by someone: the stores must happen.
-inline void keep_written(void* pointer) {
-    asm volatile("" : : "r"(pointer) : "memory");
-}
-
-void touch(unsigned char* block, std::size_t size, Touch policy, unsigned char fill) {
-    switch (policy) {
-        case Touch::all:
-            std::memset(block, fill, size);
-            break;
-        case Touch::page:
-            // One write per page commits the page as fully as a memset of all of it.
-            for (std::size_t offset = 0; offset < size; offset += page_bytes) {
-                block[offset] = fill;
-            }
-            if (size > 0) {
-                block[size - 1] = fill;
-            }
-            break;
-        case Touch::none:
-            break;
-    }
-    keep_written(block);
-}
+using detail::launder;
 
 // Bytes glibc holds in mmap'd chunks right now; 0 without mallinfo2 (glibc < 2.33).
 std::uint64_t mmapped_heap_bytes() {
@@ -117,20 +97,12 @@ BlockWorkload::BlockWorkload(BlockWorkloadConfig config) : m_config(config) {
     }
 }
 
-BlockWorkload::~BlockWorkload() {
-    // hold mode kept its pointers reachable all along; it gives them back at exit. Leaked blocks
-    // are, by design, gone: nothing here can free them.
-    for (void* block : m_held) {
-        std::free(block);
-    }
-}
-
 bool BlockWorkload::step() {
     const auto size = static_cast<std::size_t>(m_config.block_bytes);
     if (m_config.mode == Mode::hold) {
         // Grow the container first (geometrically), so its own growth cannot fail after the block exists.
-        if (m_held.size() == m_held.capacity()) {
-            m_held.reserve(m_held.empty() ? 64 : 2 * m_held.capacity());
+        if (!m_held.reserve_one()) {
+            return false;
         }
     }
     const std::uint64_t mmapped_before = mmapped_heap_bytes();
@@ -141,7 +113,7 @@ bool BlockWorkload::step() {
     if (mmapped_heap_bytes() >= mmapped_before + m_config.block_bytes) {
         m_counters.mmapped_blocks += 1;
     }
-    touch(static_cast<unsigned char*>(raw), size, m_config.touch, m_config.fill);
+    detail::touch_bytes(static_cast<unsigned char*>(raw), size, m_config.touch, m_config.fill);
 
     m_counters.blocks += 1;
     m_counters.requested_bytes += m_config.block_bytes;
@@ -158,7 +130,7 @@ bool BlockWorkload::step() {
             }
             break;
         case Mode::hold:
-            m_held.push_back(raw);
+            m_held.push(raw);
             m_counters.outstanding_bytes += m_config.block_bytes;
             break;
         default:  // the scenarios have their own workloads (make_workload); the constructor refused them
@@ -172,8 +144,25 @@ LeakClassification BlockWorkload::expected_at_exit() const {
     if (m_config.mode == Mode::leak) {
         expected.definitely_lost_bytes = m_counters.leaked_bytes;
         expected.definitely_lost_blocks = m_counters.blocks;
+    } else if (m_config.mode == Mode::hold && m_held.has_array()) {
+        // The held blocks and the array that points to them (one more block, reachable from a global).
+        expected.still_reachable_bytes = m_counters.outstanding_bytes + m_held.array_bytes();
+        expected.still_reachable_blocks = m_held.size() + 1;
     }
     return expected;
+}
+
+std::uint64_t BlockWorkload::release_reachable() {
+    if (m_config.mode != Mode::hold) {
+        return 0;
+    }
+    for (std::size_t index = 0; index < m_held.size(); ++index) {
+        std::free(m_held.at(index));
+    }
+    const std::uint64_t freed = m_counters.outstanding_bytes;
+    m_counters.outstanding_bytes = 0;
+    m_held.release();
+    return freed;
 }
 
 void* BlockWorkload::allocate(std::size_t size) {

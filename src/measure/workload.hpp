@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "measure/reachable_store.hpp"
 #include "measure/system_reader.hpp"
 #include "util/enum_names.hpp"
 #include "util/expected.hpp"
@@ -17,7 +18,7 @@ namespace leakdemo {
 enum class Mode {
     leak,  // the pointer is dropped: the block is unreachable for good (the article, free() commented out)
     free,  // free() right after touching (the article with line 43 restored)
-    hold,  // the pointer is kept in a live container: memory grows but stays reachable; freed at exit
+    hold,  // the pointer is kept in a live container until exit: memory grows, valgrind says still reachable
     // The zoo of leaks (issue 13; measure/scenario_info.hpp says what each checker reports for each).
     indirect,   // a small head pointing to a chain of nodes, the head dropped
     interior,   // only a pointer into the middle of the block kept
@@ -88,6 +89,9 @@ class Workload {
     virtual bool step() = 0;
     virtual const WorkloadCounters& counters() const = 0;
     virtual std::uint64_t block_bytes() const = 0;
+    // The most one step can add to the process's memory (what the guard must allow before the step):
+    // the block for leak/free/hold; a chain, a pair of shared blocks, every thread's block... for the zoo.
+    virtual std::uint64_t step_bytes() const { return block_bytes(); }
     // What the leak checkers should find at exit if the process ended now (after the destructor ran).
     virtual LeakClassification expected_at_exit() const = 0;
     // The mode the next records are produced in (`leakdemo live` switches it between steps).
@@ -108,7 +112,12 @@ struct BlockWorkloadConfig {
     // --huge-pages: each block is 2 MiB-aligned, its size rounded up to a multiple of 2 MiB, and
     // madvise(MADV_HUGEPAGE)d, so one page fault maps 2 MiB instead of 4 KiB (Linux THP only).
     bool huge_pages = false;
+    // --threads: arena mode's worker threads (1..max_threads).
+    std::uint64_t threads = 1;
 };
+
+// --threads' range (arena mode).
+inline constexpr std::uint64_t max_threads = 64;
 
 // glibc's largest M_MMAP_THRESHOLD on 64-bit (HEAP_MAX_SIZE / 2). Blocks above it are always mmap'd: their
 // free() never raises the dynamic threshold.
@@ -133,7 +142,7 @@ std::uint64_t huge_block_bytes(std::uint64_t block_bytes);
 class BlockWorkload final : public Workload {
   public:
     explicit BlockWorkload(BlockWorkloadConfig config);  // throws Error when mallopt refuses the threshold
-    ~BlockWorkload() override;  // frees what hold mode kept; leaked blocks stay leaked
+    ~BlockWorkload() override = default;  // hold's blocks stay reachable until exit (ReachableStore)
     BlockWorkload(const BlockWorkload&) = delete;
     BlockWorkload& operator=(const BlockWorkload&) = delete;
 
@@ -144,13 +153,14 @@ class BlockWorkload final : public Workload {
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
     LeakClassification expected_at_exit() const override;
     Mode mode() const override { return m_config.mode; }
+    std::uint64_t release_reachable() override;  // hold: frees the held blocks and their array
 
   private:
     void* allocate(std::size_t size);
 
     BlockWorkloadConfig m_config;
     WorkloadCounters m_counters;
-    std::vector<void*> m_held;  // hold mode only
+    ReachableStore m_held;  // hold mode only: kept until exit, so valgrind calls it still reachable
 };
 
 }  // namespace leakdemo

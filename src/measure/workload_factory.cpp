@@ -1,8 +1,6 @@
 #include "measure/workload_factory.hpp"
 
-#include <fmt/format.h>
-
-#include "util/error.hpp"
+#include "measure/scenarios.hpp"
 
 namespace leakdemo {
 
@@ -12,10 +10,24 @@ std::unique_ptr<Workload> make_workload(const BlockWorkloadConfig& config) {
         case Mode::free:
         case Mode::hold:
             return std::make_unique<BlockWorkload>(config);
-        default:
-            break;
+        case Mode::indirect:
+            return std::make_unique<IndirectWorkload>(config);
+        case Mode::interior:
+            return std::make_unique<InteriorWorkload>(config);
+        case Mode::cycle:
+            return std::make_unique<CycleWorkload>(config);
+        case Mode::exception:
+            return std::make_unique<ExceptionWorkload>(config);
+        case Mode::cache:
+            return std::make_unique<CacheWorkload>(config);
+        case Mode::fragment:
+            return std::make_unique<FragmentWorkload>(config);
+        case Mode::arena:
+            return std::make_unique<ArenaWorkload>(config);
+        case Mode::mmap:
+            return std::make_unique<MmapWorkload>(config);
     }
-    throw Error(fmt::format("--mode {}: this scenario is not built yet", to_string(config.mode)));
+    return std::make_unique<BlockWorkload>(config);  // unreachable: every Mode is listed above
 }
 
 }  // namespace leakdemo

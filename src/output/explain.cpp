@@ -24,6 +24,22 @@ std::int64_t change(std::uint64_t now, std::uint64_t before) {
 
 namespace {
 
+// The allocator-path notes (mmap or heap, first touch, free kept or returned) read one malloc'd block per
+// step; a chain, a shared pair, chunks, threads' blocks or raw mappings have notes of their own.
+bool one_block_per_step(Mode mode) {
+    switch (mode) {
+        case Mode::leak:
+        case Mode::free:
+        case Mode::hold:
+        case Mode::interior:
+        case Mode::exception:
+        case Mode::cache:
+            return true;
+        default:
+            return false;
+    }
+}
+
 Explainer::Step measure(const Record& before, const Record& now, std::uint64_t page_bytes) {
     Explainer::Step step;
     step.iteration = now.iteration;
@@ -55,6 +71,7 @@ std::vector<std::string> Explainer::explain(const Record& current) {
     if (!m_previous) {
         // ru_maxrss survives exec: a peak above RSS before anything was allocated is the parent's.
         m_start_maxrss = current.sample.maxrss_bytes;
+        m_baseline = current;
         if (current.sample.maxrss_bytes >
             current.sample.rss_bytes + std::max(current.block_bytes / 2, min_noise_bytes)) {
             notes.push_back(fmt::format(
@@ -66,13 +83,17 @@ std::vector<std::string> Explainer::explain(const Record& current) {
         return notes;
     }
     const Step step = measure(*m_previous, current, m_context.page_bytes);
-    if (step.allocated) {
+    if (step.allocated && one_block_per_step(current.mode)) {
         const Path path = explain_path(step, current, notes);
         explain_first_touch(step, path, current, notes);
         explain_release(step, path, current, notes);
         explain_lazy_commit(step, notes);
     }
-    explain_reachability(step, notes);
+    if (current.mode == Mode::leak || current.mode == Mode::free || current.mode == Mode::hold) {
+        explain_reachability(step, notes);
+    } else {
+        explain_scenario(step, current, notes);
+    }
     explain_high_water(current, notes);
     m_previous = current;
     return notes;
@@ -256,8 +277,8 @@ void Explainer::explain_reachability(const Step& step, std::vector<std::string>&
     if (step.held > 0 && !m_told_held) {
         m_told_held = true;
         say(Kind::held, notes,
-            fmt::format("{} held: still reachable from a live container, so valgrind would call "
-                        "them \"still reachable\" while running; leakdemo frees held blocks at exit",
+            fmt::format("{} held: still reachable from a live container that hold mode keeps until exit, "
+                        "so valgrind will call them \"still reachable\" and LeakSanitizer says nothing",
                         exact_bytes(step.held)));
     }
 }

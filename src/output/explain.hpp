@@ -21,6 +21,7 @@ struct ExplainContext {
     bool trim = false;                                    // --trim (malloc_trim after free)
     bool huge_pages = false;                              // --huge-pages (2 MiB-aligned, MADV_HUGEPAGE)
     std::uint64_t page_bytes = 4096;
+    std::uint64_t threads = 1;  // --threads (arena mode)
 };
 
 // Turns consecutive records into plain-language notes (--explain). Every note comes from what changed
@@ -40,7 +41,7 @@ class Explainer {
     std::vector<std::string> finish() const;
 
     static constexpr std::uint64_t max_notes_per_kind = 2;
-    static constexpr std::size_t kind_count = 14;  // the kinds of note (Kind)
+    static constexpr std::size_t kind_count = 19;  // the kinds of note (Kind)
 
     struct Step;  // what one iteration changed (explain.cpp)
 
@@ -64,6 +65,12 @@ class Explainer {
         held,
         high_water,
         counter_lag,
+        // The zoo (explain_scenarios.cpp).
+        lost_shape,
+        logical_leak,
+        fragmented,
+        arenas,
+        untracked,
     };
     struct Told {
         std::uint64_t said = 0;
@@ -84,10 +91,19 @@ class Explainer {
     void explain_reachability(const Step& step, std::vector<std::string>& notes);
     void explain_high_water(const Record& current, std::vector<std::string>& notes);
     void explain_counter_lag(const Record& current, std::vector<std::string>& notes);
+    // The zoo's own notes (explain_scenarios.cpp): what the checkers will call the memory, and what the
+    // allocator and the kernel did with it, from the step's measured figures.
+    void explain_scenario(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_lost_shape(const Step& step, Mode mode, std::vector<std::string>& notes);
+    void explain_logical_leak(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_fragmented(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_arenas(const Step& step, const Record& current, std::vector<std::string>& notes);
+    void explain_untracked(const Step& step, const Record& current, std::vector<std::string>& notes);
 
     ExplainContext m_context;
     std::optional<Record> m_previous;
     std::uint64_t m_start_maxrss = 0;
+    std::optional<Record> m_baseline;  // sample 0, for growth over the whole run
     Path m_path = Path::unknown;
     Release m_release = Release::unknown;
     Faults m_faults = Faults::unknown;
@@ -99,6 +115,12 @@ class Explainer {
     bool m_told_leak = false;
     bool m_told_held = false;
     bool m_told_counter_lag = false;
+    bool m_told_lost_shape = false;
+    bool m_told_logical_leak = false;
+    bool m_told_fragmented = false;
+    bool m_told_trimmed = false;
+    bool m_told_arenas = false;
+    bool m_told_untracked = false;
     std::array<Told, kind_count> m_told{};
     std::uint64_t m_last_unsaid_iteration = 0;
     std::uint64_t m_iteration = 0;

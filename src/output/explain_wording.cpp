@@ -14,20 +14,25 @@ namespace leakdemo {
 namespace {
 
 // What the closing note calls each kind of event (Explainer::Kind order).
-constexpr std::array<std::string_view, 14> kind_labels{"block served by mmap",
-                                                       "mmap'd again",
-                                                       "fresh heap memory",
-                                                       "heap space reused",
-                                                       "huge-page faults",
-                                                       "first-touch faults",
-                                                       "no page faults",
-                                                       "free() kept the memory",
-                                                       "memory returned",
-                                                       "lazy commit",
-                                                       "leak",
-                                                       "held",
-                                                       "high-water mark",
-                                                       "max RSS below RSS"};
+constexpr std::array<std::string_view, Explainer::kind_count> kind_labels{"block served by mmap",
+                                                                          "mmap'd again",
+                                                                          "fresh heap memory",
+                                                                          "heap space reused",
+                                                                          "huge-page faults",
+                                                                          "first-touch faults",
+                                                                          "no page faults",
+                                                                          "free() kept the memory",
+                                                                          "memory returned",
+                                                                          "lazy commit",
+                                                                          "leak",
+                                                                          "held",
+                                                                          "high-water mark",
+                                                                          "max RSS below RSS",
+                                                                          "lost memory",
+                                                                          "reachable growth",
+                                                                          "fragmented heap",
+                                                                          "per-thread arenas",
+                                                                          "memory outside malloc"};
 
 }  // namespace
 

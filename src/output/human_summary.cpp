@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "output/explain_step.hpp"
 #include "output/style.hpp"
 #include "util/units.hpp"
 
@@ -20,7 +21,50 @@ double finite_or_zero(double value) {
     return std::isfinite(value) ? value : 0.0;
 }
 
+// What becomes of the memory a mode keeps reachable.
+std::string_view held_words(Mode mode) {
+    switch (mode) {
+        case Mode::hold:
+            return "still reachable: kept until exit";
+        case Mode::interior:
+            return "only pointers into the middle of each block kept";
+        case Mode::fragment:
+            return "kept chunks, freed at exit";
+        default:
+            return "still reachable, freed at exit";
+    }
+}
+
+// "1 block" / "3 blocks" after a byte figure.
+std::string bytes_in_blocks(std::uint64_t bytes, std::uint64_t blocks) {
+    return fmt::format("{} bytes in {} block{}", grouped(bytes), blocks, blocks == 1 ? "" : "s");
+}
+
 }  // namespace
+
+std::string format_expected_lines(const LeakClassification& e) {
+    std::string valgrind;
+    const auto add = [&valgrind](std::string_view label, std::uint64_t bytes, std::uint64_t blocks) {
+        if (bytes != 0 || blocks != 0) {
+            valgrind +=
+                fmt::format("{}{} {}", valgrind.empty() ? "" : ", ", label, bytes_in_blocks(bytes, blocks));
+        }
+    };
+    add("definitely lost", e.definitely_lost_bytes, e.definitely_lost_blocks);
+    add("indirectly lost", e.indirectly_lost_bytes, e.indirectly_lost_blocks);
+    add("possibly lost", e.possibly_lost_bytes, e.possibly_lost_blocks);
+    add("still reachable", e.still_reachable_bytes, e.still_reachable_blocks);
+    std::string text;
+    if (!valgrind.empty()) {
+        text += fmt::format("  checkers     valgrind --leak-check=full should say: {}\n", valgrind);
+    }
+    if (e.untracked_bytes != 0) {
+        text +=
+            fmt::format("  untracked    {} bytes mmap'd outside malloc: no malloc-based checker sees them\n",
+                        grouped(e.untracked_bytes));
+    }
+    return text;
+}
 
 RssChangeText format_rss_change(std::uint64_t start_bytes, std::uint64_t end_bytes) {
     const std::uint64_t larger = std::max(start_bytes, end_bytes);
@@ -126,9 +170,10 @@ std::string format_human_summary(const Summary& s, bool color) {
     text += fmt::format("  leaked       {}{}\n", format_bytes(s.leaked_bytes),
                         s.leaked_bytes > 0 ? " (no pointer left: unreachable until exit)" : "");
     if (s.outstanding_bytes != s.leaked_bytes) {
-        text += fmt::format("  held         {} (still reachable, freed at exit)\n",
-                            format_bytes(s.outstanding_bytes - s.leaked_bytes));
+        text += fmt::format("  held         {} ({})\n", format_bytes(s.outstanding_bytes - s.leaked_bytes),
+                            held_words(s.mode));
     }
+    text += format_expected_lines(s.expected);
     const RssChangeText rss = format_rss_change(s.rss_start_bytes, s.rss_end_bytes);
     text += fmt::format("  RSS          {} -> {} ({}", rss.start, rss.end, rss.growth);
     text += s.iterations > 0 ? fmt::format("; {})\n", describe_rss_shape(s)) : std::string(")\n");

@@ -26,6 +26,10 @@ std::string describe_rss_shape(const Summary& summary);
 // or green when `color`.
 std::string format_human_summary(const Summary& summary, bool color);
 
+// The summary's lines on what the leak checkers should report at exit (Summary::expected): one line of
+// valgrind's categories, exact bytes, and one of mmap'd memory no checker sees; nothing when all are 0.
+std::string format_expected_lines(const LeakClassification& expected);
+
 // A time to the limit in words: "45 s", "3 min 20 s", "2 h 5 min", "more than a day".
 std::string format_eta_words(double seconds);
 

@@ -139,5 +139,41 @@ TEST(ParseMmapThreshold, AtMostGlibcsMaximum) {
     EXPECT_FALSE(parse_mmap_threshold("33MiB"));
 }
 
+TEST(ParseThreads, OneToSixtyFour) {
+    EXPECT_EQ(parse_threads("1").value(), 1U);
+    EXPECT_EQ(parse_threads("64").value(), max_threads);
+    EXPECT_FALSE(parse_threads("0"));
+    EXPECT_FALSE(parse_threads("65"));
+    EXPECT_FALSE(parse_threads("-3"));
+    EXPECT_FALSE(parse_threads("four"));
+}
+
+TEST(ConvertOptions, ThreadsAreTakenAndRemembered) {
+    RawOptions raw;
+    raw.mode = "arena";
+    raw.threads = "4";
+    const auto options = convert_options(raw);
+    ASSERT_TRUE(options) << options.error();
+    EXPECT_EQ(options->threads, 4U);
+    EXPECT_TRUE(options->threads_given);
+    EXPECT_FALSE(convert_options(RawOptions{})->threads_given);
+}
+
+TEST(ConvertOptions, InteriorNeedsTwoBytes) {
+    RawOptions raw;
+    raw.mode = "interior";
+    raw.block_size = "1";
+    const auto options = convert_options(raw);
+    ASSERT_FALSE(options);
+    EXPECT_EQ(options.error().rfind("--block-size: interior mode needs at least 2 bytes", 0), 0U);
+    raw.block_size = "2";
+    EXPECT_TRUE(convert_options(raw));
+    raw.mode = "leak";
+    raw.block_size = "1";
+    raw.compare = true;
+    raw.compare_modes = "leak,interior";
+    EXPECT_FALSE(convert_options(raw));
+}
+
 }  // namespace
 }  // namespace leakdemo

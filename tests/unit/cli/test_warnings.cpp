@@ -20,6 +20,26 @@ TEST(IneffectiveOptions, TheDefaultsSayNothing) {
     EXPECT_TRUE(warnings_for(Options{}, Format::csv).empty());
 }
 
+TEST(IneffectiveOptions, ThreadsOnlyInArenaMode) {
+    Options options;
+    options.threads = 4;
+    options.threads_given = true;
+    ASSERT_EQ(warnings_for(options).size(), 1U);
+    EXPECT_EQ(warnings_for(options)[0].rfind("--threads: has no effect in leak mode", 0), 0U);
+    options.mode = Mode::arena;
+    EXPECT_TRUE(warnings_for(options).empty());
+    options.command = Command::compare;
+    options.compare_modes = {Mode::arena, Mode::free};
+    EXPECT_TRUE(warnings_for(options).empty());
+}
+
+TEST(IneffectiveOptions, TrimAlsoWorksInFragmentMode) {
+    Options options;
+    options.trim = true;
+    options.mode = Mode::fragment;
+    EXPECT_TRUE(warnings_for(options).empty());
+}
+
 TEST(IneffectiveOptions, TrimOnlyWhereSomethingIsFreed) {
     Options options;
     options.trim = true;

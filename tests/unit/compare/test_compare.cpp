@@ -107,5 +107,19 @@ TEST(CompareChildArguments, AreAcceptedByTheCommandLine) {
     EXPECT_EQ(child.step_fd, std::optional<std::uint64_t>(3)) << "each child waits for its step on fd 3";
 }
 
+TEST(CompareChildArguments, ForwardThreadsToBothChildren) {
+    Options options;
+    options.threads = 6;
+    options.threads_given = true;
+    options.compare_modes = {Mode::arena, Mode::cache};
+    std::vector<std::string> args = compare_child_arguments(options, Mode::arena);
+    args.erase(args.begin());
+    const auto result = parse_args(args);
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    EXPECT_EQ(std::get<Options>(result).mode, Mode::arena);
+    EXPECT_EQ(std::get<Options>(result).threads, 6U);
+    EXPECT_TRUE(std::get<Options>(result).threads_given);
+}
+
 }  // namespace
 }  // namespace leakdemo
