@@ -325,15 +325,17 @@ CLI::App* declare_check(CLI::App& app, RawOptions& raw) {
         "what leakdemo expects, to the byte and block");
     check->fallthrough();
     check->footer(
-        "The workload options (-m, -b, -n, -i, --touch, --fill, --max-memory ...) may follow `check`;\n"
-        "without -n, -i or -b it runs -n 3 -i 0 -b 1MiB. --format table|jsonl|csv, --ascii, --color.\n"
-        "Exit status: 0 every checker agreed, 5 one disagreed, 1 no checker found (or one failed),\n"
-        "2 usage. Reference: docs/check.md.");
+        "The workload options (-m, -b, -n, -i, --touch, --fill, --max-memory ...) may\n"
+        "follow `check`; without -n, -i or -b it runs -n 3 -i 0 -b 1MiB.\n"
+        "Also --format table|jsonl|csv, --ascii, --color (leakdemo --help).\n"
+        "Environment: LEAKDEMO_VALGRIND (a valgrind), LEAKDEMO_LSAN_LIBRARY (liblsan.so.0;\n"
+        "empty: none). Exit status: 0 every checker agreed, 5 one disagreed, 1 no checker\n"
+        "found or one failed, 2 usage. Reference: docs/check.md.");
     add_enum_option(*check, "--with", raw.check_with, CheckSettings{}.with, "CHECKER",
                     "which checkers: all (those installed), valgrind, lsan");
     check
         ->add_option("--valgrind", raw.valgrind_path,
-                     "the valgrind to run (default: $LEAKDEMO_VALGRIND, else valgrind on PATH)")
+                     "the valgrind to run (default: $LEAKDEMO_VALGRIND, or PATH's)")
         ->type_name("PATH");
     check->add_option("--timeout", raw.check_timeout, "stop a checker run after DURATION (exit 1)")
         ->check(checked_by(parse_duration))
@@ -347,7 +349,7 @@ CLI::App* declare_scenarios(CLI::App& app) {
         std::string(to_string(Command::scenarios)),
         "list every mode: its pattern, what valgrind, LeakSanitizer and RSS show, and its lesson");
     scenarios->fallthrough();
-    scenarios->footer("--format table (auto) | jsonl | csv, --ascii, --color. Reference: docs/check.md.");
+    scenarios->footer("--format table (the default) | jsonl | csv, --color. Reference: docs/check.md.");
     return scenarios;
 }
 

@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import LEAKDEMO, SANITIZED, jsonl_records, leakdemo_env, run
+from helpers import LEAKDEMO, SANITIZED, SOURCE_DIR, jsonl_records, leakdemo_env, run
 
 FAKE_VALGRIND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs", "fake_valgrind.py")
 HAVE_VALGRIND = shutil.which("valgrind") is not None
@@ -211,6 +211,37 @@ class Scenarios(unittest.TestCase):
                                  capture_output=True, text=True, timeout=30)
         self.assertEqual(process.stderr, "")
         self.assertEqual(len(process.stdout.splitlines()), 1)
+
+
+def documented_commands():
+    """Every command line of the ```sh blocks in README.md's check section and in docs/check.md."""
+    texts = []
+    with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as readme:
+        section = re.search(r"^## Check it with valgrind and LeakSanitizer\n(.*?)(?=^## )", readme.read(),
+                            re.MULTILINE | re.DOTALL)
+    assert section is not None, "README.md lost its check section"
+    texts.append(section.group(1))
+    with open(os.path.join(SOURCE_DIR, "docs", "check.md"), encoding="utf-8") as reference:
+        texts.append(reference.read())
+    commands = []
+    for text in texts:
+        for block in re.findall(r"^```sh\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+            commands += [line.split("#", 1)[0].split() for line in block.splitlines() if line.strip()]
+    return commands
+
+
+@unittest.skipIf(SANITIZED, NO_CHECK)
+@unittest.skipUnless(HAVE_VALGRIND and lsan_present(), "needs valgrind and liblsan0 (scripts/setup.sh test)")
+class DocumentedExamples(unittest.TestCase):
+    def test_every_documented_command_runs_and_agrees(self):
+        commands = documented_commands()
+        self.assertGreaterEqual(len(commands), 7)
+        for words in commands:
+            with self.subTest(command=" ".join(words)):
+                self.assertEqual(words[0], "leakdemo")
+                result = run(*words[1:], timeout=180)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertTrue(result.stdout)
 
 
 class CompareAcrossScenarios(unittest.TestCase):
