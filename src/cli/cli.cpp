@@ -397,6 +397,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     raw.watch = watch->parsed();
     raw.check = check->parsed();
     raw.scenarios = scenarios->parsed();
+    // Each subcommand falls through to the top level, where another one matches too: `check compare`.
+    if (int{raw.compare} + int{raw.watch} + int{raw.check} + int{raw.scenarios} > 1) {
+        return UsageError{"give one subcommand at a time (compare, watch, check or scenarios)"};
+    }
 
     // (b) The texts become typed values; (c) then the combinations are checked.
     Expected<Options> options = convert_options(raw);
