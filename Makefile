@@ -35,7 +35,7 @@ test-sanitize: setup-test
 FUZZ_SECONDS ?= 30
 test-fuzz: setup-test
 	cmake --preset fuzz -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
-	cmake --build build/fuzz --parallel $(JOBS) --target fuzz_size fuzz_duration fuzz_command_line fuzz_watch_values
+	cmake --build build/fuzz --parallel $(JOBS) --target fuzz_size fuzz_duration fuzz_command_line fuzz_watch_values fuzz_leak_reports
 	ctest --test-dir build/fuzz --output-on-failure --parallel $(JOBS)
 
 # The .deb holds what `cmake --install` installs (cmake/Packaging.cmake); tests are not built for it.

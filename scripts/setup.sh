@@ -11,8 +11,9 @@ want=${1:-build}
 
 # nlohmann-json3-dev: compare decodes its children's JSON Lines with it (header-only; never in the measured process).
 build_packages=(cmake make g++ libcli11-dev libfmt-dev nlohmann-json3-dev)
+# valgrind + liblsan0 (gcc's standalone LeakSanitizer): `leakdemo check` and the leak-checker tests.
 # clang-14 only recommends its runtimes, and apt runs with --no-install-recommends: name them.
-test_packages=(libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+test_packages=(libgtest-dev python3 valgrind liblsan0 clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 # jq + gnuplot: the README's scripting examples, run by tests/e2e/test_readme_examples.py.
 test_packages+=(jq gnuplot-nox)
 # chromium + a font: the HTML report browser test.

@@ -16,6 +16,7 @@
 #include "app/guard_plan.hpp"
 #include "app/plan_outputs.hpp"
 #include "app/run_single.hpp"
+#include "check/check.hpp"
 #include "cli/cli.hpp"
 #include "cli/warnings.hpp"
 #include "compare/compare.hpp"
@@ -95,6 +96,16 @@ Expected<ExitCode> run_compare_command(const Options& options) {
     return Result::ok(*ended);
 }
 
+// `leakdemo check`: the guard's budget resolved here, as for compare, and passed to each checked run (they
+// run one after the other). Its note is not printed: check's stderr is for its one error line.
+Expected<ExitCode> run_check_command(const Options& options) {
+    const Expected<GuardPlan> guard_plan = plan_guard(options, LiveSystemReader{}, 1);
+    if (!guard_plan) {
+        return Expected<ExitCode>::fail(guard_plan.error());
+    }
+    return run_check(options_for_children(options, *guard_plan));
+}
+
 // `leakdemo watch`: the guard and the outputs planned as for a run, then watch/ takes over.
 Expected<ExitCode> run_watch_command(const Options& options) {
     const Expected<GuardPlan> guard_plan = plan_guard(options, LiveSystemReader{}, 1);
@@ -133,6 +144,10 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
             return run_compare_command(options);
         case Command::watch:
             return run_watch_command(options);
+        case Command::check:
+            return run_check_command(options);
+        case Command::scenarios:
+            return run_scenarios(options);
         case Command::run:
             break;
     }

@@ -72,6 +72,25 @@ Status check_watch(const RawOptions& raw) {
     return success();
 }
 
+// check prints one table (or one record per checker) of what the checkers said: no samples to write, plot
+// or judge, and the children's leak is what is being checked.
+Status check_check(const RawOptions& raw) {
+    const std::pair<std::string_view, bool> unused[] = {{"--output", !raw.output_path.empty()},
+                                                        {"--report", !raw.report_path.empty()},
+                                                        {"--chart", raw.chart},
+                                                        {"--summary-only", raw.summary_only},
+                                                        {"--fail-on-leak", raw.fail_on_leak},
+                                                        {"--explain", raw.explain},
+                                                        {"--bars", !raw.bars.empty()}};
+    for (const auto& [flag, given] : unused) {
+        if (given) {
+            return Status::fail(
+                fmt::format("{}: not used by check (it prints what the checkers said)", flag));
+        }
+    }
+    return success();
+}
+
 }  // namespace
 
 std::span<const std::string_view> options_refused_by(std::string_view subcommand) {
@@ -96,6 +115,9 @@ Status check_combinations(const RawOptions& raw) {
     }
     if (raw.watch) {
         return check_watch(raw);
+    }
+    if (raw.check) {
+        return check_check(raw);
     }
     return success();
 }

@@ -33,12 +33,15 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo compare -n 20 -i 200ms       leak and free side by side
   leakdemo -i 0 --max-memory 256MiB     leak fast, stop (exit 3) before 256 MiB
   leakdemo watch -- ./prog ARGS         sample another program and its children
+  leakdemo check --mode hold            what valgrind and LeakSanitizer say
+  leakdemo scenarios                    every mode: its pattern, what checkers show
   leakdemo --completions bash           a completion script (also zsh, fish)
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)
   1 runtime error   2 usage error   4 leaking with --fail-on-leak
   3 stopped early (memory guard, or allocation failed; before 4)
+  5 check: a leak checker disagreed with leakdemo's expected figures
   129 SIGHUP   130 SIGINT   143 SIGTERM)";
 
 // A CLI11 check that runs one of our parsers: CLI11 names the flag in the error ("--block-size: ..."), the
@@ -183,7 +186,8 @@ CLI::App* declare_compare(CLI::App& app, RawOptions& raw) {
         "Each mode runs in a child process of its own, the two in step, each with half of the\n"
         "memory guard's budget.");
     const auto& modes = Options{}.compare_modes;
-    compare->add_option("--modes", raw.compare_modes, "the two modes to compare, e.g. leak,free or leak,hold")
+    compare
+        ->add_option("--modes", raw.compare_modes, "the two modes to compare, e.g. leak,free or leak,cache")
         ->check(checked_by(parse_compare_modes))
         ->type_name("A,B")
         ->default_str(fmt::format("{},{}", to_string(modes[0]), to_string(modes[1])));
@@ -332,6 +336,42 @@ CLI::App* declare_watch(CLI::App& app, RawOptions& raw) {
     return watch;
 }
 
+// `leakdemo check`: fallthrough like compare, so the workload options reach the checked runs.
+CLI::App* declare_check(CLI::App& app, RawOptions& raw) {
+    auto* check = app.add_subcommand(
+        std::string(to_string(Command::check)),
+        "run the workload again under valgrind and LeakSanitizer and compare their leak figures with "
+        "what leakdemo expects, to the byte and block");
+    check->fallthrough();
+    check->footer(
+        "The workload options (-m, -b, -n, -i, --touch, --fill, --max-memory ...) may\n"
+        "follow `check`; without -n, -i or -b it runs -n 3 -i 0 -b 1MiB.\n"
+        "Also --format table|jsonl|csv, --ascii, --color (leakdemo --help).\n"
+        "Environment: LEAKDEMO_VALGRIND (a valgrind), LEAKDEMO_LSAN_LIBRARY (liblsan.so.0;\n"
+        "empty: none). Exit status: 0 every checker agreed, 5 one disagreed, 1 no checker\n"
+        "found or one failed, 2 usage. Reference: docs/check.md.");
+    add_enum_option(*check, "--with", raw.check_with, CheckSettings{}.with, "CHECKER",
+                    "which checkers: all (those installed), valgrind, lsan");
+    check
+        ->add_option("--valgrind", raw.valgrind_path,
+                     "the valgrind to run (default: $LEAKDEMO_VALGRIND, or PATH's)")
+        ->type_name("PATH");
+    check->add_option("--timeout", raw.check_timeout, "stop a checker run after DURATION (exit 1)")
+        ->check(checked_by(parse_duration))
+        ->type_name("DURATION")
+        ->default_str("5m");
+    return check;
+}
+
+CLI::App* declare_scenarios(CLI::App& app) {
+    auto* scenarios = app.add_subcommand(
+        std::string(to_string(Command::scenarios)),
+        "list every mode: its pattern, what valgrind, LeakSanitizer and RSS show, and its lesson");
+    scenarios->fallthrough();
+    scenarios->footer("--format table (the default) | jsonl | csv, --color. Reference: docs/check.md.");
+    return scenarios;
+}
+
 }  // namespace
 
 CliResult parse_command_line(int argc, const char* const* argv) {
@@ -359,6 +399,8 @@ CliResult parse_command_line(int argc, const char* const* argv) {
                    "print the completion script for SHELL and exit (docs/completions.md)")
         ->check(checked_by(parse_enum<Shell>, enum_choices<Shell>()), choices_validator)
         ->type_name("SHELL");
+    const CLI::App* check = declare_check(app, raw);
+    const CLI::App* scenarios = declare_scenarios(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -377,6 +419,12 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
     }
     raw.watch = watch->parsed();
+    raw.check = check->parsed();
+    raw.scenarios = scenarios->parsed();
+    // Each subcommand falls through to the top level, where another one matches too: `check compare`.
+    if (int{raw.compare} + int{raw.watch} + int{raw.check} + int{raw.scenarios} > 1) {
+        return UsageError{"give one subcommand at a time (compare, watch, check or scenarios)"};
+    }
     if (const auto shell = enum_from_name<Shell>(raw.completions)) {
         return InfoRequest{completion_script(*shell, describe_command_line(app))};
     }

@@ -221,7 +221,18 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.chart = raw.chart;
     options.fill_given = !raw.fill.empty();
     options.threads_given = !raw.threads.empty();
-    options.command = raw.compare ? Command::compare : raw.watch ? Command::watch : Command::run;
+    options.command = raw.compare     ? Command::compare
+                      : raw.watch     ? Command::watch
+                      : raw.check     ? Command::check
+                      : raw.scenarios ? Command::scenarios
+                                      : Command::run;
+    options.check.valgrind_path = raw.valgrind_path;
+    // check's defaults: a short run, fast even under valgrind (CheckSettings).
+    if (raw.check) {
+        options.iterations = raw.iterations.empty() ? std::optional(default_check_iterations) : std::nullopt;
+        options.interval = raw.interval.empty() ? std::chrono::nanoseconds(0) : options.interval;
+        options.block_bytes = raw.block_size.empty() ? default_check_block_bytes : options.block_bytes;
+    }
     options.watch.command = raw.watch_command;
     options.watch.include_children = !raw.no_children;
     options.watch.kill_on_budget = raw.kill_on_budget;
@@ -241,6 +252,8 @@ void convert_watch(const RawOptions& raw, Options& options, Converter& converter
     converter.convert("--warmup", raw.warmup, parse_duration, options.watch.warmup);
     converter.convert("--leak-rate", raw.leak_rate, parse_rate, options.watch.leak_rate_bytes_per_s);
     converter.convert("--pss-interval", raw.pss_interval, parse_duration, options.watch.pss_interval);
+    converter.convert("--with", raw.check_with, parse_enum<CheckerChoice>, options.check.with);
+    converter.convert("--timeout", raw.check_timeout, parse_duration, options.check.timeout);
 }
 
 }  // namespace

@@ -63,6 +63,12 @@ struct RawOptions {
     std::string pss_interval;
     bool no_children = false;
     bool kill_on_budget = false;
+    // `leakdemo check` and `leakdemo scenarios`
+    bool check = false;
+    bool scenarios = false;
+    std::string check_with;
+    std::string valgrind_path;
+    std::string check_timeout;
 };
 
 // --leak-rate: a size per unit of time, "1MiB/min", "100KiB/s", "2GB/h", in bytes per second (> 0).
@@ -75,7 +81,7 @@ Expected<std::uint64_t> parse_block_size(std::string_view text);
 // 0..255 in decimal or 0x00..0xff; -1 means 0xff as in the article's memset(ptr, -1, ...).
 Expected<unsigned char> parse_fill(std::string_view text);
 Expected<std::uint64_t> parse_mmap_threshold(std::string_view text);
-// "--modes A,B": exactly two distinct modes out of leak, free, hold (any case).
+// "--modes A,B": two distinct modes, any of --mode's (any case).
 Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text);
 
 // --threads: arena mode's worker threads, 1 to 64.

@@ -20,10 +20,30 @@
 namespace leakdemo {
 
 // What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
-enum class Command { run, compare, watch };
+enum class Command { run, compare, watch, check, scenarios };
 template <>
-inline constexpr auto enum_names<Command> = std::to_array<std::pair<Command, std::string_view>>(
-    {{Command::run, "run"}, {Command::compare, "compare"}, {Command::watch, "watch"}});
+inline constexpr auto enum_names<Command> =
+    std::to_array<std::pair<Command, std::string_view>>({{Command::run, "run"},
+                                                         {Command::compare, "compare"},
+                                                         {Command::watch, "watch"},
+                                                         {Command::check, "check"},
+                                                         {Command::scenarios, "scenarios"}});
+
+// `leakdemo check --with` (docs/check.md): which leak checkers re-run the workload.
+enum class CheckerChoice { all, valgrind, lsan };
+template <>
+inline constexpr auto enum_names<CheckerChoice> = std::to_array<std::pair<CheckerChoice, std::string_view>>(
+    {{CheckerChoice::all, "all"}, {CheckerChoice::valgrind, "valgrind"}, {CheckerChoice::lsan, "lsan"}});
+
+struct CheckSettings {
+    CheckerChoice with = CheckerChoice::all;
+    std::string valgrind_path;  // --valgrind; empty: $LEAKDEMO_VALGRIND, then valgrind on PATH
+    std::chrono::nanoseconds timeout = std::chrono::minutes(5);  // per checker run
+};
+// What `check` runs when the command line does not say: short and bounded, even under valgrind (a run
+// without -n would go on until the guard stops it). 1 MiB blocks: see docs/check.md on possibly lost.
+inline constexpr std::uint64_t default_check_iterations = 3;
+inline constexpr std::uint64_t default_check_block_bytes = std::uint64_t{1} << 20;
 
 // `leakdemo watch` (docs/watch.md): what to watch and how to judge it.
 struct WatchSettings {
@@ -79,6 +99,7 @@ struct Options {
     // one byte from before each iteration (app/step_gate.hpp).
     std::optional<std::uint64_t> step_fd;
     WatchSettings watch;
+    CheckSettings check;
 };
 
 // The options as the HTML report's "Parameters" table shows them (single run and compare).

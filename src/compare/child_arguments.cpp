@@ -6,7 +6,7 @@
 
 namespace leakdemo {
 
-std::vector<std::string> compare_child_arguments(const Options& options, Mode mode) {
+std::vector<std::string> workload_arguments(const Options& options, Mode mode) {
     std::vector<std::string> args{
         "leakdemo",
         "--mode",
@@ -31,8 +31,7 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     } else if (options.guard.max_available_percent) {
         args.insert(args.end(), {"--max-memory", fmt::format("{:g}%", *options.guard.max_available_percent)});
     }
-    // The allocator knobs change what each child's allocator does; --explain makes the children write note
-    // records, which compare shows under its rows and keeps for --report.
+    // The allocator knobs change what each child's allocator does.
     if (options.mmap_threshold_bytes) {
         args.insert(args.end(), {"--mmap-threshold", std::to_string(*options.mmap_threshold_bytes)});
     }
@@ -42,11 +41,18 @@ std::vector<std::string> compare_child_arguments(const Options& options, Mode mo
     if (options.threads_given) {
         args.insert(args.end(), {"--threads", std::to_string(options.threads)});
     }
-    if (options.explain) {
-        args.emplace_back("--explain");
-    }
     if (options.huge_pages) {
         args.emplace_back("--huge-pages");
+    }
+    return args;
+}
+
+std::vector<std::string> compare_child_arguments(const Options& options, Mode mode) {
+    std::vector<std::string> args = workload_arguments(options, mode);
+    // --explain makes the children write note records, which compare shows under its rows and keeps for
+    // --report.
+    if (options.explain) {
+        args.emplace_back("--explain");
     }
     // compare reads the children's JSON Lines and prints its own summary; each child waits for compare's
     // go before every iteration (child_process: the step pipe on this fd), so the two stay in step.

@@ -11,4 +11,8 @@ namespace leakdemo {
 // --mode, --format jsonl and -q. One place, so every flag meant for the children is forwarded here.
 std::vector<std::string> compare_child_arguments(const Options& options, Mode mode);
 
+// The argv of a run of `mode` with the workload, guard and allocator flags of `options` (argv[0] included),
+// and no output flags: what compare and check both forward.
+std::vector<std::string> workload_arguments(const Options& options, Mode mode);
+
 }  // namespace leakdemo

@@ -28,7 +28,7 @@ void close_fd(int& fd) {
 
 // The child's side of fork: async-signal-safe calls only, then exec (or _exit).
 [[noreturn]] void become_child(pid_t parent, const int (&ends)[3], const sigset_t& child_mask,
-                               char* const* argv) {
+                               const char* program, char* const* argv, char* const* envp) {
     const auto [out_write, err_write, step_read] = ends;
     // Die with the parent, even if it is SIGKILLed. If it died before prctl took effect we were re-parented
     // already: stop now rather than run unwatched.
@@ -47,9 +47,11 @@ void close_fd(int& fd) {
         ::dup2(step_read, child_step_fd);  // the copy is not close-on-exec
     }
     ::sigprocmask(SIG_SETMASK, &child_mask, nullptr);
-    ::execv("/proc/self/exe", argv);
-    constexpr std::string_view message = "leakdemo: error: cannot run /proc/self/exe\n";
-    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message.data(), message.size());
+    ::execve(program, argv, envp);
+    constexpr std::string_view message = "leakdemo: error: cannot run ";
+    [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, message.data(), message.size());
+    ignored = ::write(STDERR_FILENO, program, std::strlen(program));
+    ignored = ::write(STDERR_FILENO, "\n", 1);
     ::_exit(127);
 }
 
@@ -69,6 +71,33 @@ void take_lines(Child& child, const char* bytes, std::size_t size,
         child.pending.erase(0, newline + 1);
         take_line(line);
     }
+}
+
+// This process's environment with `overrides` (NAME=value) set or replaced: the child's envp, built before
+// fork.
+std::vector<std::string> child_environment(const std::vector<std::string>& overrides) {
+    std::vector<std::string> environment;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string_view text(*entry);
+        const auto replaced = [text](const std::string& setting) {
+            const auto name = setting.substr(0, setting.find('=') + 1);
+            return text.substr(0, name.size()) == name;
+        };
+        if (std::none_of(overrides.begin(), overrides.end(), replaced)) {
+            environment.emplace_back(text);
+        }
+    }
+    environment.insert(environment.end(), overrides.begin(), overrides.end());
+    return environment;
+}
+
+std::vector<char*> pointers_to(const std::vector<std::string>& texts) {
+    std::vector<char*> pointers;
+    for (const std::string& text : texts) {
+        pointers.push_back(const_cast<char*>(text.c_str()));
+    }
+    pointers.push_back(nullptr);
+    return pointers;
 }
 
 }  // namespace
@@ -94,7 +123,8 @@ void ChildPair::signal_running(int signal_number) {
     }
 }
 
-void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask) {
+void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask,
+           const ExecTarget& target) {
     int out_pipe[2] = {-1, -1};
     int err_pipe[2] = {-1, -1};
     int step_pipe[2] = {-1, -1};
@@ -107,16 +137,15 @@ void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& c
     child.step_fd = step_pipe[1];
     ::fcntl(child.step_fd, F_SETFL, O_NONBLOCK);  // compare never waits for a child to take its step
     // Built before fork: between fork and exec only async-signal-safe calls are allowed.
-    std::vector<char*> argv;
-    for (const std::string& arg : args) {
-        argv.push_back(const_cast<char*>(arg.c_str()));
-    }
-    argv.push_back(nullptr);
+    const std::vector<char*> argv = pointers_to(args);
+    const std::vector<std::string> environment = child_environment(target.environment);
+    const std::vector<char*> envp = pointers_to(environment);
     const pid_t parent = ::getpid();
 
     const pid_t pid = ::fork();
     if (pid == 0) {
-        become_child(parent, {out_pipe[1], err_pipe[1], step_pipe[0]}, child_mask, argv.data());
+        become_child(parent, {out_pipe[1], err_pipe[1], step_pipe[0]}, child_mask, target.program.c_str(),
+                     argv.data(), envp.data());
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);

@@ -51,10 +51,18 @@ class ChildPair {
     std::array<Child, 2> m_children;
 };
 
-// Starts `/proc/self/exe args...` as `child`: its own process group, killed if compare dies, stdout and
-// stderr on pipes, the read end of its step pipe on fd child_step_fd, the signal mask `child_mask`. Throws
-// Error when a pipe or the fork fails.
-void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask);
+// What a child executes: leakdemo itself by default; `leakdemo check` runs valgrind (with leakdemo's path
+// among the args) or leakdemo with LeakSanitizer preloaded (`environment`: NAME=value set or replaced).
+struct ExecTarget {
+    std::string program = "/proc/self/exe";
+    std::vector<std::string> environment;
+};
+
+// Starts `/proc/self/exe args...` (or `target.program`) as `child`: its own process group, killed if compare
+// dies, stdout and stderr on pipes, the read end of its step pipe on fd child_step_fd, the signal mask
+// `child_mask`. Throws Error when a pipe or the fork fails.
+void spawn(Child& child, const std::vector<std::string>& args, const sigset_t& child_mask,
+           const ExecTarget& target = {});
 
 // Lets the child start its next iteration (one byte on its step pipe; never blocks). A child that is gone
 // (EPIPE) needs no more steps: its pipe is closed.

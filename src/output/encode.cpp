@@ -42,8 +42,12 @@ class ValueWriter {
             m_out.push_back('"');
         }
     }
-    void operator()(std::string_view text, AsIs) requires(syntax == Syntax::json) {
-        append_json_string(m_out, text);
+    void operator()(std::string_view text, AsIs) {
+        if constexpr (syntax == Syntax::json) {
+            append_json_string(m_out, text);
+        } else {
+            append_csv_text(text);
+        }
     }
     void operator()(std::int64_t nanoseconds, NanosecondsAsSeconds) {
         fmt::format_to(fmt::appender(m_out), "{:.6f}", static_cast<double>(nanoseconds) / 1e9);
@@ -65,6 +69,22 @@ class ValueWriter {
     }
 
   private:
+    // RFC 4180: a text with a comma, quote or line break is quoted, its quotes doubled.
+    void append_csv_text(std::string_view text) {
+        if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+            m_out.append(text);
+            return;
+        }
+        m_out.push_back('"');
+        for (const char c : text) {
+            if (c == '"') {
+                m_out.push_back('"');
+            }
+            m_out.push_back(c);
+        }
+        m_out.push_back('"');
+    }
+
     fmt::memory_buffer& m_out;
 };
 
@@ -84,7 +104,7 @@ void append_csv(fmt::memory_buffer& out, const R& record) {
 
 // {"type":"<record type>","key":value,...}
 template <typename R>
-void append_jsonl(fmt::memory_buffer& out, const R& record) {
+void append_jsonl_record(fmt::memory_buffer& out, const R& record) {
     ValueWriter<Syntax::json> write(out);
     out.append(std::string_view("{\"type\":\""));
     out.append(record_type<R>);
@@ -98,7 +118,45 @@ void append_jsonl(fmt::memory_buffer& out, const R& record) {
     out.append(std::string_view("}\n"));
 }
 
+// The CSV header of a record type whose fields are not known at compile time (a ScenarioRecord's point to
+// its info): built once, from a blank record.
+template <typename R>
+std::string csv_header_of(const R& blank) {
+    std::string header;
+    visit_fields(blank, [&header](std::string_view key, const auto& /*value*/, auto /*wire*/) {
+        header += header.empty() ? "" : ",";
+        header += key;
+    });
+    return header + "\n";
+}
+
 }  // namespace
+
+std::string_view csv_scenario_header() {
+    static const std::string header = csv_header_of(ScenarioRecord{&scenario_infos[0]});
+    return header;
+}
+
+std::string_view csv_check_header() {
+    static const std::string header = csv_header_of(CheckRecord{});
+    return header;
+}
+
+void append_csv_row(fmt::memory_buffer& out, const ScenarioRecord& record) {
+    append_csv(out, record);
+}
+
+void append_csv_row(fmt::memory_buffer& out, const CheckRecord& record) {
+    append_csv(out, record);
+}
+
+void append_jsonl(fmt::memory_buffer& out, const ScenarioRecord& record) {
+    append_jsonl_record(out, record);
+}
+
+void append_jsonl(fmt::memory_buffer& out, const CheckRecord& record) {
+    append_jsonl_record(out, record);
+}
 
 void append_csv_row(fmt::memory_buffer& out, const Record& record) {
     append_csv(out, record);
@@ -109,11 +167,11 @@ void append_csv_summary_row(fmt::memory_buffer& out, const Summary& summary) {
 }
 
 void append_jsonl_sample(fmt::memory_buffer& out, const Record& record) {
-    append_jsonl(out, record);
+    append_jsonl_record(out, record);
 }
 
 void append_jsonl_summary(fmt::memory_buffer& out, const Summary& summary) {
-    append_jsonl(out, summary);
+    append_jsonl_record(out, summary);
 }
 
 void append_csv_row(fmt::memory_buffer& out, const WatchRecord& record) {
@@ -125,15 +183,15 @@ void append_csv_summary_row(fmt::memory_buffer& out, const WatchSummary& summary
 }
 
 void append_jsonl_sample(fmt::memory_buffer& out, const WatchRecord& record) {
-    append_jsonl(out, record);
+    append_jsonl_record(out, record);
 }
 
 void append_jsonl_summary(fmt::memory_buffer& out, const WatchSummary& summary) {
-    append_jsonl(out, summary);
+    append_jsonl_record(out, summary);
 }
 
 void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text) {
-    append_jsonl(out, NoteView{mode, iteration, text});
+    append_jsonl_record(out, NoteView{mode, iteration, text});
 }
 
 void append_jsonl_watch_note(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view text) {

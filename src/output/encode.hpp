@@ -72,6 +72,14 @@ void append_jsonl_sample(fmt::memory_buffer& out, const WatchRecord& record);
 void append_jsonl_summary(fmt::memory_buffer& out, const WatchSummary& summary);
 void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text);
 void append_jsonl_watch_note(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view text);
+// `leakdemo scenarios` and `leakdemo check` (not in the measured process). The CSV headers are the field
+// lists' keys, as for the other records.
+std::string_view csv_scenario_header();
+std::string_view csv_check_header();
+void append_csv_row(fmt::memory_buffer& out, const ScenarioRecord& record);
+void append_csv_row(fmt::memory_buffer& out, const CheckRecord& record);
+void append_jsonl(fmt::memory_buffer& out, const ScenarioRecord& record);
+void append_jsonl(fmt::memory_buffer& out, const CheckRecord& record);
 // JSON string escaping (quotes included).
 void append_json_string(fmt::memory_buffer& out, std::string_view text);
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "measure/record.hpp"
+#include "measure/scenario_info.hpp"
 #include "measure/summary.hpp"
 #include "measure/watch_record.hpp"
 
@@ -44,6 +45,37 @@ struct WatchNoteRecord {
 };
 using WatchNoteView = WatchNoteRecord<std::string_view>;
 
+// `leakdemo scenarios`: one mode's line of the zoo (measure/scenario_info.hpp).
+struct ScenarioRecord {
+    const ScenarioInfo* info = nullptr;
+};
+
+// `leakdemo check`: what one leak checker said about one run, beside what leakdemo expected.
+enum class Checker { valgrind, lsan };
+template <>
+inline constexpr auto enum_names<Checker> = std::to_array<std::pair<Checker, std::string_view>>(
+    {{Checker::valgrind, "valgrind"}, {Checker::lsan, "lsan"}});
+enum class CheckVerdict { agrees, disagrees };
+template <>
+inline constexpr auto enum_names<CheckVerdict> = std::to_array<std::pair<CheckVerdict, std::string_view>>(
+    {{CheckVerdict::agrees, "agrees"}, {CheckVerdict::disagrees, "disagrees"}});
+
+struct CheckRecord {
+    Checker checker = Checker::valgrind;
+    Mode mode = Mode::leak;
+    std::uint64_t iterations = 0;
+    std::uint64_t block_bytes = 0;
+    CheckVerdict verdict = CheckVerdict::agrees;
+    // What the checker is expected to say (for LSan: its direct and indirect leaks; null where it is
+    // silent by design), and what it said.
+    std::optional<std::uint64_t> expected[8]{};
+    std::optional<std::uint64_t> reported[8]{};
+};
+// The eight figures of a CheckRecord, in order: each category's bytes, then its blocks.
+inline constexpr std::string_view check_figure_keys[8] = {
+    "definitely_lost_bytes", "definitely_lost_blocks", "indirectly_lost_bytes", "indirectly_lost_blocks",
+    "possibly_lost_bytes",   "possibly_lost_blocks",   "still_reachable_bytes", "still_reachable_blocks"};
+
 template <typename R, typename Plain>
 concept RecordOf = std::is_same_v<std::remove_const_t<R>, Plain>;
 
@@ -62,6 +94,10 @@ template <>
 inline constexpr std::string_view record_type<WatchSummary> = "watch_summary";
 template <typename Text>
 inline constexpr std::string_view record_type<WatchNoteRecord<Text>> = "watch_note";
+template <>
+inline constexpr std::string_view record_type<ScenarioRecord> = "scenario";
+template <>
+inline constexpr std::string_view record_type<CheckRecord> = "check";
 
 // visit_fields(record, visit) calls visit(key, member, wire) for each field in output order; `record` may
 // be const (writers) or not (the reader fills it).
@@ -171,6 +207,42 @@ requires(RecordOf<N, WatchNoteRecord<std::string_view>> ||
          RecordOf<N, WatchNoteRecord<std::string>>) constexpr void visit_fields(N& n, Visit&& visit) {
     visit("iteration", n.iteration, AsIs{});
     visit("text", n.text, AsIs{});
+}
+
+template <RecordOf<ScenarioRecord> S, typename Visit>
+constexpr void visit_fields(S& s, Visit&& visit) {
+    visit("mode", s.info->mode, AsIs{});
+    visit("pattern", s.info->pattern, AsIs{});
+    visit("valgrind", s.info->valgrind, AsIs{});
+    visit("lsan", s.info->lsan, AsIs{});
+    visit("rss", s.info->rss, AsIs{});
+    visit("lesson", s.info->lesson, AsIs{});
+}
+
+// Keys are written out (not built from check_figure_keys) so the list reads as the wire does.
+template <RecordOf<CheckRecord> C, typename Visit>
+constexpr void visit_fields(C& c, Visit&& visit) {
+    visit("checker", c.checker, AsIs{});
+    visit("mode", c.mode, AsIs{});
+    visit("iterations", c.iterations, AsIs{});
+    visit("block_bytes", c.block_bytes, AsIs{});
+    visit("verdict", c.verdict, AsIs{});
+    visit("expected_definitely_lost_bytes", c.expected[0], AsIs{});
+    visit("expected_definitely_lost_blocks", c.expected[1], AsIs{});
+    visit("expected_indirectly_lost_bytes", c.expected[2], AsIs{});
+    visit("expected_indirectly_lost_blocks", c.expected[3], AsIs{});
+    visit("expected_possibly_lost_bytes", c.expected[4], AsIs{});
+    visit("expected_possibly_lost_blocks", c.expected[5], AsIs{});
+    visit("expected_still_reachable_bytes", c.expected[6], AsIs{});
+    visit("expected_still_reachable_blocks", c.expected[7], AsIs{});
+    visit("definitely_lost_bytes", c.reported[0], AsIs{});
+    visit("definitely_lost_blocks", c.reported[1], AsIs{});
+    visit("indirectly_lost_bytes", c.reported[2], AsIs{});
+    visit("indirectly_lost_blocks", c.reported[3], AsIs{});
+    visit("possibly_lost_bytes", c.reported[4], AsIs{});
+    visit("possibly_lost_blocks", c.reported[5], AsIs{});
+    visit("still_reachable_bytes", c.reported[6], AsIs{});
+    visit("still_reachable_blocks", c.reported[7], AsIs{});
 }
 
 // What is not on the wire but follows from what is: filled in after a record is read back.

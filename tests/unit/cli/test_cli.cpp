@@ -184,3 +184,54 @@ TEST(Cli, MemoryGuardFlags) {
 
 }  // namespace
 }  // namespace leakdemo
+
+namespace leakdemo {
+namespace {
+
+using testing::parse_args;
+
+TEST(CliCheck, DefaultsAreShortAndWhatIsGivenWins) {
+    const auto defaults = std::get<Options>(parse_args({"check"}));
+    EXPECT_EQ(defaults.command, Command::check);
+    EXPECT_EQ(defaults.iterations, default_check_iterations);
+    EXPECT_EQ(defaults.interval, std::chrono::nanoseconds(0));
+    EXPECT_EQ(defaults.block_bytes, default_check_block_bytes);
+    EXPECT_EQ(defaults.check.with, CheckerChoice::all);
+    const auto given = std::get<Options>(
+        parse_args({"check", "--with", "LSAN", "-n", "7", "-i", "5ms", "-b", "4KiB", "--timeout", "1m"}));
+    EXPECT_EQ(given.check.with, CheckerChoice::lsan);
+    EXPECT_EQ(given.iterations, 7u);
+    EXPECT_EQ(given.interval, std::chrono::milliseconds(5));
+    EXPECT_EQ(given.block_bytes, 4096u);
+    EXPECT_EQ(given.check.timeout, std::chrono::minutes(1));
+    // The defaults are check's only: a plain run still goes on until Ctrl-C.
+    EXPECT_FALSE(std::get<Options>(parse_args({})).iterations.has_value());
+}
+
+TEST(CliCheck, OneSubcommandAtATime) {
+    for (const auto& args :
+         {std::vector<std::string>{"check", "compare"}, {"scenarios", "check"}, {"compare", "scenarios"}}) {
+        const auto result = parse_args(args);
+        ASSERT_TRUE(std::holds_alternative<UsageError>(result)) << args[0] << ' ' << args[1];
+        EXPECT_NE(std::get<UsageError>(result).message.find("one subcommand"), std::string::npos);
+    }
+    EXPECT_EQ(std::get<Options>(parse_args({"scenarios"})).command, Command::scenarios);
+}
+
+TEST(CliCheck, OptionsWithoutUseInCheckAreRefused) {
+    for (const std::string flag : {"--chart", "--explain", "--fail-on-leak", "--summary-only"}) {
+        const auto result = parse_args({"check", flag});
+        ASSERT_TRUE(std::holds_alternative<UsageError>(result)) << flag;
+        EXPECT_EQ(std::get<UsageError>(result).message.rfind(flag + ": not used by check", 0), 0u);
+    }
+}
+
+TEST(CliCompare, AnyTwoDistinctModesAcrossScenarios) {
+    const auto result = parse_args({"compare", "--modes", "leak,cache"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    EXPECT_EQ(std::get<Options>(result).compare_modes, (std::array<Mode, 2>{Mode::leak, Mode::cache}));
+    EXPECT_TRUE(std::holds_alternative<UsageError>(parse_args({"compare", "--modes", "mmap,mmap"})));
+}
+
+}  // namespace
+}  // namespace leakdemo
