@@ -195,7 +195,7 @@ void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iterati
 }
 
 void append_jsonl_watch_note(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view text) {
-    append_jsonl(out, WatchNoteView{iteration, text});
+    append_jsonl_record(out, WatchNoteView{iteration, text});
 }
 
 void append_json_string(fmt::memory_buffer& out, std::string_view text) {
