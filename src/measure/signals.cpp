@@ -11,11 +11,15 @@ namespace {
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_suspend_requested = 0;
 volatile sig_atomic_t g_continued = 0;
+void (*volatile g_before_exit)() = nullptr;
 
 extern "C" void on_stop_signal(int signal_number) {
     if (g_stop_signal != 0) {
         // The second Ctrl-C: the user means it. _exit is async-signal-safe; every line already written
         // went out whole in one write(2), so no output is left half-written.
+        if (void (*hook)() = g_before_exit; hook != nullptr) {
+            hook();
+        }
         ::_exit(128 + signal_number);
     }
     g_stop_signal = signal_number;
@@ -44,6 +48,10 @@ void install_signal_handlers() {
         set_handler(signal_number, on_stop_signal);
     }
     set_handler(SIGPIPE, SIG_IGN);
+}
+
+void set_before_exit_hook(void (*hook)()) {
+    g_before_exit = hook;
 }
 
 int stop_signal() {

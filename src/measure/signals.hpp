@@ -11,6 +11,10 @@ namespace leakdemo {
 // EPIPE.
 void install_signal_handlers();
 
+// Called (if set) in the signal handler right before the second stop signal's immediate exit: it must be
+// async-signal-safe. `leakdemo live` puts the terminal back there.
+void set_before_exit_hook(void (*hook)());
+
 // 0 while no stop was requested, else the signal number that asked for it.
 int stop_signal();
 

@@ -125,6 +125,19 @@ BlockWorkload::~BlockWorkload() {
     }
 }
 
+std::uint64_t BlockWorkload::release_reachable() {
+    // hold's blocks, freed now as the destructor would; the container keeps its capacity (no allocation
+    // the next hold step would have to redo).
+    const std::uint64_t freed = m_held.size() * m_config.block_bytes;
+    for (void*& block : m_held) {
+        std::free(block);
+        block = nullptr;
+    }
+    m_held.clear();
+    m_counters.outstanding_bytes -= freed;
+    return freed;
+}
+
 bool BlockWorkload::step() {
     const auto size = static_cast<std::size_t>(m_config.block_bytes);
     if (m_config.mode == Mode::hold) {

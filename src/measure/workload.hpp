@@ -144,6 +144,8 @@ class BlockWorkload final : public Workload {
     std::uint64_t block_bytes() const override { return m_config.block_bytes; }
     LeakClassification expected_at_exit() const override;
     Mode mode() const override { return m_config.mode; }
+    // hold's blocks: freed, and the counters say so (leak's stay leaked; free keeps none).
+    std::uint64_t release_reachable() override;
 
   private:
     void* allocate(std::size_t size);
