@@ -71,6 +71,9 @@ void append_csv_summary_row(fmt::memory_buffer& out, const WatchSummary& summary
 void append_jsonl_sample(fmt::memory_buffer& out, const WatchRecord& record);
 void append_jsonl_summary(fmt::memory_buffer& out, const WatchSummary& summary);
 void append_jsonl_note(fmt::memory_buffer& out, Mode mode, std::uint64_t iteration, std::string_view text);
+// `leakdemo live`: one key press (schema.hpp EventRecord).
+void append_jsonl_event(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view key,
+                        std::string_view text);
 // JSON string escaping (quotes included).
 void append_json_string(fmt::memory_buffer& out, std::string_view text);
 

@@ -36,6 +36,16 @@ struct NoteRecord {
 };
 using NoteView = NoteRecord<std::string_view>;
 
+// `leakdemo live`: a key press, at the iteration whose sample came last, and what it did in words
+// (docs/live.md). `Text` as for NoteRecord.
+template <typename Text>
+struct EventRecord {
+    std::uint64_t iteration = 0;
+    Text key{};   // "l", "space", "+" ...
+    Text text{};  // what the key did, with measured figures
+};
+using EventView = EventRecord<std::string_view>;
+
 template <typename R, typename Plain>
 concept RecordOf = std::is_same_v<std::remove_const_t<R>, Plain>;
 
@@ -48,6 +58,8 @@ template <>
 inline constexpr std::string_view record_type<Summary> = "summary";
 template <typename Text>
 inline constexpr std::string_view record_type<NoteRecord<Text>> = "note";
+template <typename Text>
+inline constexpr std::string_view record_type<EventRecord<Text>> = "event";
 template <>
 inline constexpr std::string_view record_type<WatchRecord> = "watch_sample";
 template <>
@@ -156,6 +168,14 @@ requires(RecordOf<N, NoteRecord<std::string_view>> ||
     visit("text", n.text, AsIs{});
 }
 
+template <typename E, typename Visit>
+requires(RecordOf<E, EventRecord<std::string_view>> ||
+         RecordOf<E, EventRecord<std::string>>) constexpr void visit_fields(E& e, Visit&& visit) {
+    visit("iteration", e.iteration, AsIs{});
+    visit("key", e.key, AsIs{});
+    visit("text", e.text, AsIs{});
+}
+
 // What is not on the wire but follows from what is: filled in after a record is read back.
 inline void derive_fields(Record& r) {
     r.counters.blocks = r.block_bytes > 0 ? r.counters.requested_bytes / r.block_bytes : 0;
@@ -165,5 +185,7 @@ inline void derive_fields(WatchRecord& /*record*/) {}
 inline void derive_fields(WatchSummary& /*summary*/) {}
 template <typename Text>
 void derive_fields(NoteRecord<Text>& /*note*/) {}
+template <typename Text>
+void derive_fields(EventRecord<Text>& /*event*/) {}
 
 }  // namespace leakdemo

@@ -23,6 +23,8 @@ struct ReportSeries {
     BoundedSeries samples;
     std::optional<Summary> summary;  // nullopt when the run ended without one (a compare child that died)
     BoundedNotes notes;
+    // `leakdemo live`'s key presses ("h: hold mode from iteration 12 on"), drawn as marks on the chart.
+    BoundedNotes marks;
 };
 
 // A sink that fills a ReportSeries as the run goes.
@@ -34,6 +36,13 @@ class SeriesRecorder final : public Sink {
         m_series.notes.add(iteration, text);
     }
     void summary(const Summary& summary) override { m_series.summary = summary; }
+    void event(std::uint64_t iteration, std::string_view key, const std::string& text) override {
+        // "key: text"; the chart's mark shows what comes before the colon.
+        std::string mark(key);
+        mark += ": ";
+        mark += text;
+        m_series.marks.add(iteration, mark);
+    }
 
     const ReportSeries& series() const { return m_series; }
     ReportSeries& series() { return m_series; }
