@@ -28,6 +28,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo compare -n 20 -i 200ms           leak and free side by side, each in its own process
   leakdemo -i 0 --max-memory 256MiB         leak as fast as possible, stop (exit 3) before 256 MiB
   leakdemo watch -- ./prog ARGS             sample another program and its children, then a verdict
+  leakdemo live --mode hold -b 1MiB         a full screen driven by keys: switch modes, release, trim
 
 Exit codes:
   0 done (also when the reader of stdout goes away, e.g. | head)   1 runtime error   2 usage error
@@ -313,6 +314,27 @@ CLI::App* declare_watch(CLI::App& app, RawOptions& raw) {
     return watch;
 }
 
+// `leakdemo live`: fallthrough like compare, so the run's options apply after `live` too; the footer names
+// every one it takes (and the few it refuses), since CLI11 lists only the subcommand's own.
+CLI::App* declare_live(CLI::App& app, RawOptions& raw) {
+    auto* live = app.add_subcommand(std::string(to_string(Command::live)),
+                                    "one run on a full screen driven by keys: switch modes, release,\n"
+                                    "trim, mark phases, pause, and watch RSS answer (needs a terminal)");
+    live->fallthrough();
+    live->footer(
+        "Also takes the run's options (leakdemo --help): -m/--mode (the starting mode),\n"
+        "-b, -n, -i (default 250ms, 10ms to 10s), --touch, --fill, --mmap-threshold,\n"
+        "--trim, --huge-pages, --max-memory, --no-guard, -o FILE (.jsonl: samples, notes,\n"
+        "key events; .csv: samples), --report, --chart, --ascii, --color, --explain\n"
+        "(on by default), -q, --fail-on-leak. Not --format, --summary-only, --bars.\n"
+        "Keys: l leak  f free  h hold  s other modes  r release held  t malloc_trim\n"
+        "      m mark a phase  space pause  + faster  - slower  q quit\n"
+        "Needs a terminal on stdin and stdout (exit 2 otherwise). Ctrl-C, Ctrl-Z work\n"
+        "as usual; the terminal is restored on every way out. See docs/live.md.");
+    live->add_flag("--no-explain", raw.no_explain, "no --explain notes on the screen or in -o");
+    return live;
+}
+
 }  // namespace
 
 CliResult parse_command_line(int argc, const char* const* argv) {
@@ -335,6 +357,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     declare_guard(app, raw);
     const CLI::App* compare = declare_compare(app, raw);
     const CLI::App* watch = declare_watch(app, raw);
+    const CLI::App* live = declare_live(app, raw);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -353,6 +376,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
     }
     raw.watch = watch->parsed();
+    raw.live = live->parsed();
+    if (live->count() > 1) {
+        return UsageError{"live: given more than once; write `leakdemo live [OPTIONS]`"};
+    }
 
     // (b) The texts become typed values; (c) then the combinations are checked.
     Expected<Options> options = convert_options(raw);

@@ -206,12 +206,15 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.summary_only = raw.summary_only;
     options.fail_on_leak = raw.fail_on_leak;
     options.huge_pages = raw.huge_pages;
-    options.explain = raw.explain;
+    options.explain = raw.live ? !raw.no_explain : raw.explain;  // live explains unless told not to
     options.trim = raw.trim;
     options.ascii = raw.ascii;
     options.chart = raw.chart;
     options.fill_given = !raw.fill.empty();
-    options.command = raw.compare ? Command::compare : raw.watch ? Command::watch : Command::run;
+    options.command = raw.compare ? Command::compare
+                      : raw.watch ? Command::watch
+                      : raw.live  ? Command::live
+                                  : Command::run;
     options.watch.command = raw.watch_command;
     options.watch.include_children = !raw.no_children;
     options.watch.kill_on_budget = raw.kill_on_budget;
@@ -220,6 +223,9 @@ void copy_flags(const RawOptions& raw, Options& options) {
     }
     if (raw.watch && raw.interval.empty()) {
         options.interval = default_watch_interval;
+    }
+    if (raw.live && raw.interval.empty()) {
+        options.interval = default_live_interval;
     }
 }
 
@@ -261,6 +267,12 @@ Expected<Options> convert_options(const RawOptions& raw) {
     // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.
     if (raw.watch && options.interval < std::chrono::milliseconds(10)) {
         return Expected<Options>::fail("--interval: watch samples at most every 10ms (10ms to 24h)");
+    }
+    // live's + and - keys keep the interval between 10ms and 10s; the command line starts it there too.
+    if (raw.live &&
+        (options.interval < std::chrono::milliseconds(10) || options.interval > std::chrono::seconds(10))) {
+        return Expected<Options>::fail(
+            "--interval: live paces from 10ms to 10s (its + and - keys keep it there)");
     }
     if (const Status output = resolve_output_format(raw, options); !output) {
         return Expected<Options>::fail(output.error());

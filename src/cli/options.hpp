@@ -18,11 +18,15 @@
 
 namespace leakdemo {
 
-// What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
-enum class Command { run, compare, watch };
+// What leakdemo was asked to do: one run, `leakdemo compare` (two modes side by side), `leakdemo watch`
+// (another program) or `leakdemo live` (one run driven with keys on a full screen).
+enum class Command { run, compare, watch, live };
 template <>
-inline constexpr auto enum_names<Command> = std::to_array<std::pair<Command, std::string_view>>(
-    {{Command::run, "run"}, {Command::compare, "compare"}, {Command::watch, "watch"}});
+inline constexpr auto enum_names<Command> =
+    std::to_array<std::pair<Command, std::string_view>>({{Command::run, "run"},
+                                                         {Command::compare, "compare"},
+                                                         {Command::watch, "watch"},
+                                                         {Command::live, "live"}});
 
 // `leakdemo watch` (docs/watch.md): what to watch and how to judge it.
 struct WatchSettings {
@@ -38,6 +42,8 @@ struct WatchSettings {
     bool kill_on_budget = false;
 };
 inline constexpr std::chrono::nanoseconds default_watch_interval = std::chrono::milliseconds(100);
+// `leakdemo live`: fast enough that a key's effect shows at once, slow enough to follow by eye.
+inline constexpr std::chrono::nanoseconds default_live_interval = std::chrono::milliseconds(250);
 
 // Everything the command line decides, as plain data. Filled only by cli.cpp.
 struct Options {
@@ -76,6 +82,9 @@ struct Options {
     std::optional<std::uint64_t> step_fd;
     WatchSettings watch;
 };
+
+// The workload the options describe (a run, each of compare's children, each of live's modes).
+BlockWorkloadConfig workload_config(const Options& options);
 
 // The options as the HTML report's "Parameters" table shows them (single run and compare).
 std::vector<ReportParameter> report_parameters(const Options& options);
