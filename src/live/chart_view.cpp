@@ -113,12 +113,12 @@ void append_axis(Rows& rows, const ChartRing& ring, const Plot& plot) {
 void append_legend(Rows& rows, const ChartRing& ring, const Plot& plot) {
     Line line;
     fmt::format_to(fmt::appender(line), "{:>{}} ", "", label_width);
-    line.append(glyph(plot.unicode, "█ RSS  ─ max RSS  L leaked  H held  │ key pressed",
-                      "# RSS  - max RSS  L leaked  H held  | key pressed"));
     if (plot.points > 0) {
-        fmt::format_to(fmt::appender(line), "   iterations {}{}{}", ring.at_age(plot.points - 1).iteration,
+        fmt::format_to(fmt::appender(line), "iterations {}{}{}  ", ring.at_age(plot.points - 1).iteration,
                        glyph(plot.unicode, "–", "-"), ring.at_age(0).iteration);
     }
+    line.append(glyph(plot.unicode, "█ RSS  ─ max RSS  L leaked  H held  │ key pressed",
+                      "# RSS  - max RSS  L leaked  H held  | key pressed"));
     rows.put(line);
 }
 

@@ -83,13 +83,12 @@ void append_header(Rows& rows, const LiveView& view) {
     rows.put(line);
 
     line.clear();
-    fmt::format_to(fmt::appender(line), "peak: run {} (ru_maxrss, cannot be reset)",
-                   format_bytes(view.run_peak_bytes));
+    fmt::format_to(fmt::appender(line), "peak: run {} (ru_maxrss", format_bytes(view.run_peak_bytes));
     if (view.phase_peak_bytes) {
-        fmt::format_to(fmt::appender(line), "{}phase from iteration {}: {} (VmHWM)", dot,
+        fmt::format_to(fmt::appender(line), "){}phase since iteration {}: {} (VmHWM)", dot,
                        view.phase_start_iteration, format_bytes(*view.phase_peak_bytes));
     } else {
-        line.append(std::string_view("; m starts a phase"));
+        line.append(std::string_view(", cannot be reset); m starts a phase"));
     }
     rows.put(line);
 }
@@ -229,7 +228,7 @@ void render_frame(const LiveView& view, int width, int height, std::string& out)
     out.clear();
     Rows rows(out, width, view.unicode);
     if (width < min_frame_width || height < min_frame_height) {
-        rows.put(fmt::format("leakdemo live: enlarge the terminal to at least {}{}{} (now {}{}{})",
+        rows.put(fmt::format("enlarge the terminal: leakdemo live needs {}{}{}, this is {}{}{}",
                              min_frame_width, glyph(view.unicode, "×", "x"), min_frame_height, width,
                              glyph(view.unicode, "×", "x"), height));
         out.append("\x1b[J");
