@@ -82,20 +82,23 @@ void LiveControls::switch_mode(std::string_view key, Mode mode) {
 }
 
 void LiveControls::pick_from_menu(char key) {
-    m_screen.set_menu_open(false);
     if (key == 's' || key == escape_key) {
+        m_screen.set_menu_open(false);
         return emit(key == 's' ? "s" : "esc", "mode menu closed");
     }
     for (const MenuEntry& entry : m_screen.menu()) {
-        if (entry.key == key) {
-            if (!entry.unavailable.empty()) {
-                return emit(std::string(1, key), fmt::format("{} mode is not available: {}",
-                                                             to_string(entry.mode), entry.unavailable));
-            }
-            return switch_mode(std::string(1, key), entry.mode);
+        if (entry.key != key) {
+            continue;
         }
+        m_screen.set_menu_open(false);
+        const std::string_view name(&entry.key, 1);
+        if (!entry.unavailable.empty()) {
+            return emit(
+                name, fmt::format("{} mode is not available: {}", to_string(entry.mode), entry.unavailable));
+        }
+        return switch_mode(name, entry.mode);
     }
-    emit(std::string(1, key), "mode menu closed: no mode has that key");
+    // Any other key leaves the menu open: it is not one of live's.
 }
 
 // What RSS did when the reachable blocks were freed, and why, from mallinfo2's mmap'd bytes.

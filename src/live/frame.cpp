@@ -58,8 +58,8 @@ std::string format_eta(double seconds) {
 void append_header(Rows& rows, const LiveView& view) {
     const std::string_view dot = glyph(view.unicode, " · ", " | ");
     Line line;
-    fmt::format_to(fmt::appender(line), "{}leakdemo live{}{} mode{}blocks of {}{}every {}",
-                   view.paused ? "PAUSED  " : "", dot, to_string(view.mode), dot,
+    fmt::format_to(fmt::appender(line), "{}leakdemo live{}{} mode{}{} blocks{}every {}",
+                   view.paused ? "PAUSED " : "", dot, to_string(view.mode), dot,
                    format_bytes(view.block_bytes), dot, format_duration(view.interval));
     if (view.latest) {
         fmt::format_to(fmt::appender(line), "{}iteration {}", dot, view.latest->iteration);

@@ -10,7 +10,7 @@ import re
 import tempfile
 import unittest
 
-from helpers import ARTICLE, SOURCE_DIR, jsonl_records, run
+from helpers import ARTICLE, SOURCE_DIR, LiveTerminal, jsonl_records, run
 
 try:
     import jsonschema
@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SOURCE_DIR, "docs", "schema")
-RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_summary")
+RECORD_TYPES = ("sample", "note", "summary", "event", "watch_sample", "watch_summary")
 
 
 def load_schema(name):
@@ -76,6 +76,23 @@ RUNS = {
 EXPECTED_EXIT = {"guard stop": 3, "watch guard stop": 3}
 
 
+def live_records(workdir):
+    """The JSONL of a `leakdemo live` run in tmux in which every kind of key was pressed (event records)."""
+    path = os.path.join(workdir, "live.jsonl")
+    terminal = LiveTerminal(workdir, ["-b", "1MiB", "-i", "20ms", "-o", path])
+    try:
+        terminal.wait_for(lambda screen: "iteration 2" in screen, "live's frame")
+        for key in ("h", "r", "l", "f", "t", "m", "s", "s", "s", "Escape", "s", "1", "+", "-", "Space", "Space"):
+            terminal.keys(key)
+        terminal.wait_for(lambda screen: "key space: resumed" in screen, "the last key's note")
+        terminal.keys("q")
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    with open(path, encoding="utf-8") as file:
+        return jsonl_records(file.read())
+
+
 @unittest.skipIf(jsonschema is None and not os.environ.get("CI"),
                  "python3-jsonschema is missing (scripts/setup.sh test installs it)")
 class Schema(unittest.TestCase):
@@ -95,6 +112,7 @@ class Schema(unittest.TestCase):
             assert result.returncode == 0, result.stderr
             with open(path, encoding="utf-8") as file:
                 cls.records["-o FILE.jsonl"] = jsonl_records(file.read())
+            cls.records["live -o FILE.jsonl"] = live_records(workdir)
 
     def errors(self, record):
         return [f"{'/'.join(map(str, error.absolute_path)) or '(record)'}: {error.message}"
@@ -114,7 +132,8 @@ class Schema(unittest.TestCase):
         watch_summaries = [record for record in every if record["type"] == "watch_summary"]
         self.assertEqual({record["stop_reason"] for record in watch_summaries}, {"exited", "guard"})
         summaries = [record for record in every if record["type"] == "summary"]
-        self.assertEqual({record["stop_reason"] for record in summaries}, {"completed", "guard"})
+        # live's q ends the run before any -n: "interrupted", as Ctrl-C would (but exit 0).
+        self.assertEqual({record["stop_reason"] for record in summaries}, {"completed", "guard", "interrupted"})
         self.assertEqual({record["verdict"] for record in summaries}, {"leaking", "stable"})
         # --summary-only writes exactly one record: the summary.
         self.assertEqual([record["type"] for record in self.records["leak --summary-only"]], ["summary"])
@@ -132,6 +151,7 @@ class Schema(unittest.TestCase):
 
     def test_a_wrong_type_is_rejected(self):
         wrong = {"sample": ("rss_bytes", "4263936"), "note": ("text", 7), "summary": ("verdict", "leaky"),
+                 "event": ("key", "x"),
                  "watch_sample": ("processes", -1), "watch_summary": ("stop_reason", "done")}
         for kind, (key, value) in wrong.items():
             record = self.a_record(kind)
@@ -151,6 +171,9 @@ class Schema(unittest.TestCase):
         self.assertEqual(self.errors(summary), [])
         event = self.a_record("note")
         event["type"] = "event"
+        self.assertNotEqual(self.errors(event), [])
+        event = self.a_record("event")
+        event["type"] = "events"
         self.assertNotEqual(self.errors(event), [])
         self.assertNotEqual(self.errors({"mode": "leak"}), [])
 
