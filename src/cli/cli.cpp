@@ -318,8 +318,7 @@ CLI::App* declare_watch(CLI::App& app, RawOptions& raw) {
 // every one it takes (and the few it refuses), since CLI11 lists only the subcommand's own.
 CLI::App* declare_live(CLI::App& app, RawOptions& raw) {
     auto* live = app.add_subcommand(std::string(to_string(Command::live)),
-                                    "one run on a full screen driven by keys: switch modes, release,\n"
-                                    "trim, mark phases, pause, and watch RSS answer (needs a terminal)");
+                                    "one run on a full screen driven by keys: modes, release, trim, mark");
     live->fallthrough();
     live->footer(
         "Also takes the run's options (leakdemo --help): -m/--mode (the starting mode),\n"

@@ -157,7 +157,7 @@ class LiveTerminal:
     the run and leakdemo's exit status into files in `workdir`, then waits, so the pane (and the terminal
     state leakdemo left) stays for inspection. No sleep-based asserts: wait_for() polls with a deadline."""
 
-    def __init__(self, workdir, args, width=100, height=30, env=None):
+    def __init__(self, workdir, args, width=100, height=30, env=None, interactive=False):
         import shlex
         import uuid
         self.workdir = workdir
@@ -168,18 +168,23 @@ class LiveTerminal:
         full_env.update(env or {})
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in full_env.items())
         command = " ".join(shlex.quote(str(arg)) for arg in [LEAKDEMO, "live", *args])
-        self.files = {name: os.path.join(workdir, name) for name in ("before", "after", "rc", "pid")}
+        self.files = {name: os.path.join(workdir, name) for name in ("before", "after", "rc")}
         script = os.path.join(workdir, "wrapper.sh")
         with open(script, "w", encoding="utf-8") as file:
             file.write(f"""stty -g > {self.files['before']}
 export {exports}
-echo $$ > {self.files['pid']}
 {command}
 echo $? > {self.files['rc']}.tmp
 stty -g > {self.files['after']}
 mv {self.files['rc']}.tmp {self.files['rc']}
 exec sleep 600
 """)
+        if interactive:
+            # An interactive shell with job control (Ctrl-Z, fg): the test types `self.command` itself.
+            self.command = command
+            self.tmux("new-session", "-d", "-x", str(width), "-y", str(height),
+                      f"env {exports} PS1='$ ' bash --norc --noprofile -i")
+            return
         self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), f"bash --norc --noprofile {script}")
 
     def tmux(self, *args):
@@ -201,9 +206,8 @@ exec sleep 600
         return on == "1", cursor == "1"
 
     def leakdemo_pid(self):
-        """The pid of leakdemo: the wrapper shell's child."""
-        with open(self.files["pid"], encoding="utf-8") as file:
-            shell = int(file.read())
+        """The pid of leakdemo: the pane's shell's child."""
+        shell = int(self.tmux("display-message", "-p", "#{pane_pid}"))
         with open(f"/proc/{shell}/task/{shell}/children", encoding="utf-8") as file:
             children = file.read().split()
         return int(children[0]) if children else None

@@ -12,10 +12,16 @@ import subprocess
 import tempfile
 import unittest
 
-from helpers import LEAKDEMO, SOURCE_DIR, LiveTerminal, jsonl_records, run
+from helpers import LEAKDEMO, SANITIZED, SOURCE_DIR, LiveTerminal, jsonl_records, run
 
 MIB = 1 << 20
 HAVE_TMUX = shutil.which("tmux") is not None
+
+
+def process_state(pid):
+    """The state letter of /proc/PID/stat: R, S, T (stopped) ..."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as file:
+        return file.read().rsplit(")", 1)[1].split()[0]
 
 
 def iteration_on(screen):
@@ -143,6 +149,35 @@ class Live(unittest.TestCase):
                 self.assert_terminal_restored(terminal)
                 terminal.close()
 
+    def test_ctrl_z_gives_the_terminal_back_and_fg_redraws(self):
+        # An interactive shell with job control: the wrapper's shell has none (its process group is
+        # orphaned, so the kernel discards a stop from the terminal).
+        terminal = LiveTerminal(self.workdir, ["-b", "1MiB", "-i", "50ms"], interactive=True)
+        self.addCleanup(terminal.close)
+        terminal.wait_for(lambda screen: "$" in screen, "the shell's prompt")
+        terminal.keys(f"stty -g > {terminal.files['before']}; {terminal.command}", "Enter")
+        terminal.wait_for(lambda screen: iteration_on(screen) is not None, "the first frame")
+        with open(f"/proc/{terminal.leakdemo_pid()}/fd/0", encoding="utf-8") as tty:
+            during = subprocess.run(["stty", "-g"], stdin=tty, capture_output=True, text=True).stdout.strip()
+        terminal.keys("C-z")
+        terminal.wait_for(lambda: process_state(terminal.leakdemo_pid()) == "T", "leakdemo stopped by Ctrl-Z")
+        terminal.wait_for(lambda screen: "Stopped" in screen, "the shell's job line")
+        self.assertEqual(terminal.pane_flags(), (False, True), "stopped with the normal screen and the cursor")
+        terminal.keys(f"stty -g > {terminal.files['after']}", "Enter")
+        terminal.wait_for(lambda: os.path.exists(terminal.files["after"]) and terminal.stty("after"), "stty")
+        self.assertEqual(terminal.stty("after"), terminal.stty("before"))
+        self.assertNotEqual(during, terminal.stty("before"), "live had changed the mode")
+        terminal.keys("fg", "Enter")
+        terminal.wait_for(lambda: terminal.pane_flags() == (True, False), "live's screen again")
+        terminal.wait_for(lambda screen: "leakdemo live" in screen, "the redrawn frame")
+        terminal.keys("q")
+        terminal.wait_for(lambda screen: "verdict" in screen, "the summary")
+        os.remove(terminal.files["after"])
+        terminal.keys(f"echo $? > {terminal.files['rc']}; stty -g > {terminal.files['after']}", "Enter")
+        self.assertEqual(terminal.exit_status(), 0)
+        terminal.wait_for(lambda: os.path.exists(terminal.files["after"]) and terminal.stty("after"), "stty")
+        self.assert_terminal_restored(terminal)
+
     def test_the_guard_stops_it_with_the_terminal_restored_and_the_summary(self):
         terminal = self.start("-b", "1MiB", "-i", "10ms", "--max-memory", "24MiB")
         self.assertEqual(terminal.exit_status(), 3)
@@ -150,6 +185,22 @@ class Live(unittest.TestCase):
         screen = terminal.screen()
         self.assertIn("guard: stopped before iteration", screen)
         self.assertIn("(guard)", screen)
+
+    @unittest.skipIf(SANITIZED, "ASan's own allocator bookkeeping moves RSS")
+    def test_the_observer_is_invisible_over_a_long_run(self):
+        # Free mode reuses one heap block: from iteration 100 to 600 RSS and VSZ stay put while the screen
+        # redraws 500 times, notes keep coming and -o grows, and keys are pressed.
+        output = os.path.join(self.workdir, "long.jsonl")
+        terminal = self.start("--mode", "free", "-b", "1MiB", "-i", "10ms", "-n", "600", "-o", output)
+        terminal.wait_for(lambda screen: (iteration_on(screen) or 0) >= 150, "iteration 150")
+        for key in ("t", "m", "+", "-", "s", "s", "r"):
+            terminal.keys(key)
+        self.assertEqual(terminal.exit_status(timeout=60), 0)
+        with open(output, encoding="utf-8") as file:
+            samples = {record["iteration"]: record for record in jsonl_records(file.read())
+                       if record["type"] == "sample"}
+        self.assertEqual(samples[600]["vsz_bytes"], samples[100]["vsz_bytes"])
+        self.assertLessEqual(abs(samples[600]["rss_bytes"] - samples[100]["rss_bytes"]), 8192)
 
     def test_ascii_has_no_unicode_cells(self):
         terminal = self.start("--ascii", "-b", "1MiB", "-i", "50ms")
