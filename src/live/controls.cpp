@@ -107,7 +107,8 @@ void LiveControls::release() {
     const std::uint64_t freed = m_workload.release_reachable();
     const MemorySample after = m_sampler.sample();
     if (freed == 0) {
-        return emit("r", "nothing reachable to release: leaked blocks have no pointer left, free keeps none");
+        return emit("r",
+                    "nothing reachable to release: leaked blocks have no pointer left, freed ones are gone");
     }
     const std::uint64_t unmapped =
         before.heap_mmap_bytes > after.heap_mmap_bytes ? before.heap_mmap_bytes - after.heap_mmap_bytes : 0;

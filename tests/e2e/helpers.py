@@ -154,10 +154,11 @@ def run_in_memory_box(test, box, args, timeout):
 class LiveTerminal:
     """`leakdemo live` in a real terminal: a detached tmux server of its own (unique socket, killed by
     close()), a pane of `width` x `height` running a wrapper script that records `stty -g` before and after
-    the run and leakdemo's exit status into files in `workdir`, then waits, so the pane (and the terminal
+    the run and leakdemo's exit status into files in `workdir` (`before`: shell lines run first, e.g. a
+    ulimit), then waits, so the pane (and the terminal
     state leakdemo left) stays for inspection. No sleep-based asserts: wait_for() polls with a deadline."""
 
-    def __init__(self, workdir, args, width=100, height=30, env=None, interactive=False):
+    def __init__(self, workdir, args, width=100, height=30, env=None, interactive=False, before=""):
         import shlex
         import uuid
         self.workdir = workdir
@@ -173,6 +174,7 @@ class LiveTerminal:
         with open(script, "w", encoding="utf-8") as file:
             file.write(f"""stty -g > {self.files['before']}
 export {exports}
+{before}
 {command}
 echo $? > {self.files['rc']}.tmp
 stty -g > {self.files['after']}

@@ -36,10 +36,10 @@ class Live(unittest.TestCase):
         self.addCleanup(workdir.cleanup)
         self.workdir = workdir.name
 
-    def start(self, *args, width=100, height=30):
+    def start(self, *args, width=100, height=30, before=""):
         """leakdemo live ARGS in a fresh tmux pane, once its first frame is up."""
         pane_dir = tempfile.mkdtemp(dir=self.workdir)
-        terminal = LiveTerminal(pane_dir, [str(arg) for arg in args], width, height)
+        terminal = LiveTerminal(pane_dir, [str(arg) for arg in args], width, height, before=before)
         self.addCleanup(terminal.close)
         terminal.wait_for(lambda screen: "leakdemo live" in screen and iteration_on(screen) is not None,
                           "the first frame")
@@ -201,6 +201,26 @@ class Live(unittest.TestCase):
                        if record["type"] == "sample"}
         self.assertEqual(samples[600]["vsz_bytes"], samples[100]["vsz_bytes"])
         self.assertLessEqual(abs(samples[600]["rss_bytes"] - samples[100]["rss_bytes"]), 8192)
+
+    @unittest.skipIf(SANITIZED, "ASan cannot run under ulimit -v")
+    def test_a_failed_allocation_restores_the_terminal_and_exits_3(self):
+        # ulimit -v makes malloc return NULL (MEMORY-FACTS.md); the guard is off so malloc is what stops it.
+        terminal = self.start("--mode", "hold", "-b", "8MiB", "-i", "10ms", "--no-guard", before="ulimit -v 300000")
+        self.assertEqual(terminal.exit_status(), 3)
+        self.assert_terminal_restored(terminal)
+        self.assertIn("allocation failed at iteration", terminal.screen())
+
+    def test_keys_are_read_while_waiting_for_a_slow_tick(self):
+        # At -i 10s the second iteration is ten seconds away: the key is handled long before it.
+        terminal = self.start("-b", "1MiB", "-i", "10s")
+        terminal.keys("h")
+        screen = terminal.wait_for(lambda s: "key h: hold mode from iteration 2 on" in s, "the key's note")
+        self.assertEqual(iteration_on(screen), 1)
+        terminal.keys("+")
+        screen = terminal.wait_for(lambda s: "key +: interval 5s (faster)" in s, "the + note")
+        self.assertIn("every 5s", screen.splitlines()[0])
+        terminal.keys("q")
+        self.assertEqual(terminal.exit_status(), 0)
 
     def test_ascii_has_no_unicode_cells(self):
         terminal = self.start("--ascii", "-b", "1MiB", "-i", "50ms")
