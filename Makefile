@@ -1,6 +1,7 @@
 # The README's two commands. Each installs what is missing (scripts/setup.sh), configures, builds, runs.
 #   make demo   the classroom demo: leak and free mode side by side (leakdemo compare), then the article's
 #               two C programs watched from outside (leakdemo watch)
+#   make live   leakdemo live: the full-screen demo you drive with keys (hold, release, free, trim, mark)
 #   make test   the whole test suite through ctest: the release build, then the same tests under ASan + UBSan
 #               (test-sanitize), then each libFuzzer target for a bounded time (test-fuzz)
 #   make package  the Debian package build/$(PRESET)/leakdemo_<version>-<revision>_<arch>.deb (CPack)
@@ -11,12 +12,17 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR_TEST := ON
 WERROR_DEMO := $(if $(CI),ON,OFF)
 
-.PHONY: demo test test-sanitize test-fuzz build package setup-build setup-test setup-package clean
+.PHONY: demo live test test-sanitize test-fuzz build package setup-build setup-test setup-package clean
 
 demo: setup-build
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
 	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target leakdemo article_memory_leaks article_memory_frees
 	scripts/demo.sh $(BUILD_DIR)/bin/leakdemo
+
+live: setup-build
+	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_DEMO) -DLEAKDEMO_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target leakdemo
+	$(BUILD_DIR)/bin/leakdemo live --mode hold -b 1MiB
 
 test: setup-test
 	cmake --preset $(PRESET) -DLEAKDEMO_WERROR=$(WERROR_TEST) -DLEAKDEMO_BUILD_TESTS=ON -DLEAKDEMO_BUILD_BENCH=ON >/dev/null

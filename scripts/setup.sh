@@ -26,6 +26,8 @@ test_packages+=("${package_packages[@]}" groff-base)
 test_packages+=(lintian)
 # python3-jsonschema validates real JSONL output against docs/schema/ (tests/e2e/test_schema.py).
 test_packages+=(python3-jsonschema)
+# tmux gives `leakdemo live` a real terminal in its end-to-end tests (tests/e2e/test_live.py).
+test_packages+=(tmux)
 # Google Benchmark + hyperfine: the benchmarks in bench/ (CTest runs their smoke pass).
 test_packages+=(libbenchmark-dev hyperfine)
 # The completion scripts are tested in each shell's own completion machinery (tests/e2e/test_completions.py),

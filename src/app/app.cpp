@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -20,6 +22,8 @@
 #include "cli/cli.hpp"
 #include "cli/warnings.hpp"
 #include "compare/compare.hpp"
+#include "live/live.hpp"
+#include "measure/clock.hpp"
 #include "measure/memory_guard.hpp"
 #include "measure/signals.hpp"
 #include "measure/workload.hpp"
@@ -119,6 +123,26 @@ Expected<ExitCode> run_watch_command(const Options& options) {
     return run_watch(options, guard_plan->budget, guard_plan->notes, *outputs);
 }
 
+// `leakdemo live`: a terminal first (exit 2 without one), then the guard and the outputs as for a run.
+Expected<ExitCode> run_live_command(const Options& options) {
+    if (const auto problem = live_terminal_problem(STDIN_FILENO, STDOUT_FILENO)) {
+        return Expected<ExitCode>::fail(*problem);
+    }
+    const LiveSystemReader system;
+    MonotonicClock clock;
+    const Expected<GuardPlan> guard_plan = plan_guard(options, system, 1);
+    if (!guard_plan) {
+        return Expected<ExitCode>::fail(guard_plan.error());
+    }
+    const Expected<OutputPlan> outputs = plan_outputs(options);
+    if (!outputs) {
+        return Expected<ExitCode>::fail(outputs.error());
+    }
+    const std::unique_ptr<Guard> guard = make_guard(*guard_plan, system, clock);
+    const auto budget = guard_plan->budget ? std::optional(guard_plan->budget->bytes) : std::nullopt;
+    return run_live(options, *guard, budget, guard_plan->notes, *outputs);
+}
+
 // The command line, then the command. A failed result is a usage error (exit 2); a runtime failure throws.
 Expected<ExitCode> run_command_line(int argc, char** argv) {
     using Result = Expected<ExitCode>;
@@ -148,6 +172,8 @@ Expected<ExitCode> run_command_line(int argc, char** argv) {
             return run_check_command(options);
         case Command::scenarios:
             return run_scenarios(options);
+        case Command::live:
+            return run_live_command(options);
         case Command::run:
             break;
     }

@@ -156,15 +156,6 @@ class SingleRunSinks {
     std::unique_ptr<Sink> m_explaining;
 };
 
-BlockWorkloadConfig workload_config(const Options& options) {
-    BlockWorkloadConfig config{options.mode, options.touch, options.block_bytes, options.fill};
-    config.mmap_threshold_bytes = options.mmap_threshold_bytes;
-    config.trim = options.trim;
-    config.huge_pages = options.huge_pages;
-    config.threads = options.threads;
-    return config;
-}
-
 // With --summary-only nothing is printed per sample; the summary goes to stdout in the chosen format.
 void print_summary_only(const Options& options, const Summary& summary, LineWriter& out,
                         const TerminalCaps& caps) {

@@ -91,6 +91,26 @@ Status check_check(const RawOptions& raw) {
     return success();
 }
 
+// live draws its own screen on the terminal: stdout has no format to choose and no summary to print alone.
+Status check_live(const RawOptions& raw) {
+    const std::pair<std::string_view, bool> screen_only[] = {{"--format", !raw.format.empty()},
+                                                             {"--summary-only", raw.summary_only},
+                                                             {"--bars", !raw.bars.empty()},
+                                                             {"--step-fd", !raw.step_fd.empty()}};
+    for (const auto& [flag, given] : screen_only) {
+        if (given) {
+            return Status::fail(fmt::format("{}: not used by live (it draws its own screen)", flag));
+        }
+    }
+    if (raw.explain && raw.no_explain) {
+        return Status::fail("--no-explain: cannot be combined with --explain");
+    }
+    if (!raw.output_path.empty() && raw.output_path == "-") {
+        return Status::fail("--output: live draws on stdout; give -o a file name");
+    }
+    return success();
+}
+
 }  // namespace
 
 std::span<const std::string_view> options_refused_by(std::string_view subcommand) {
@@ -118,6 +138,9 @@ Status check_combinations(const RawOptions& raw) {
     }
     if (raw.check) {
         return check_check(raw);
+    }
+    if (raw.live) {
+        return check_live(raw);
     }
     return success();
 }

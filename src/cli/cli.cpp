@@ -35,6 +35,7 @@ constexpr std::string_view examples_footer = R"(Examples:
   leakdemo watch -- ./prog ARGS         sample another program and its children
   leakdemo check --mode hold            what valgrind and LeakSanitizer say
   leakdemo scenarios                    every mode: its pattern, what checkers show
+  leakdemo live --mode hold -b 1MiB     a full screen driven by keys
   leakdemo --completions bash           a completion script (also zsh, fish)
 
 Exit codes:
@@ -372,6 +373,26 @@ CLI::App* declare_scenarios(CLI::App& app) {
     return scenarios;
 }
 
+// `leakdemo live`: fallthrough like compare, so the run's options apply after `live` too; the footer names
+// every one it takes (and the few it refuses), since CLI11 lists only the subcommand's own.
+CLI::App* declare_live(CLI::App& app, RawOptions& raw) {
+    auto* live = app.add_subcommand(std::string(to_string(Command::live)),
+                                    "one run on a full screen driven by keys: modes, release, trim, mark");
+    live->fallthrough();
+    live->footer(
+        "Also takes the run's options (leakdemo --help): -m/--mode (the starting mode),\n"
+        "-b, -n, -i (default 250ms, 10ms to 10s), --touch, --fill, --mmap-threshold,\n"
+        "--trim, --huge-pages, --max-memory, --no-guard, -o FILE (.jsonl: samples, notes,\n"
+        "key events; .csv: samples), --report, --chart, --ascii, --color, --explain\n"
+        "(on by default), -q, --fail-on-leak. Not --format, --summary-only, --bars.\n"
+        "Keys: l leak  f free  h hold  s other modes  r release held  t malloc_trim\n"
+        "      m mark a phase  space pause  + faster  - slower  q quit\n"
+        "Needs a terminal on stdin and stdout (exit 2 otherwise). Ctrl-C, Ctrl-Z work\n"
+        "as usual; the terminal is restored on every way out. See docs/live.md.");
+    live->add_flag("--no-explain", raw.no_explain, "no --explain notes on the screen or in -o");
+    return live;
+}
+
 }  // namespace
 
 CliResult parse_command_line(int argc, const char* const* argv) {
@@ -401,6 +422,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         ->type_name("SHELL");
     const CLI::App* check = declare_check(app, raw);
     const CLI::App* scenarios = declare_scenarios(app);
+    const CLI::App* live = declare_live(app, raw);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -419,6 +441,10 @@ CliResult parse_command_line(int argc, const char* const* argv) {
         return UsageError{"compare: given more than once; write `leakdemo compare [OPTIONS]`"};
     }
     raw.watch = watch->parsed();
+    raw.live = live->parsed();
+    if (live->count() > 1) {
+        return UsageError{"live: given more than once; write `leakdemo live [OPTIONS]`"};
+    }
     raw.check = check->parsed();
     raw.scenarios = scenarios->parsed();
     // Each subcommand falls through to the top level, where another one matches too: `check compare`.

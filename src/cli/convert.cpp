@@ -215,7 +215,7 @@ void copy_flags(const RawOptions& raw, Options& options) {
     options.summary_only = raw.summary_only;
     options.fail_on_leak = raw.fail_on_leak;
     options.huge_pages = raw.huge_pages;
-    options.explain = raw.explain;
+    options.explain = raw.live ? !raw.no_explain : raw.explain;  // live explains unless told not to
     options.trim = raw.trim;
     options.ascii = raw.ascii;
     options.chart = raw.chart;
@@ -225,6 +225,7 @@ void copy_flags(const RawOptions& raw, Options& options) {
                       : raw.watch     ? Command::watch
                       : raw.check     ? Command::check
                       : raw.scenarios ? Command::scenarios
+                      : raw.live      ? Command::live
                                       : Command::run;
     options.check.valgrind_path = raw.valgrind_path;
     // check's defaults: a short run, fast even under valgrind (CheckSettings).
@@ -241,6 +242,9 @@ void copy_flags(const RawOptions& raw, Options& options) {
     }
     if (raw.watch && raw.interval.empty()) {
         options.interval = default_watch_interval;
+    }
+    if (raw.live && raw.interval.empty()) {
+        options.interval = default_live_interval;
     }
 }
 
@@ -295,6 +299,12 @@ Expected<Options> convert_options(const RawOptions& raw) {
     if (interior && options.block_bytes < 2) {
         return Expected<Options>::fail(
             "--block-size: interior mode needs at least 2 bytes (the middle of a 1-byte block is its start)");
+    }
+    // live's + and - keys keep the interval between 10ms and 10s; the command line starts it there too.
+    if (raw.live &&
+        (options.interval < std::chrono::milliseconds(10) || options.interval > std::chrono::seconds(10))) {
+        return Expected<Options>::fail(
+            "--interval: live paces from 10ms to 10s (its + and - keys keep it there)");
     }
     if (const Status output = resolve_output_format(raw, options); !output) {
         return Expected<Options>::fail(output.error());

@@ -50,7 +50,9 @@ struct RawOptions {
     bool ascii = false;
     bool chart = false;
     bool no_guard = false;
-    bool compare = false;  // the `compare` subcommand was given
+    bool compare = false;     // the `compare` subcommand was given
+    bool live = false;        // the `live` subcommand was given
+    bool no_explain = false;  // live: --no-explain
     // `leakdemo watch`
     bool watch = false;
     std::vector<std::string> watch_command;

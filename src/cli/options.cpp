@@ -6,6 +6,14 @@
 
 namespace leakdemo {
 
+BlockWorkloadConfig workload_config(const Options& options) {
+    BlockWorkloadConfig config{options.mode, options.touch, options.block_bytes, options.fill};
+    config.mmap_threshold_bytes = options.mmap_threshold_bytes;
+    config.trim = options.trim;
+    config.huge_pages = options.huge_pages;
+    return config;
+}
+
 std::vector<ReportParameter> report_parameters(const Options& options) {
     std::vector<ReportParameter> parameters;
     if (options.command == Command::compare) {

@@ -19,15 +19,18 @@
 
 namespace leakdemo {
 
-// What leakdemo was asked to do: one run, or `leakdemo compare` (two modes side by side).
-enum class Command { run, compare, watch, check, scenarios };
+// What leakdemo was asked to do: one run, `leakdemo compare` (two modes side by side), `leakdemo watch`
+// (another program), `leakdemo check` / `scenarios` (the leak checkers, the zoo) or `leakdemo live` (one run
+// driven with keys on a full screen).
+enum class Command { run, compare, watch, check, scenarios, live };
 template <>
 inline constexpr auto enum_names<Command> =
     std::to_array<std::pair<Command, std::string_view>>({{Command::run, "run"},
                                                          {Command::compare, "compare"},
                                                          {Command::watch, "watch"},
                                                          {Command::check, "check"},
-                                                         {Command::scenarios, "scenarios"}});
+                                                         {Command::scenarios, "scenarios"},
+                                                         {Command::live, "live"}});
 
 // `leakdemo check --with` (docs/check.md): which leak checkers re-run the workload.
 enum class CheckerChoice { all, valgrind, lsan };
@@ -59,6 +62,8 @@ struct WatchSettings {
     bool kill_on_budget = false;
 };
 inline constexpr std::chrono::nanoseconds default_watch_interval = std::chrono::milliseconds(100);
+// `leakdemo live`: fast enough that a key's effect shows at once, slow enough to follow by eye.
+inline constexpr std::chrono::nanoseconds default_live_interval = std::chrono::milliseconds(250);
 
 // Everything the command line decides, as plain data. Filled only by cli.cpp.
 struct Options {
@@ -101,6 +106,9 @@ struct Options {
     WatchSettings watch;
     CheckSettings check;
 };
+
+// The workload the options describe (a run, each of compare's children, each of live's modes).
+BlockWorkloadConfig workload_config(const Options& options);
 
 // The options as the HTML report's "Parameters" table shows them (single run and compare).
 std::vector<ReportParameter> report_parameters(const Options& options);

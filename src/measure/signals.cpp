@@ -12,14 +12,19 @@ volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_suspend_requested = 0;
 volatile sig_atomic_t g_continued = 0;
 volatile sig_atomic_t g_group_to_kill = 0;
+void (*volatile g_before_exit)() = nullptr;
 
 extern "C" void on_stop_signal(int signal_number) {
     if (g_stop_signal != 0) {
         // The second Ctrl-C: the user means it. The group of a command we started (watch) goes first, so
-        // nothing is left running. kill and _exit are async-signal-safe; every line already written went
-        // out whole in one write(2), so no output is left half-written.
+        // nothing is left running; then the hook (live puts the terminal back). kill and _exit are
+        // async-signal-safe; every line already written went out whole in one write(2), so no output is
+        // left half-written.
         if (g_group_to_kill > 0) {
             ::kill(-static_cast<pid_t>(g_group_to_kill), SIGKILL);
+        }
+        if (void (*hook)() = g_before_exit; hook != nullptr) {
+            hook();
         }
         ::_exit(128 + signal_number);
     }
@@ -53,6 +58,10 @@ void install_signal_handlers() {
 
 void set_group_killed_on_second_signal(pid_t group) {
     g_group_to_kill = static_cast<sig_atomic_t>(group);
+}
+
+void set_before_exit_hook(void (*hook)()) {
+    g_before_exit = hook;
 }
 
 int stop_signal() {

@@ -15,6 +15,9 @@ void install_signal_handlers();
 // The process group a second stop signal kills with SIGKILL before exiting (watch's COMMAND, in its own
 // group); 0 for none (a run, or watch --pid: not ours to kill).
 void set_group_killed_on_second_signal(pid_t group);
+// Called (if set) in the signal handler right before the second stop signal's immediate exit: it must be
+// async-signal-safe. `leakdemo live` puts the terminal back there.
+void set_before_exit_hook(void (*hook)());
 
 // 0 while no stop was requested, else the signal number that asked for it.
 int stop_signal();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "measure/record.hpp"
 #include "measure/summary.hpp"
@@ -15,6 +16,8 @@ class Sink {
     // A plain-language note (--explain), tied to the run (mode) and the iteration that caused it.
     virtual void note(Mode /*mode*/, std::uint64_t /*iteration*/, const std::string& /*text*/) {}
     virtual void summary(const Summary& /*summary*/) {}
+    // `leakdemo live`: a key press (`key`: "l", "space" ...) after sample `iteration`, and what it did.
+    virtual void event(std::uint64_t /*iteration*/, std::string_view /*key*/, const std::string& /*text*/) {}
 };
 
 }  // namespace leakdemo

@@ -198,6 +198,11 @@ void append_jsonl_watch_note(fmt::memory_buffer& out, std::uint64_t iteration, s
     append_jsonl_record(out, WatchNoteView{iteration, text});
 }
 
+void append_jsonl_event(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view key,
+                        std::string_view text) {
+    append_jsonl_record(out, EventView{iteration, key, text});
+}
+
 void append_json_string(fmt::memory_buffer& out, std::string_view text) {
     out.push_back('"');
     for (const char c : text) {

@@ -80,6 +80,9 @@ void append_csv_row(fmt::memory_buffer& out, const ScenarioRecord& record);
 void append_csv_row(fmt::memory_buffer& out, const CheckRecord& record);
 void append_jsonl(fmt::memory_buffer& out, const ScenarioRecord& record);
 void append_jsonl(fmt::memory_buffer& out, const CheckRecord& record);
+// `leakdemo live`: one key press (schema.hpp EventRecord).
+void append_jsonl_event(fmt::memory_buffer& out, std::uint64_t iteration, std::string_view key,
+                        std::string_view text);
 // JSON string escaping (quotes included).
 void append_json_string(fmt::memory_buffer& out, std::string_view text);
 

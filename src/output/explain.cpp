@@ -332,6 +332,9 @@ class ExplainingSink final : public Sink {
         }
         m_downstream.summary(summary);
     }
+    void event(std::uint64_t iteration, std::string_view key, const std::string& text) override {
+        m_downstream.event(iteration, key, text);
+    }
 
   private:
     Explainer m_explainer;

@@ -44,6 +44,11 @@ class JsonlSink final : public Sink {
         append_jsonl_summary(m_line, summary);
         m_out.write_line(m_line);
     }
+    void event(std::uint64_t iteration, std::string_view key, const std::string& text) override {
+        m_line.clear();
+        append_jsonl_event(m_line, iteration, key, text);
+        m_out.write_line(m_line);
+    }
 
   private:
     LineWriter& m_out;

@@ -110,6 +110,25 @@ void append_notes(std::string& html, const ReportSeries& one) {
     }
 }
 
+// `leakdemo live`'s key presses, in order, and how many more there were than the report keeps.
+void append_marks(std::string& html, const ReportSeries& one) {
+    if (one.marks.empty()) {
+        return;
+    }
+    html += "<h2>Key presses</h2>\n<ol class=\"marks\">\n";
+    for (const Note& mark : one.marks.kept()) {
+        html += fmt::format("<li><span class=\"iteration\">after iteration {}:</span> {}</li>\n",
+                            mark.iteration, escape(mark.text));
+    }
+    html += "</ol>\n";
+    if (one.marks.dropped() > 0) {
+        html += fmt::format(
+            "<p class=\"marks-dropped\">and {} more key presses, not kept: the report keeps the first "
+            "{}.</p>\n",
+            one.marks.dropped(), one.marks.kept().size());
+    }
+}
+
 constexpr std::string_view style_sheet = R"(
 body { font-family: sans-serif; font-size: 18px; color: #1a1a1a; background: #ffffff; margin: 24px 40px; max-width: 1040px; }
 h1 { font-size: 30px; margin: 0 0 12px 0; }
@@ -171,6 +190,9 @@ std::string render_html_report(std::span<const ReportParameter> parameters,
     html += "<h2>What happened</h2>\n";
     for (const ReportSeries& one : series) {
         append_notes(html, one);
+    }
+    for (const ReportSeries& one : series) {
+        append_marks(html, one);
     }
     html += fmt::format("<footer>Made by leakdemo {} from its own measurements.</footer>\n</body>\n</html>\n",
                         LEAKDEMO_VERSION);

@@ -261,6 +261,25 @@ void append_legend(std::string& html, std::span<const ReportSeries> series) {
     }
 }
 
+// `leakdemo live`'s key presses: a dashed vertical line at the iteration each came after, labelled with the
+// key (the text before the colon of "h: hold mode from iteration 12 on").
+void append_marks(std::string& html, std::span<const ReportSeries> series, const ChartScale& scale) {
+    auto out = std::back_inserter(html);
+    for (const ReportSeries& one : series) {
+        for (const Note& mark : one.marks.kept()) {
+            const double x = scale.x_of(mark.iteration);
+            const std::string_view text = mark.text;
+            fmt::format_to(
+                out,
+                "<line class=\"mark\" data-iteration=\"{0}\" x1=\"{1:.1f}\" y1=\"{2}\" "
+                "x2=\"{1:.1f}\" y2=\"{3}\" stroke=\"#777777\" stroke-dasharray=\"3 3\"/>\n"
+                "<text class=\"mark-label\" x=\"{1:.1f}\" y=\"{4}\" text-anchor=\"middle\">{5}</text>\n",
+                mark.iteration, x, top_margin, top_margin + ChartScale::plot_h, top_margin - 4,
+                escape(text.substr(0, text.find(':'))));
+        }
+    }
+}
+
 }  // namespace
 
 void append_svg_chart(std::string& html, std::span<const ReportSeries> series) {
@@ -279,6 +298,7 @@ void append_svg_chart(std::string& html, std::span<const ReportSeries> series) {
                    x_axis_name(series));
     append_axes(html, scale, x_axis_name(series));
     append_lines(html, series, scale);
+    append_marks(html, series, scale);
     append_legend(html, series);
     html += "</svg>\n";
 }

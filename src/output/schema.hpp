@@ -76,6 +76,16 @@ inline constexpr std::string_view check_figure_keys[8] = {
     "definitely_lost_bytes", "definitely_lost_blocks", "indirectly_lost_bytes", "indirectly_lost_blocks",
     "possibly_lost_bytes",   "possibly_lost_blocks",   "still_reachable_bytes", "still_reachable_blocks"};
 
+// `leakdemo live`: a key press, at the iteration whose sample came last, and what it did in words
+// (docs/live.md). `Text` as for NoteRecord.
+template <typename Text>
+struct EventRecord {
+    std::uint64_t iteration = 0;
+    Text key{};   // "l", "space", "+" ...
+    Text text{};  // what the key did, with measured figures
+};
+using EventView = EventRecord<std::string_view>;
+
 template <typename R, typename Plain>
 concept RecordOf = std::is_same_v<std::remove_const_t<R>, Plain>;
 
@@ -88,6 +98,8 @@ template <>
 inline constexpr std::string_view record_type<Summary> = "summary";
 template <typename Text>
 inline constexpr std::string_view record_type<NoteRecord<Text>> = "note";
+template <typename Text>
+inline constexpr std::string_view record_type<EventRecord<Text>> = "event";
 template <>
 inline constexpr std::string_view record_type<WatchRecord> = "watch_sample";
 template <>
@@ -245,6 +257,14 @@ constexpr void visit_fields(C& c, Visit&& visit) {
     visit("still_reachable_blocks", c.reported[7], AsIs{});
 }
 
+template <typename E, typename Visit>
+requires(RecordOf<E, EventRecord<std::string_view>> ||
+         RecordOf<E, EventRecord<std::string>>) constexpr void visit_fields(E& e, Visit&& visit) {
+    visit("iteration", e.iteration, AsIs{});
+    visit("key", e.key, AsIs{});
+    visit("text", e.text, AsIs{});
+}
+
 // What is not on the wire but follows from what is: filled in after a record is read back.
 inline void derive_fields(Record& r) {
     r.counters.blocks = r.block_bytes > 0 ? r.counters.requested_bytes / r.block_bytes : 0;
@@ -254,5 +274,7 @@ inline void derive_fields(WatchRecord& /*record*/) {}
 inline void derive_fields(WatchSummary& /*summary*/) {}
 template <typename Text>
 void derive_fields(NoteRecord<Text>& /*note*/) {}
+template <typename Text>
+void derive_fields(EventRecord<Text>& /*event*/) {}
 
 }  // namespace leakdemo

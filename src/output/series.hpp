@@ -36,6 +36,8 @@ struct ReportSeries {
     std::optional<Summary> summary;  // nullopt when the run ended without one (a compare child that died)
     BoundedNotes notes;
     std::optional<WatchedProgram> watched;  // set for watch: then `mode` and `summary` mean nothing
+    // `leakdemo live`'s key presses ("h: hold mode from iteration 12 on"), drawn as marks on the chart.
+    BoundedNotes marks;
 };
 
 // The series' key in the report (data-series) and in legends: its mode, or "watched".
@@ -57,6 +59,13 @@ class SeriesRecorder final : public Sink {
         m_series.notes.add(iteration, text);
     }
     void summary(const Summary& summary) override { m_series.summary = summary; }
+    void event(std::uint64_t iteration, std::string_view key, const std::string& text) override {
+        // "key: text"; the chart's mark shows what comes before the colon.
+        std::string mark(key);
+        mark += ": ";
+        mark += text;
+        m_series.marks.add(iteration, mark);
+    }
 
     const ReportSeries& series() const { return m_series; }
     ReportSeries& series() { return m_series; }

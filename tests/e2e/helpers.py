@@ -155,3 +155,91 @@ def run_in_memory_box(test, box, args, timeout):
     if result.returncode == 77:
         test.skipTest(f"not permitted to move a process into the cgroup: {result.stderr.strip()}")
     return result
+
+
+class LiveTerminal:
+    """`leakdemo live` in a real terminal: a detached tmux server of its own (unique socket, killed by
+    close()), a pane of `width` x `height` running a wrapper script that records `stty -g` before and after
+    the run and leakdemo's exit status into files in `workdir` (`before`: shell lines run first, e.g. a
+    ulimit), then waits, so the pane (and the terminal
+    state leakdemo left) stays for inspection. No sleep-based asserts: wait_for() polls with a deadline."""
+
+    def __init__(self, workdir, args, width=100, height=30, env=None, interactive=False, before=""):
+        import shlex
+        import uuid
+        self.workdir = workdir
+        self.socket = f"leakdemo-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        full_env = {"LANG": "C.UTF-8", "TERM": "xterm-256color"}
+        if SANITIZED:  # live switches modes: some of them leak on purpose
+            full_env["ASAN_OPTIONS"] = "detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=0"
+        full_env.update(env or {})
+        exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in full_env.items())
+        command = " ".join(shlex.quote(str(arg)) for arg in [LEAKDEMO, "live", *args])
+        self.files = {name: os.path.join(workdir, name) for name in ("before", "after", "rc")}
+        script = os.path.join(workdir, "wrapper.sh")
+        with open(script, "w", encoding="utf-8") as file:
+            file.write(f"""stty -g > {self.files['before']}
+export {exports}
+{before}
+{command}
+echo $? > {self.files['rc']}.tmp
+stty -g > {self.files['after']}
+mv {self.files['rc']}.tmp {self.files['rc']}
+exec sleep 600
+""")
+        if interactive:
+            # An interactive shell with job control (Ctrl-Z, fg): the test types `self.command` itself.
+            self.command = command
+            self.tmux("new-session", "-d", "-x", str(width), "-y", str(height),
+                      f"env {exports} PS1='$ ' bash --norc --noprofile -i")
+            return
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), f"bash --norc --noprofile {script}")
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30,
+                              check=True).stdout
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p")
+
+    def keys(self, *keys):
+        self.tmux("send-keys", *keys)
+
+    def pane_flags(self):
+        """(alternate screen on, cursor visible) as tmux sees the pane."""
+        on, cursor = self.tmux("display-message", "-p", "#{alternate_on} #{cursor_flag}").split()
+        return on == "1", cursor == "1"
+
+    def leakdemo_pid(self):
+        """The pid of leakdemo: the pane's shell's child."""
+        shell = int(self.tmux("display-message", "-p", "#{pane_pid}"))
+        with open(f"/proc/{shell}/task/{shell}/children", encoding="utf-8") as file:
+            children = file.read().split()
+        return int(children[0]) if children else None
+
+    def wait_for(self, condition, what, timeout=30):
+        """Polls condition() (given the screen's capture when it takes an argument) until it is true; returns
+        the last capture."""
+        import inspect
+        import time
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = self.screen()
+            takes_screen = bool(inspect.signature(condition).parameters)
+            if condition(last) if takes_screen else condition():
+                return last
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{last}")
+
+    def exit_status(self, timeout=30):
+        self.wait_for(lambda: os.path.exists(self.files["rc"]), "leakdemo to exit", timeout)
+        with open(self.files["rc"], encoding="utf-8") as file:
+            return int(file.read())
+
+    def stty(self, which):
+        with open(self.files[which], encoding="utf-8") as file:
+            return file.read().strip()

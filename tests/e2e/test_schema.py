@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import unittest
 
-from helpers import ARTICLE, SANITIZED, SOURCE_DIR, jsonl_records, run
+from helpers import ARTICLE, SANITIZED, SOURCE_DIR, LiveTerminal, jsonl_records, run
 
 try:
     import jsonschema
@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SOURCE_DIR, "docs", "schema")
-RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_note", "watch_summary", "scenario", "check")
+RECORD_TYPES = ("sample", "note", "summary", "watch_sample", "watch_note", "watch_summary", "scenario", "check", "event")
 # `leakdemo check` needs valgrind (or liblsan) and an uninstrumented binary: its records are validated where
 # it can run, and the coverage check below leaves them out elsewhere.
 CHECK_RUNS = not SANITIZED and shutil.which("valgrind") is not None
@@ -80,10 +80,31 @@ RUNS = {
                          ARTICLE, "0", "0.02"],
     "scenarios": ["scenarios", "--format", "jsonl"],
 }
+# Each scenario of the zoo once, with its --explain notes (small blocks: the records, not the memory, count).
+for scenario in ("indirect", "interior", "cycle", "exception", "cache", "fragment", "arena", "mmap"):
+    RUNS[f"{scenario} --explain"] = ["--mode", scenario, "-b", "64KiB", "-n", "3", "-i", "0", "--format", "jsonl",
+                                     "--explain", "-q"]
 if CHECK_RUNS:
     RUNS["check leak"] = ["check", "--with", "valgrind", "--format", "jsonl"]
     RUNS["check free, both checkers"] = ["check", "--mode", "free", "-n", "2", "--format", "jsonl"]
 EXPECTED_EXIT = {"guard stop": 3, "watch guard stop": 3}
+
+
+def live_records(workdir):
+    """The JSONL of a `leakdemo live` run in tmux in which every kind of key was pressed (event records)."""
+    path = os.path.join(workdir, "live.jsonl")
+    terminal = LiveTerminal(workdir, ["-b", "1MiB", "-i", "20ms", "-o", path])
+    try:
+        terminal.wait_for(lambda screen: "iteration 2" in screen, "live's frame")
+        for key in ("h", "r", "l", "f", "t", "m", "s", "s", "s", "Escape", "s", "1", "+", "-", "Space", "Space"):
+            terminal.keys(key)
+        terminal.wait_for(lambda screen: "key space: resumed" in screen, "the last key's note")
+        terminal.keys("q")
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    with open(path, encoding="utf-8") as file:
+        return jsonl_records(file.read())
 
 
 @unittest.skipIf(jsonschema is None and not os.environ.get("CI"),
@@ -105,6 +126,7 @@ class Schema(unittest.TestCase):
             assert result.returncode == 0, result.stderr
             with open(path, encoding="utf-8") as file:
                 cls.records["-o FILE.jsonl"] = jsonl_records(file.read())
+            cls.records["live -o FILE.jsonl"] = live_records(workdir)
 
     def errors(self, record):
         return [f"{'/'.join(map(str, error.absolute_path)) or '(record)'}: {error.message}"
@@ -120,11 +142,15 @@ class Schema(unittest.TestCase):
     def test_the_runs_cover_every_record_type_mode_and_stop_reason(self):
         every = [record for records in self.records.values() for record in records]
         self.assertEqual({record["type"] for record in every}, WRITTEN_TYPES)
-        self.assertEqual({record["mode"] for record in every if "mode" in record and record["type"] != "scenario"}, {"leak", "free", "hold"})
+        # Every mode the binary lists (its scenario records) wrote samples, notes or a summary here.
+        listed = {record["mode"] for record in self.records["scenarios"]}
+        self.assertGreaterEqual(len(listed), 11)
+        self.assertEqual({record["mode"] for record in every if "mode" in record and record["type"] != "scenario"},
+                         listed)
         watch_summaries = [record for record in every if record["type"] == "watch_summary"]
         self.assertEqual({record["stop_reason"] for record in watch_summaries}, {"exited", "guard"})
         summaries = [record for record in every if record["type"] == "summary"]
-        self.assertEqual({record["stop_reason"] for record in summaries}, {"completed", "guard"})
+        self.assertEqual({record["stop_reason"] for record in summaries}, {"completed", "guard", "interrupted"})
         self.assertEqual({record["verdict"] for record in summaries}, {"leaking", "stable", "inconclusive"})
         # --summary-only writes exactly one record: the summary.
         self.assertEqual([record["type"] for record in self.records["leak --summary-only"]], ["summary"])
@@ -143,7 +169,8 @@ class Schema(unittest.TestCase):
     def test_a_wrong_type_is_rejected(self):
         wrong = {"sample": ("rss_bytes", "4263936"), "note": ("text", 7), "summary": ("verdict", "leaky"),
                  "watch_sample": ("processes", -1), "watch_note": ("iteration", "1"), "watch_summary": ("stop_reason", "done"),
-                 "scenario": ("lesson", ""), "check": ("verdict", "agreed")}
+                 "scenario": ("lesson", ""), "check": ("verdict", "agreed"),
+                 "event": ("key", "x")}
         wrong = {kind: change for kind, change in wrong.items() if kind in WRITTEN_TYPES}
         for kind, (key, value) in wrong.items():
             record = self.a_record(kind)
@@ -163,6 +190,9 @@ class Schema(unittest.TestCase):
         self.assertEqual(self.errors(summary), [])
         event = self.a_record("note")
         event["type"] = "event"
+        self.assertNotEqual(self.errors(event), [])
+        event = self.a_record("event")
+        event["type"] = "events"
         self.assertNotEqual(self.errors(event), [])
         self.assertNotEqual(self.errors({"mode": "leak"}), [])
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/cli.hpp"
@@ -40,6 +41,64 @@ TEST(Cli, ParsesEveryFlag) {
     EXPECT_EQ(o.color, ColorMode::never);
     EXPECT_TRUE(o.quiet);
     EXPECT_TRUE(o.fail_on_leak);
+}
+
+TEST(Cli, LiveTakesTheRunsOptionsWithItsOwnDefaults) {
+    auto result = parse_args({"live", "--mode", "hold", "-b", "1MiB", "-o", "run.jsonl", "--ascii"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    const auto& o = std::get<Options>(result);
+    EXPECT_EQ(o.command, Command::live);
+    EXPECT_EQ(o.mode, Mode::hold);
+    EXPECT_EQ(o.block_bytes, 1U << 20);
+    EXPECT_EQ(o.interval, std::chrono::milliseconds(250));
+    EXPECT_TRUE(o.explain);
+    EXPECT_TRUE(o.ascii);
+    EXPECT_EQ(o.output_format, Format::jsonl);
+
+    result = parse_args({"live", "--no-explain", "-i", "10s"});
+    ASSERT_TRUE(std::holds_alternative<Options>(result)) << std::get<UsageError>(result).message;
+    EXPECT_FALSE(std::get<Options>(result).explain);
+    EXPECT_EQ(std::get<Options>(result).interval, std::chrono::seconds(10));
+    // A plain run still explains only when asked.
+    EXPECT_FALSE(std::get<Options>(parse_args({"-n", "1"})).explain);
+}
+
+TEST(Cli, LiveRefusesWhatItCannotShowNamingTheFlag) {
+    const std::pair<std::vector<std::string>, std::string> refused[] = {
+        {{"live", "--format", "csv"}, "--format"},
+        {{"live", "--summary-only"}, "--summary-only"},
+        {{"live", "--bars", "never"}, "--bars"},
+        {{"live", "-o", "-"}, "--output"},
+        {{"live", "-i", "5ms"}, "--interval"},
+        {{"live", "-i", "11s"}, "--interval"},
+        {{"live", "live"}, "live"},
+    };
+    for (const auto& [args, flag] : refused) {
+        const auto result = parse_args(args);
+        ASSERT_TRUE(std::holds_alternative<UsageError>(result)) << args.back();
+        EXPECT_EQ(std::get<UsageError>(result).message.rfind(flag, 0), 0u)
+            << std::get<UsageError>(result).message;
+    }
+}
+
+TEST(Cli, LiveHelpListsEveryOptionItTakesWithin80Columns) {
+    const auto result = parse_args({"live", "--help"});
+    ASSERT_TRUE(std::holds_alternative<InfoRequest>(result));
+    const std::string& help = std::get<InfoRequest>(result).text;
+    for (const char* option :
+         {"--no-explain", "--mode",           "-b",      "-n",           "-i",           "--touch",
+          "--fill",       "--mmap-threshold", "--trim",  "--huge-pages", "--max-memory", "--no-guard",
+          "-o",           "--report",         "--chart", "--ascii",      "--color",      "--explain",
+          "-q",           "--fail-on-leak"}) {
+        EXPECT_NE(help.find(option), std::string::npos) << option;
+    }
+    std::size_t start = 0;
+    while (start < help.size()) {
+        const std::size_t end = help.find('\n', start);
+        const std::string line = help.substr(start, end - start);
+        EXPECT_LE(line.size(), 80u) << line;
+        start = end == std::string::npos ? help.size() : end + 1;
+    }
 }
 
 TEST(Cli, OutputFormatComesFromTheExtension) {

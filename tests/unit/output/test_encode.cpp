@@ -93,6 +93,13 @@ TEST(Jsonl, NoteLine) {
                          "\n");
 }
 
+TEST(Jsonl, EventLine) {
+    fmt::memory_buffer out;
+    append_jsonl_event(out, 17, "space", "paused: \"no\" sample");
+    EXPECT_EQ(text(out), R"({"type":"event","iteration":17,"key":"space","text":"paused: \"no\" sample"})"
+                         "\n");
+}
+
 TEST(Jsonl, StringsAreEscaped) {
     fmt::memory_buffer out;
     append_json_string(out, "a\"b\\c\nd\x01\te\r");

@@ -94,6 +94,28 @@ TEST(Report, ALongRunIsDrawnFromItsBucketsWithItsPeakExact) {
     EXPECT_LT(html.size(), std::size_t{1} << 20);
 }
 
+TEST(Report, LiveKeyPressesAreMarksOnTheChartAndAListBounded) {
+    std::vector<ReportSeries> one{synthetic_series(Mode::leak, 20, block)};
+    SeriesRecorder recorder(Mode::leak);
+    recorder.series() = std::move(one[0]);
+    recorder.event(5, "h", "hold mode from iteration 6 on");
+    recorder.event(9, "r", "released 4.0 MiB <of> held blocks");
+    std::string html = render_html_report({}, std::span<const ReportSeries>(&recorder.series(), 1));
+    EXPECT_EQ(count_occurrences(html, "<line class=\"mark\""), 2U);
+    EXPECT_EQ(count_occurrences(html, "data-iteration=\"9\" x1="), 1U);
+    EXPECT_NE(html.find("<text class=\"mark-label\""), std::string::npos);
+    EXPECT_NE(html.find("after iteration 9:</span> r: released 4.0 MiB &lt;of&gt; held blocks"),
+              std::string::npos);
+    EXPECT_EQ(html.find("marks-dropped"), std::string::npos);
+    for (std::uint64_t i = 0; i < 100; ++i) {
+        recorder.event(10 + i, "space", "paused");
+    }
+    html = render_html_report({}, std::span<const ReportSeries>(&recorder.series(), 1));
+    EXPECT_EQ(count_occurrences(html, "<line class=\"mark\""), BoundedNotes::default_capacity);
+    EXPECT_NE(html.find("and 38 more key presses, not kept: the report keeps the first 64."),
+              std::string::npos);
+}
+
 TEST(Report, KeepsTheFirstNotesAndSaysHowManyMore) {
     std::vector<ReportSeries> one{synthetic_series(Mode::free, 3, 0)};
     for (std::uint64_t i = 0; i < 100; ++i) {

@@ -1,0 +1,167 @@
+#include "live/controls.hpp"
+
+#include <fmt/format.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "live/hwm_reader.hpp"
+#include "util/units.hpp"
+
+namespace leakdemo {
+namespace {
+
+constexpr char escape_key = '\x1b';
+
+// "fell 3.9 MiB", "rose 4.0 KiB", "did not change": RSS from `before` to `after`.
+std::string rss_change(std::uint64_t before, std::uint64_t after) {
+    if (after < before) {
+        return fmt::format("fell {} ({} -> {})", format_bytes(before - after), format_bytes(before),
+                           format_bytes(after));
+    }
+    if (after > before) {
+        return fmt::format("rose {} ({} -> {})", format_bytes(after - before), format_bytes(before),
+                           format_bytes(after));
+    }
+    return fmt::format("did not change ({})", format_bytes(after));
+}
+
+}  // namespace
+
+void LiveControls::press(char key) {
+    if (m_screen.menu_open()) {
+        pick_from_menu(key);
+        return;
+    }
+    switch (key) {
+        case 'l':
+            return switch_mode("l", Mode::leak);
+        case 'f':
+            return switch_mode("f", Mode::free);
+        case 'h':
+            return switch_mode("h", Mode::hold);
+        case 's':
+            m_screen.set_menu_open(true);
+            return emit("s", "the mode menu: press a mode's key (s or Esc: back)");
+        case 'r':
+            return release();
+        case 't':
+            return trim();
+        case 'm':
+            return mark();
+        case ' ':
+            m_paused = !m_paused;
+            m_screen.set_paused(m_paused);
+            return emit("space", m_paused ? "paused: no allocation and no sample until space again"
+                                          : "resumed: the next iteration runs at once");
+        case '+':
+        case '-':
+            return change_interval(key == '+');
+        case 'q':
+            m_quit = true;
+            return emit("q", "quit: the summary follows on the normal screen");
+        default:
+            return;  // not a key of live's (arrows, Ctrl-D ...): nothing happens
+    }
+}
+
+void LiveControls::emit(std::string_view key, const std::string& text) {
+    m_sink.event(m_screen.iteration(), key, text);
+}
+
+void LiveControls::switch_mode(std::string_view key, Mode mode) {
+    if (m_workload.mode() == mode) {
+        return emit(key, fmt::format("already in {} mode", to_string(mode)));
+    }
+    if (!m_workload.switch_to(mode)) {
+        return emit(key, fmt::format("{} mode is not available here", to_string(mode)));
+    }
+    m_screen.set_mode(mode);
+    emit(key, fmt::format("{} mode from iteration {} on", to_string(mode), m_screen.iteration() + 1));
+}
+
+void LiveControls::pick_from_menu(char key) {
+    if (key == 's' || key == escape_key) {
+        m_screen.set_menu_open(false);
+        return emit(key == 's' ? "s" : "esc", "mode menu closed");
+    }
+    for (const MenuEntry& entry : m_screen.menu()) {
+        if (entry.key != key) {
+            continue;
+        }
+        m_screen.set_menu_open(false);
+        const std::string_view name(&entry.key, 1);
+        if (!entry.unavailable.empty()) {
+            return emit(
+                name, fmt::format("{} mode is not available: {}", to_string(entry.mode), entry.unavailable));
+        }
+        return switch_mode(name, entry.mode);
+    }
+    // Any other key leaves the menu open: it is not one of live's.
+}
+
+// What RSS did when the reachable blocks were freed, and why, from mallinfo2's mmap'd bytes.
+void LiveControls::release() {
+    const MemorySample before = m_sampler.sample();
+    const std::uint64_t freed = m_workload.release_reachable();
+    const MemorySample after = m_sampler.sample();
+    if (freed == 0) {
+        return emit("r",
+                    "nothing reachable to release: leaked blocks have no pointer left, freed ones are gone");
+    }
+    const std::uint64_t unmapped =
+        before.heap_mmap_bytes > after.heap_mmap_bytes ? before.heap_mmap_bytes - after.heap_mmap_bytes : 0;
+    std::string why;
+    if (unmapped >= freed) {
+        why = "each block had its own mmap, so free() unmapped it: the memory went back at once";
+    } else if (unmapped == 0) {
+        why =
+            "the blocks were in the brk heap: free() keeps that memory for reuse; t (malloc_trim) "
+            "gives it back";
+    } else {
+        why = fmt::format(
+            "{} were mmap'd blocks, unmapped at once; the rest stays in the heap until "
+            "trimmed (t)",
+            format_bytes(unmapped));
+    }
+    emit("r", fmt::format("released {} of held blocks: RSS {}; {}", format_bytes(freed),
+                          rss_change(before.rss_bytes, after.rss_bytes), why));
+}
+
+void LiveControls::trim() {
+    const MemorySample before = m_sampler.sample();
+    const int released = ::malloc_trim(0);
+    const MemorySample after = m_sampler.sample();
+    emit("t", fmt::format("malloc_trim(0): RSS {}{}", rss_change(before.rss_bytes, after.rss_bytes),
+                          released == 0 ? "; glibc had no free heap pages to give back" : ""));
+}
+
+void LiveControls::mark() {
+    const MemorySample now = m_sampler.sample();
+    const std::string error = reset_peak_rss();
+    if (!error.empty()) {
+        return emit("m", fmt::format("cannot reset VmHWM (echo 5 > /proc/self/clear_refs: {}); ru_maxrss "
+                                     "cannot be reset at all",
+                                     error));
+    }
+    m_screen.start_phase();
+    emit("m", fmt::format("a new phase: VmHWM reset to the current RSS, {} (echo 5 > /proc/self/clear_refs); "
+                          "ru_maxrss cannot be reset and stays {}",
+                          format_bytes(now.rss_bytes), format_bytes(now.maxrss_bytes)));
+}
+
+void LiveControls::change_interval(bool faster) {
+    const std::chrono::nanoseconds wanted = faster ? m_interval / 2 : m_interval * 2;
+    const std::chrono::nanoseconds clamped = std::clamp(wanted, min_live_interval, max_live_interval);
+    const std::string_view key = faster ? "+" : "-";
+    if (clamped == m_interval) {
+        return emit(key, fmt::format("the interval stays {}: live paces from 10ms to 10s",
+                                     format_duration(m_interval)));
+    }
+    m_interval = clamped;
+    m_screen.set_interval(m_interval);
+    emit(key, fmt::format("interval {} ({})", format_duration(m_interval), faster ? "faster" : "slower"));
+}
+
+}  // namespace leakdemo
