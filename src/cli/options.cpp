@@ -11,6 +11,7 @@ BlockWorkloadConfig workload_config(const Options& options) {
     config.mmap_threshold_bytes = options.mmap_threshold_bytes;
     config.trim = options.trim;
     config.huge_pages = options.huge_pages;
+    config.threads = options.threads;
     return config;
 }
 
