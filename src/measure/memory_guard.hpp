@@ -66,6 +66,7 @@ Expected<BudgetResolution> resolve_budget(const GuardRequest& request, const Sys
 // memory while leakdemo runs, it stops earlier.
 class MemoryGuard final : public Guard {
   public:
+    void warm_up() override { reread(0); }
     MemoryGuard(Budget budget, const SystemReader& system, Clock& clock,
                 std::chrono::nanoseconds reread_every = std::chrono::seconds(1));
     std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) override;
