@@ -44,7 +44,7 @@ struct CheckSettings {
     std::chrono::nanoseconds timeout = std::chrono::minutes(5);  // per checker run
 };
 // What `check` runs when the command line does not say: short and bounded, even under valgrind (a run
-// without -n would go on until the guard stops it). 1 MiB blocks: see docs/check.md on possibly lost.
+// without -n would go on until the guard stops it). 1 MiB blocks keep memcheck quick (docs/check.md).
 inline constexpr std::uint64_t default_check_iterations = 3;
 inline constexpr std::uint64_t default_check_block_bytes = std::uint64_t{1} << 20;
 
