@@ -95,6 +95,13 @@ Expected<std::array<Mode, 2>> parse_compare_modes(std::string_view text) {
 }
 
 Expected<std::uint64_t> parse_threads(std::string_view text) {
+    const auto digits = text.find_first_not_of(" \t");
+    if (digits != std::string_view::npos &&
+        text.find_first_not_of("0 \t", digits) == std::string_view::npos) {
+        // parse_count's own word for 0 is about -n ("leave it out to run until stopped").
+        return Expected<std::uint64_t>::fail(
+            fmt::format("'{}' is out of range: give 1 to {} threads", text, max_threads));
+    }
     auto count = parse_count(text);
     if (count && (count.value() < 1 || count.value() > max_threads)) {
         return Expected<std::uint64_t>::fail(
@@ -285,6 +292,9 @@ Expected<Options> convert_options(const RawOptions& raw) {
     convert_watch(raw, options, converter);
     if (!converter.error().empty()) {
         return Expected<Options>::fail(converter.error());
+    }
+    if (!raw.check_timeout.empty() && options.check.timeout.count() == 0) {
+        return Expected<Options>::fail("--timeout: give a time above 0 (e.g. 30s)");
     }
     options.guard.enabled = !raw.no_guard;
     // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.

@@ -76,7 +76,9 @@ TerminalSession::TerminalSession(int in_fd, int out_fd) {
     g_out_fd = out_fd;
     install_fatal_handlers();
     set_before_exit_hook(restore_terminal_now);  // the second Ctrl-C exits from its handler
-    enter();
+    if (!enter()) {
+        throw Error(fmt::format("live: cannot set the terminal's mode: {}", std::strerror(errno)));
+    }
 }
 
 TerminalSession::~TerminalSession() {
@@ -84,18 +86,22 @@ TerminalSession::~TerminalSession() {
     set_before_exit_hook(nullptr);
 }
 
-void TerminalSession::enter() {
+bool TerminalSession::enter() {
     termios live = g_saved;
     live.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);  // ISIG stays: Ctrl-C, Ctrl-Z as usual
     live.c_cc[VMIN] = 0;  // read() returns what is there, never waits: ppoll does the waiting
     live.c_cc[VTIME] = 0;
     g_entered = 1;  // before the change, so a signal arriving in between restores it
     if (::tcsetattr(g_in_fd, TCSANOW, &live) != 0) {
+        // At start this is an error (the constructor says so). Later (SIGCONT after a hangup: the terminal
+        // is gone, EIO) the run just goes on without a screen and ends as the hangup says, files written.
         const int error = errno;
         restore_terminal_now();
-        throw Error(fmt::format("live: cannot set the terminal's mode: {}", std::strerror(error)));
+        errno = error;
+        return false;
     }
     write_all(g_out_fd, enter_sequence);
+    return true;
 }
 
 void TerminalSession::leave() {

@@ -17,7 +17,7 @@ class TerminalSession {
     TerminalSession& operator=(const TerminalSession&) = delete;
 
     // Into live's state (again): after construction, after SIGCONT, after suspend.
-    void enter();
+    bool enter();  // false (errno set) when the terminal refused: at start an error, later a hangup
     // Back to the saved state, now (idempotent).
     void leave();
     // Ctrl-Z: the terminal as it was, this process stopped until SIGCONT, then live's state again.

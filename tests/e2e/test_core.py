@@ -138,6 +138,9 @@ BAD_INPUT = [
     (["--quiet=loud"], "--quiet: is a flag and takes no value"),
     (["--explain=maybe"], "--explain: is a flag"),
     (["-q", "--summary-only"], "cannot be combined with"),
+    # Each flag's own words, not another's: --threads 0 is about threads, not "run until stopped".
+    (["--mode", "arena", "--threads", "0"], "--threads: '0' is out of range: give 1 to 64 threads"),
+    (["check", "--timeout", "0"], "--timeout: give a time above 0"),
 ]
 
 # An option left without its value: last on the line (anywhere else it takes the next word, as getopt does).

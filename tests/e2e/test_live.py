@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 from helpers import LEAKDEMO, SANITIZED, SOURCE_DIR, LiveTerminal, jsonl_records, run
@@ -177,6 +178,27 @@ class Live(unittest.TestCase):
         self.assertEqual(terminal.exit_status(), 0)
         terminal.wait_for(lambda: os.path.exists(terminal.files["after"]) and terminal.stty("after"), "stty")
         self.assert_terminal_restored(terminal)
+
+    def test_a_closed_terminal_still_writes_the_output_and_the_report(self):
+        # Closing the window (tmux kill-pane: SIGHUP, then SIGCONT, to a terminal that is gone) must end the
+        # run like SIGHUP does: -o and --report renamed into place, whole. It used to fail re-entering the
+        # terminal after SIGCONT (EIO), exit 1 and delete both temporary files.
+        output = os.path.join(self.workdir, "closed.csv")
+        report = os.path.join(self.workdir, "closed.html")
+        terminal = self.start("-b", "1MiB", "-i", "20ms", "-o", output, "--report", report)
+        terminal.wait_for(lambda screen: (iteration_on(screen) or 0) >= 3, "iteration 3")
+        pid = terminal.leakdemo_pid()
+        terminal.tmux("kill-pane")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.05)  # polling for the process to end, not a timing assert
+        self.assertFalse(os.path.exists(f"/proc/{pid}"), "live still runs after its terminal closed")
+        with open(report, encoding="utf-8") as file:
+            self.assertTrue(file.read().rstrip().endswith("</html>"))
+        with open(output, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+        self.assertGreaterEqual(len(lines), 4)
+        self.assertTrue(all(line.count(",") == lines[0].count(",") for line in lines))
 
     def test_the_guard_stops_it_with_the_terminal_restored_and_the_summary(self):
         terminal = self.start("-b", "1MiB", "-i", "10ms", "--max-memory", "24MiB")
