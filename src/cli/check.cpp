@@ -15,6 +15,11 @@ constexpr std::string_view watch_refuses[] = {"--mode",       "--block-size",   
                                               "--fill",       "--mmap-threshold", "--trim",
                                               "--huge-pages", "--bars",           "--progress"};
 
+// check prints what the checkers said; live draws its own screen. Their --help leaves these out too.
+constexpr std::string_view check_refuses[] = {"--output",       "--report",  "--chart", "--summary-only",
+                                              "--fail-on-leak", "--explain", "--bars"};
+constexpr std::string_view live_refuses[] = {"--format", "--summary-only", "--bars", "--step-fd"};
+
 // The status line belongs to a single run: compare and watch draw their own views (docs/progress.md).
 Status check_progress(const RawOptions& raw, Command command) {
     if (raw.progress.empty()) {
@@ -75,15 +80,13 @@ Status check_watch(const RawOptions& raw) {
 // check prints one table (or one record per checker) of what the checkers said: no samples to write, plot
 // or judge, and the children's leak is what is being checked.
 Status check_check(const RawOptions& raw) {
-    const std::pair<std::string_view, bool> unused[] = {{"--output", !raw.output_path.empty()},
-                                                        {"--report", !raw.report_path.empty()},
-                                                        {"--chart", raw.chart},
-                                                        {"--summary-only", raw.summary_only},
-                                                        {"--fail-on-leak", raw.fail_on_leak},
-                                                        {"--explain", raw.explain},
-                                                        {"--bars", !raw.bars.empty()}};
-    for (const auto& [flag, given] : unused) {
-        if (given) {
+    // check_refuses, in its order: whether each was given.
+    const bool given[] = {!raw.output_path.empty(), !raw.report_path.empty(), raw.chart,
+                          raw.summary_only,         raw.fail_on_leak,         raw.explain,
+                          !raw.bars.empty()};
+    static_assert(std::size(given) == std::size(check_refuses));
+    for (std::size_t i = 0; i < std::size(given); ++i) {
+        if (const std::string_view flag = check_refuses[i]; given[i]) {
             return Status::fail(
                 fmt::format("{}: not used by check (it prints what the checkers said)", flag));
         }
@@ -93,12 +96,11 @@ Status check_check(const RawOptions& raw) {
 
 // live draws its own screen on the terminal: stdout has no format to choose and no summary to print alone.
 Status check_live(const RawOptions& raw) {
-    const std::pair<std::string_view, bool> screen_only[] = {{"--format", !raw.format.empty()},
-                                                             {"--summary-only", raw.summary_only},
-                                                             {"--bars", !raw.bars.empty()},
-                                                             {"--step-fd", !raw.step_fd.empty()}};
-    for (const auto& [flag, given] : screen_only) {
-        if (given) {
+    // live_refuses, in its order: whether each was given.
+    const bool given[] = {!raw.format.empty(), raw.summary_only, !raw.bars.empty(), !raw.step_fd.empty()};
+    static_assert(std::size(given) == std::size(live_refuses));
+    for (std::size_t i = 0; i < std::size(given); ++i) {
+        if (const std::string_view flag = live_refuses[i]; given[i]) {
             return Status::fail(fmt::format("{}: not used by live (it draws its own screen)", flag));
         }
     }
@@ -119,6 +121,12 @@ std::span<const std::string_view> options_refused_by(std::string_view subcommand
     }
     if (subcommand == to_string(Command::watch)) {
         return watch_refuses;
+    }
+    if (subcommand == to_string(Command::check)) {
+        return check_refuses;
+    }
+    if (subcommand == to_string(Command::live)) {
+        return live_refuses;
     }
     return {};
 }

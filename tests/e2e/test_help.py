@@ -72,21 +72,31 @@ class CompareHelpListsWhatCompareTakes(unittest.TestCase):
         for flag in ("--explain", "--bars", "--chart", "--report", "--trim", "--output", "--block-size"):
             self.assertIn(flag, compare)
         self.assertIn("--modes", compare)
+        self.check_listed_or_refused(top, "compare", compare, ["-n", "1", "-i", "0", "-b", "64KiB"])
+
+    def test_check_help_lists_what_check_takes(self):
+        # check refuses the outputs a run has (-o, --report, --chart ...): its --help must leave them out.
+        check = option_entries(help_text("check"))
+        for flag in ("--report", "--chart", "--output", "--summary-only", "--explain"):
+            self.assertNotIn(flag, check)
+        self.check_listed_or_refused(option_entries(help_text()), "check", check,
+                                     ["--with", "lsan", "-n", "1", "-b", "64KiB"])
+
+    def check_listed_or_refused(self, top, subcommand, listed, base):
         with tempfile.TemporaryDirectory() as directory:
             for name, value_type in top.items():
                 if name in ("--help", "--version", "--completions"):
                     continue
                 value = a_value_for(value_type, directory) if value_type else None
                 self.assertTrue(value_type == "" or value is not None, f"no test value for {name} {value_type}")
-                args = ["compare", "-n", "1", "-i", "0", "-b", "64KiB", name] + ([value] if value else [])
-                result = run(*args)
-                if name in compare:
-                    self.assertNotEqual(result.returncode, 2, f"compare --help lists {name}, compare refuses it: "
-                                        + result.stderr)
+                result = run(subcommand, *base, name, *([value] if value else []))
+                if name in listed:
+                    self.assertNotEqual(result.returncode, 2,
+                                        f"{subcommand} --help lists {name}, {subcommand} refuses it: " + result.stderr)
                 else:
-                    self.assertEqual(result.returncode, 2, f"compare --help leaves {name} out, compare takes it")
+                    self.assertEqual(result.returncode, 2,
+                                     f"{subcommand} --help leaves {name} out, {subcommand} takes it")
                     self.assertTrue(result.stderr.startswith(f"leakdemo: error: {name}"), result.stderr)
-
 
 if __name__ == "__main__":
     unittest.main()
