@@ -15,6 +15,7 @@
 #include "app/guard_plan.hpp"
 #include "app/plan_outputs.hpp"
 #include "app/step_gate.hpp"
+#include "cli/run_ending.hpp"
 #include "cli/warnings.hpp"
 #include "measure/checker_layout.hpp"
 #include "measure/run_loop.hpp"
@@ -192,36 +193,6 @@ std::optional<LoopResult> run_until_done(const Options& options, const LoopParts
     }
 }
 
-// What stderr says at the end: why the run stopped early, the summary in words, the chart.
-void print_ending(const Options& options, const LoopResult& result, const TerminalCaps& stderr_caps,
-                  std::span<const ReportSeries> series) {
-    if (!result.stop_message.empty()) {
-        print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
-    }
-    if (!options.quiet && !options.summary_only) {
-        print_stderr(format_human_summary(result.summary, stderr_caps.color));
-    }
-    if (options.chart) {
-        print_stderr(render_chart(series, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));
-    }
-}
-
-ExitCode exit_code_for(const Options& options, const LoopResult& result) {
-    switch (result.summary.stop_reason) {
-        case StopReason::interrupted:
-            return exit_code_for_stop_signal(result.signal_number);
-        case StopReason::alloc_failed:
-        case StopReason::guard:
-            return ExitCode::stopped_early;
-        case StopReason::completed:
-            break;
-    }
-    if (options.fail_on_leak && result.summary.verdict == Verdict::leaking) {
-        return ExitCode::leak_detected;
-    }
-    return ExitCode::success;
-}
-
 }  // namespace
 
 Expected<ExitCode> run_single(const Options& options) {
@@ -282,8 +253,8 @@ Expected<ExitCode> run_single(const Options& options) {
     }
 
     // 5. The ending on stderr, and the exit code that says how the run ended.
-    print_ending(options, *result, outputs->stderr_caps, sinks.series());
-    return Result::ok(exit_code_for(options, *result));
+    print_run_ending(options, *result, outputs->stderr_caps, sinks.series());
+    return Result::ok(run_exit_code(options, *result));
 }
 
 }  // namespace leakdemo

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "cli/run_ending.hpp"
 #include "cli/warnings.hpp"
 #include "live/controls.hpp"
 #include "live/key_gate.hpp"
@@ -84,39 +85,6 @@ class LiveSinks final : public Sink {
     std::unique_ptr<Sink> m_explaining;
 };
 
-ExitCode exit_code_for(const Options& options, const LoopResult& result, bool quit_by_key) {
-    switch (result.summary.stop_reason) {
-        case StopReason::interrupted:
-            if (!quit_by_key) {
-                return exit_code_for_stop_signal(result.signal_number);
-            }
-            break;
-        case StopReason::alloc_failed:
-        case StopReason::guard:
-            return ExitCode::stopped_early;
-        case StopReason::completed:
-            break;
-    }
-    if (options.fail_on_leak && result.summary.verdict == Verdict::leaking) {
-        return ExitCode::leak_detected;
-    }
-    return ExitCode::success;
-}
-
-// On the normal screen, after the terminal is back: why the run stopped early, the summary, the chart.
-void print_ending(const Options& options, const LoopResult& result, const TerminalCaps& caps,
-                  std::span<const ReportSeries> series) {
-    if (!result.stop_message.empty()) {
-        print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
-    }
-    if (!options.quiet) {
-        print_stderr(format_human_summary(result.summary, caps.color));
-    }
-    if (options.chart) {
-        print_stderr(render_chart(series, ChartStyle{caps.width, 12, caps.unicode}));
-    }
-}
-
 }  // namespace
 
 std::optional<std::string> live_terminal_problem(int in_fd, int out_fd) {
@@ -167,9 +135,9 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
             parameters.push_back({"live", "modes switched by keys (see Key presses); mode above: the first"});
             write_html_report(*outputs.report_file, parameters, sinks.series());
         }
-        print_ending(options, *result, outputs.stderr_caps, sinks.series());
+        print_run_ending(options, *result, outputs.stderr_caps, sinks.series());
     }
-    return Expected<ExitCode>::ok(exit_code_for(options, *result, quit_by_key));
+    return Expected<ExitCode>::ok(run_exit_code(options, *result, quit_by_key));
 }
 
 }  // namespace leakdemo
