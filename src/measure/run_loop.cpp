@@ -105,8 +105,9 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
     }
 
     // Elapsed up to now, not up to the last sample: a run stopped in its sleep took that sleep too.
-    result.summary = summary.finish(reason, parts.sampler.peak_rss_bytes(),
-                                    parts.clock.now().count() - baseline_ns, config.budget_bytes);
+    result.summary =
+        summary.finish(reason, parts.sampler.peak_rss_bytes(), parts.clock.now().count() - baseline_ns,
+                       config.budget_bytes, parts.workload.verdict_basis());
     result.summary.expected = parts.workload.expected_at_exit();
     parts.sink.summary(result.summary);
     return result;

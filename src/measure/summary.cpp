@@ -67,7 +67,8 @@ void SummaryBuilder::add(const Record& record) {
 
 Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
                                std::optional<std::int64_t> elapsed_ns,
-                               std::optional<std::uint64_t> budget_bytes) const {
+                               std::optional<std::uint64_t> budget_bytes,
+                               std::optional<VerdictBasis> basis) const {
     Summary summary;
     summary.stop_reason = reason;
     summary.hwm_bytes = hwm_bytes;
@@ -92,6 +93,7 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     summary.rss_peak_bytes = m_peak_bytes;
     summary.rss_peak_iteration = m_peak_iteration;
     summary.rss_low_after_peak_bytes = m_low_after_peak_bytes;
+    summary.verdict_basis = basis.value_or(VerdictBasis{summary.block_bytes, summary.block_bytes});
     summary.verdict =
         verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
     if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so

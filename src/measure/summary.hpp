@@ -84,6 +84,8 @@ struct Summary {
     std::optional<double> budget_eta_s;
     // What each leak checker should report at exit, by construction of the mode (Workload::expected_at_exit).
     LeakClassification expected;
+    // What the verdict was judged against (Workload::verdict_basis), for the words that say why.
+    VerdictBasis verdict_basis;
 };
 
 // Seconds until `current_bytes` reaches `budget_bytes` at `bytes_per_s`; nullopt when not growing (under 1
@@ -91,7 +93,8 @@ struct Summary {
 std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64_t budget_bytes,
                                         double bytes_per_s);
 
-// Folds records into a Summary as they arrive.
+// Folds records into a Summary as they arrive. Without a `basis` at finish, the last record's block is both
+// the step and what it retains (leak mode).
 class SummaryBuilder {
   public:
     void add(const Record& record);
@@ -99,7 +102,8 @@ class SummaryBuilder {
     // interrupted sleep still counts); without it, the last sample's time.
     Summary finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
                    std::optional<std::int64_t> elapsed_ns = std::nullopt,
-                   std::optional<std::uint64_t> budget_bytes = std::nullopt) const;
+                   std::optional<std::uint64_t> budget_bytes = std::nullopt,
+                   std::optional<VerdictBasis> basis = std::nullopt) const;
 
   private:
     std::optional<Record> m_first;

@@ -81,6 +81,15 @@ struct LeakClassification {
     std::uint64_t untracked_bytes = 0;
 };
 
+// What the verdict needs to know of a workload besides RSS (summary.hpp, verdict_for), by construction:
+// `step_bytes`, what one step may allocate, some of it only for a moment (free mode's block, a fragment's
+// freed chunks: the size of a one-time RSS step that is no leak), and `retained_bytes`, what one step leaves
+// allocated by design (the block for leak/hold, the kept chunks for fragment, nothing for free and arena).
+struct VerdictBasis {
+    std::uint64_t step_bytes = 0;
+    std::uint64_t retained_bytes = 0;
+};
+
 // One allocation per step. An interface so that loop tests can script failures without allocating.
 class Workload {
   public:
@@ -92,6 +101,9 @@ class Workload {
     // The most one step can add to the process's memory (what the guard must allow before the step):
     // the block for leak/free/hold; a chain, a pair of shared blocks, every thread's block... for the zoo.
     virtual std::uint64_t step_bytes() const { return block_bytes(); }
+    // What the verdict judges this run's RSS against (see VerdictBasis); `leakdemo live` combines the
+    // modes a session used.
+    virtual VerdictBasis verdict_basis() const { return {step_bytes(), step_bytes()}; }
     // What the leak checkers should find at exit if the process ended now (after the destructor ran).
     virtual LeakClassification expected_at_exit() const = 0;
     // The mode the next records are produced in (`leakdemo live` switches it between steps).
