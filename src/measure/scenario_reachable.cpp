@@ -62,6 +62,18 @@ void FragmentWorkload::free_all_kept() {
     m_kept_sizes.clear();
 }
 
+std::uint64_t FragmentWorkload::kept_bytes_per_step() const {
+    // Chunks 0, keep_every, 2 x keep_every ... are kept; all are chunk_bytes but the block's last chunk.
+    const std::uint64_t chunks = chunks_per_step();
+    if (chunks == 0) {
+        return 0;
+    }
+    const std::uint64_t keeps = (chunks + keep_every - 1) / keep_every;
+    const std::uint64_t last = chunks - 1;
+    const std::uint64_t last_bytes = m_config.block_bytes - last * chunk_bytes;
+    return last % keep_every == 0 ? (keeps - 1) * chunk_bytes + last_bytes : keeps * chunk_bytes;
+}
+
 bool FragmentWorkload::step() {
     const std::uint64_t chunks = chunks_per_step();
     const std::uint64_t keeps = (chunks + keep_every - 1) / keep_every;

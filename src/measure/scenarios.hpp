@@ -120,6 +120,11 @@ class FragmentWorkload final : public ScenarioWorkload {
     bool step() override;
     // All chunks are live at once before the frees, each with glibc's 16-byte chunk header.
     std::uint64_t step_bytes() const override { return m_config.block_bytes + 16 * chunks_per_step(); }
+    // The payload bytes of the chunks one step keeps (every keep_every-th, the last one maybe shorter).
+    std::uint64_t kept_bytes_per_step() const;
+    // A step keeps its kept chunks; the freed ones are a one-time RSS step at most (the next step reuses
+    // them).
+    VerdictBasis verdict_basis() const override { return {step_bytes(), kept_bytes_per_step()}; }
     LeakClassification expected_at_exit() const override { return {}; }
     std::uint64_t release_reachable() override;
 
@@ -141,6 +146,8 @@ class ArenaWorkload final : public ScenarioWorkload {
     bool step() override;
     // Every worker's block is live at the same time.
     std::uint64_t step_bytes() const override { return m_config.threads * m_config.block_bytes; }
+    // Nothing is kept: each arena keeps one freed block at most, a one-time step.
+    VerdictBasis verdict_basis() const override { return {step_bytes(), 0}; }
     LeakClassification expected_at_exit() const override { return {}; }
 
   private:

@@ -4,18 +4,29 @@
 
 namespace leakdemo {
 
-Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations) {
+std::uint64_t verdict_threshold_bytes(const VerdictBasis& basis) {
+    const std::uint64_t transient =
+        basis.step_bytes > basis.retained_bytes ? basis.step_bytes - basis.retained_bytes : 0;
+    // No overflow: blocks are at most 2^46 bytes (cli/convert), a step at most 64 of them.
+    return transient + transient / 2 + verdict_growth_floor_bytes;
+}
+
+std::uint64_t verdict_growth_per_iteration_bytes(const VerdictBasis& basis) {
+    return basis.retained_bytes > 0 ? basis.retained_bytes : basis.step_bytes;
+}
+
+Verdict verdict_for(double rss_slope_bytes, const VerdictBasis& basis, std::uint64_t iterations) {
     if (iterations < min_iterations_for_verdict) {
         return Verdict::inconclusive;
     }
     const auto n = static_cast<double>(iterations);
-    const auto block = static_cast<double>(block_bytes);
-    const auto floor = static_cast<double>(verdict_growth_floor_bytes);
-    if (rss_slope_bytes >= 0.5 * block && rss_slope_bytes * n >= floor) {
+    const auto threshold = static_cast<double>(verdict_threshold_bytes(basis));
+    if (rss_slope_bytes * n >= threshold) {
         return Verdict::leaking;
     }
-    // Could a leak of a block per iteration have shown at all? If not, "stable" would claim too much.
-    return block * n < floor ? Verdict::inconclusive : Verdict::stable;
+    // Could this mode's growth have shown at all? If not, "stable" would claim too much.
+    const auto per_iteration = static_cast<double>(verdict_growth_per_iteration_bytes(basis));
+    return per_iteration * n < threshold ? Verdict::inconclusive : Verdict::stable;
 }
 
 void SlopeAccumulator::add(double x, double y) {
@@ -95,7 +106,7 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
     summary.rss_low_after_peak_bytes = m_low_after_peak_bytes;
     summary.verdict_basis = basis.value_or(VerdictBasis{summary.block_bytes, summary.block_bytes});
     summary.verdict =
-        verdict_for(summary.rss_growth_per_iteration_bytes, summary.block_bytes, summary.iterations);
+        verdict_for(summary.rss_growth_per_iteration_bytes, summary.verdict_basis, summary.iterations);
     if (m_last.sample.minor_faults >= m_first->sample.minor_faults) {  // a counter; fakes may not say so
         summary.minor_faults = m_last.sample.minor_faults - m_first->sample.minor_faults;
     }

@@ -21,20 +21,29 @@ template <>
 inline constexpr auto enum_names<Verdict> = std::to_array<std::pair<Verdict, std::string_view>>(
     {{Verdict::stable, "stable"}, {Verdict::leaking, "leaking"}, {Verdict::inconclusive, "inconclusive"}});
 
-// The verdict rule (documented in docs/verdict.md). Resident memory also moves in one-time steps that are no
+// The verdict rule (documented in docs/verdict.md), judged against what a step allocates and keeps
+// (VerdictBasis, from Workload::verdict_basis). Resident memory also moves in one-time steps that are no
 // leak: the first run of a code path maps a 64 KiB fault-around window of library code, the heap grows by a
-// few pages, glibc moves a freed mmap'd block into the heap once (free mode). A least-squares line through
-// one step of s bytes grows by at most 1.5 s over the run, so growth below verdict_growth_floor_bytes (four
-// such windows) proves nothing. The verdict is
+// few pages, glibc moves a freed mmap'd block into the heap once (free mode), each thread's arena keeps one
+// freed block (arena mode). The largest such step a workload can make is its transient bytes (step -
+// retained: what a step allocates and gives back). A least-squares line through one step of s bytes grows by
+// at most 1.5 s over the run, wherever the step falls, and the bounds of several steps add; so growth below
+// verdict_threshold_bytes = 1.5 x transient + verdict_growth_floor_bytes (four 64 KiB windows, for the steps
+// of the code and heap) proves nothing. The verdict is
 // - `inconclusive` with fewer than min_iterations_for_verdict iterations (a step and a leak look alike);
-// - `leaking` when RSS grew, by the slope over all samples, by at least half a block per iteration and by
-//   at least verdict_growth_floor_bytes over the run;
-// - `inconclusive` when it did not, but a leak of one block per iteration would not have reached the floor
-//   either (block x iterations below it: `-b 1 -n 50`): the run is too small to tell;
+// - `leaking` when RSS grew, by the slope over all samples times the iterations, by at least the threshold;
+// - `inconclusive` when it did not, but what the mode keeps per iteration (or, for a mode that keeps
+//   nothing, a whole step) times the iterations is below the threshold too: the run could not have shown
+//   this mode's growth (`-b 1 -n 50`, fragment's 64 KiB a step over 10 steps);
 // - `stable` otherwise.
 inline constexpr std::uint64_t min_iterations_for_verdict = 3;
 inline constexpr std::uint64_t verdict_growth_floor_bytes = std::uint64_t{256} << 10;
-Verdict verdict_for(double rss_slope_bytes, std::uint64_t block_bytes, std::uint64_t iterations);
+// The growth a run must reach to be called leaking: 1.5 x (step - retained) + the floor.
+std::uint64_t verdict_threshold_bytes(const VerdictBasis& basis);
+// What a run of this basis would grow by per iteration if it kept what the mode keeps (a whole step for a
+// mode that keeps nothing): the growth that decides whether a run could have shown anything.
+std::uint64_t verdict_growth_per_iteration_bytes(const VerdictBasis& basis);
+Verdict verdict_for(double rss_slope_bytes, const VerdictBasis& basis, std::uint64_t iterations);
 
 // Least-squares slope of y against x, updated one point at a time (Welford), so a run of any length
 // keeps O(1) memory: leakdemo must not grow its own RSS while it measures RSS.

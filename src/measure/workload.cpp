@@ -152,6 +152,10 @@ LeakClassification BlockWorkload::expected_at_exit() const {
     return expected;
 }
 
+VerdictBasis BlockWorkload::verdict_basis() const {
+    return {m_config.block_bytes, m_config.mode == Mode::free ? 0 : m_config.block_bytes};
+}
+
 std::uint64_t BlockWorkload::release_reachable() {
     if (m_config.mode != Mode::hold) {
         return 0;

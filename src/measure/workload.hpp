@@ -166,6 +166,8 @@ class BlockWorkload final : public Workload {
     LeakClassification expected_at_exit() const override;
     Mode mode() const override { return m_config.mode; }
     std::uint64_t release_reachable() override;  // hold: frees the held blocks and their array
+    // Leak and hold keep the block; free gives it back (a one-time RSS step at most).
+    VerdictBasis verdict_basis() const override;
 
   private:
     void* allocate(std::size_t size);

@@ -126,8 +126,13 @@ std::string why_inconclusive(const Summary& s) {
     if (s.iterations < min_iterations_for_verdict) {
         return fmt::format(" (the rule needs at least {} iterations)", min_iterations_for_verdict);
     }
-    return fmt::format(" ({} x {} is below the {} a one-time step can add)", s.iterations,
-                       format_bytes(s.block_bytes), format_bytes(verdict_growth_floor_bytes));
+    // What the mode would have grown by, against the growth one-time steps can fake (verdict_for).
+    const VerdictBasis& basis = s.verdict_basis;
+    return fmt::format(
+        " ({} x {}{} is below the {} one-time steps can add)", s.iterations,
+        format_bytes(verdict_growth_per_iteration_bytes(basis)),
+        basis.retained_bytes > 0 && basis.retained_bytes != s.block_bytes ? " kept per iteration" : "",
+        format_bytes(verdict_threshold_bytes(basis)));
 }
 
 }  // namespace

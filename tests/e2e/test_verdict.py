@@ -51,7 +51,7 @@ class TinyBlocks(unittest.TestCase):
                 s = summary("-m", "free", "-b", 1, "-n", iterations)
                 self.assertEqual(s["verdict"], "inconclusive", s)
         self.assertEqual(human_verdict("-m", "free", "-b", 1, "-n", 50),
-                         "inconclusive (50 x 1 B is below the 256.0 KiB a one-time step can add)")
+                         "inconclusive (50 x 1 B is below the 256.0 KiB one-time steps can add)")
 
     @unittest.skipIf(SANITIZED, "glibc's malloc reuses the freed chunk; ASan's allocator warms up for longer")
     def test_free_mode_small_blocks_long_enough_to_tell_are_stable(self):
@@ -66,6 +66,37 @@ class TinyBlocks(unittest.TestCase):
         self.assertGreaterEqual(s["rss_growth_bytes"], 256 * 1024, s)
         # 1,000 of them are ~32 KB: no more than a one-time step, so the rule cannot tell.
         self.assertEqual(summary("-m", "leak", "-b", 1, "-n", 1000)["verdict"], "inconclusive")
+
+
+
+class ModesThatKeepPartOfAStep(unittest.TestCase):
+    """The verdict judges RSS against what a step allocates and what it keeps (VerdictBasis), not one block."""
+
+    def test_fragment_that_climbs_is_leaking(self):
+        # 1 MiB cut into 1 KiB chunks, one in 16 kept: RSS climbs ~3.6 MiB over 40 steps, highest at the end.
+        # Half a block per iteration (the old rule) called this `stable`.
+        s = summary("-m", "fragment", "-b", "1MiB", "-n", 40)
+        self.assertEqual(s["verdict"], "leaking", s)
+        self.assertGreater(s["rss_growth_bytes"], 40 * 64 * 1024, s)
+
+    def test_short_fragment_run_cannot_tell(self):
+        s = summary("-m", "fragment", "-b", "1MiB", "-n", 10)
+        self.assertNotEqual(s["verdict"], "stable", s)
+        self.assertEqual(human_verdict("-m", "fragment", "-b", "1MiB", "-n", 10),
+                         "inconclusive (10 x 64.0 KiB kept per iteration is below the 1.7 MiB one-time steps "
+                         "can add)")
+
+    @unittest.skipIf(SANITIZED, "ASan's allocator does not keep a freed block per arena as glibc does")
+    def test_arena_threads_that_each_keep_one_freed_block_are_not_leaking(self):
+        # 4 threads x 1 MiB: each arena keeps its freed block once (+4 MiB over 3 steps), then RSS is flat.
+        s = summary("-m", "arena", "--threads", 4, "-b", "1MiB", "-n", 3)
+        self.assertNotEqual(s["verdict"], "leaking", s)
+        self.assertGreater(s["rss_growth_bytes"], 2 * 1024 * 1024, s)
+
+    def test_free_mode_is_never_called_leaking(self):
+        for args in (("-n", 3), ("-b", "1MiB", "-n", 10), ("--mmap-threshold", "32MiB", "-n", 20)):
+            with self.subTest(args=args):
+                self.assertNotEqual(summary("-m", "free", *args)["verdict"], "leaking")
 
 
 if __name__ == "__main__":

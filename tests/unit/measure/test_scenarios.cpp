@@ -52,6 +52,50 @@ TEST(Scenarios, EveryModeIsBuiltAndReportsItsMode) {
     }
 }
 
+// Every byte the checkers should report at exit, whatever the category.
+std::uint64_t expected_bytes(const LeakClassification& e) {
+    return e.definitely_lost_bytes + e.indirectly_lost_bytes + e.possibly_lost_bytes +
+           e.still_reachable_bytes + e.untracked_bytes;
+}
+
+TEST(Scenarios, EveryModeRetainsPerStepWhatItsBookkeepingGrowsBy) {
+    // The verdict judges RSS against verdict_basis (summary.hpp): what a step keeps must be what the
+    // counters and the checkers' expected figures grow by per step, and never more than the step. Steps 2
+    // to 3: the first step made the stores' arrays, which do not grow again that soon.
+    for (const auto& [mode, name] : enum_names<Mode>) {
+        const auto workload = stepped(config_for(mode, 5000), 2);
+        const std::uint64_t outstanding = workload->counters().outstanding_bytes;
+        const std::uint64_t expected = expected_bytes(workload->expected_at_exit());
+        if (__lsan_disable != nullptr) {
+            __lsan_disable();
+        }
+        EXPECT_TRUE(workload->step()) << name;
+        if (__lsan_enable != nullptr) {
+            __lsan_enable();
+        }
+        const VerdictBasis basis = workload->verdict_basis();
+        EXPECT_EQ(basis.step_bytes, workload->step_bytes()) << name;
+        EXPECT_LE(basis.retained_bytes, basis.step_bytes) << name;
+        EXPECT_EQ(basis.retained_bytes, workload->counters().outstanding_bytes - outstanding) << name;
+        // cache and fragment free what they keep at exit: their checkers have nothing to grow.
+        if (mode != Mode::cache && mode != Mode::fragment) {
+            EXPECT_EQ(basis.retained_bytes, expected_bytes(workload->expected_at_exit()) - expected) << name;
+        }
+    }
+}
+
+TEST(Scenarios, FreeArenaAndFragmentGiveBackWhatTheyDoNotKeep) {
+    EXPECT_EQ(make_workload(config_for(Mode::free))->verdict_basis().retained_bytes, 0U);
+    BlockWorkloadConfig arena = config_for(Mode::arena);
+    arena.threads = 4;
+    EXPECT_EQ(make_workload(arena)->verdict_basis().step_bytes, 4 * block);
+    EXPECT_EQ(make_workload(arena)->verdict_basis().retained_bytes, 0U);
+    // 1 MiB: 1,024 chunks of 1 KiB, one in 16 kept.
+    const VerdictBasis fragment = make_workload(config_for(Mode::fragment, 1 << 20))->verdict_basis();
+    EXPECT_EQ(fragment.retained_bytes, 64U * 1024);
+    EXPECT_EQ(fragment.step_bytes, (1U << 20) + 16 * 1024);
+}
+
 TEST(Scenarios, IndirectLosesAHeadAndItsChain) {
     const auto workload = stepped(config_for(Mode::indirect), 3);
     const std::uint64_t node = sizeof(void*) + block;
