@@ -73,6 +73,36 @@ class GuardStopsTheRun(unittest.TestCase):
         self.assertGreater(summary["iterations"], 10)
 
 
+class OneStepMustFitUpFront(unittest.TestCase):
+    """A step of several blocks that cannot fit the budget is a usage error before the run (exit 2), not a
+    run that starts and stops at iteration 1 (exit 3); the line names what the step is made of."""
+
+    def check_refused(self, *args, step):
+        result = run(*args, "--max-memory", "64MiB", "-n", 3, "-i", 0, "--format", "csv")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stdout, "", "refused before the first sample")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertTrue(lines[0].startswith("leakdemo: error: --block-size: one step of "), lines[0])
+        self.assertIn(f"allocates {step}", lines[0])
+        self.assertIn("--max-memory", lines[0])
+
+    def test_a_cycle_of_two_40_mib_blocks(self):
+        self.check_refused("--mode", "cycle", "-b", "40MiB", step="80.0 MiB (two shared_ptr blocks of -b 40.0 MiB")
+
+    def test_four_arena_threads_of_30_mib(self):
+        self.check_refused("--mode", "arena", "--threads", 4, "-b", "30MiB", step="120.0 MiB (4 threads x -b 30.0 MiB)")
+
+    def test_an_indirect_chain(self):
+        self.check_refused("--mode", "indirect", "-b", "30MiB", step="90.0 MiB")
+
+    def test_compare_checks_each_childs_share(self):
+        result = run("compare", "--modes", "leak,cycle", "-b", "20MiB", "--max-memory", "64MiB", "-n", 3, "-i", 0)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("one step of cycle mode allocates 40.0 MiB", result.stderr)
+        self.assertIn("each of 2 children gets 1/2", result.stderr)
+
+
 class GuardInACgroup(unittest.TestCase):
     """A child cgroup with a 64 MiB limit: leakdemo must stop itself (exit 3), not be OOM-killed (137)."""
 

@@ -63,6 +63,43 @@ TEST(PlanGuard, HugePagesRoundTheBlockBeforeTheCheck) {
     EXPECT_TRUE(plan_guard(options, NothingReadable{}, 1));
 }
 
+TEST(PlanGuard, TheCheckIsOnOneStepOfTheModeNotOneBlock) {
+    // 20 MiB blocks fit 32 MiB, but a cycle allocates two of them a step and 4 arena threads four.
+    Options options = with_max_memory(32 * mib, 20 * mib);
+    EXPECT_TRUE(plan_guard(options, NothingReadable{}, 1));
+    options.mode = Mode::cycle;
+    auto plan = plan_guard(options, NothingReadable{}, 1);
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().rfind("--block-size: one step of cycle mode allocates 40.0 MiB (two shared_ptr "
+                                 "blocks of -b 20.0 MiB",
+                                 0),
+              0U)
+        << plan.error();
+    options.mode = Mode::arena;
+    options.threads = 4;
+    plan = plan_guard(options, NothingReadable{}, 1);
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().find("arena mode allocates 80.0 MiB (4 threads x -b 20.0 MiB)"), std::string::npos)
+        << plan.error();
+}
+
+TEST(PlanGuard, CompareChecksTheLargerStepOfItsTwoModesAgainstTheShare) {
+    Options options = with_max_memory(64 * mib, 20 * mib);
+    options.command = Command::compare;
+    EXPECT_TRUE(plan_guard(options, NothingReadable{}, 2));  // leak and free: 20 MiB of 32 MiB
+    options.compare_modes = {Mode::leak, Mode::indirect};
+    const auto plan = plan_guard(options, NothingReadable{}, 2);
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().find("one step of indirect mode allocates 60.0 MiB"), std::string::npos)
+        << plan.error();
+}
+
+TEST(PlanGuard, WatchAllocatesNothingSoNoBlockIsChecked) {
+    Options options = with_max_memory(mib, 4 * mib);
+    options.command = Command::watch;
+    EXPECT_TRUE(plan_guard(options, NothingReadable{}, 1));
+}
+
 TEST(PlanGuard, QuietRunsSayNothingAboutTheBudget) {
     Options options = with_max_memory(64 * mib, mib);
     options.quiet = true;
