@@ -107,6 +107,8 @@ Expected<ExitCode> run_check_command(const Options& options) {
     if (!guard_plan) {
         return Expected<ExitCode>::fail(guard_plan.error());
     }
+    // A flag without effect on the checked run (--threads outside arena mode ...) is still named.
+    print_stderr(warning_lines(options, Format::table));
     return run_check(options_for_children(options, *guard_plan));
 }
 

@@ -11,9 +11,9 @@ namespace {
 
 constexpr std::string_view compare_refuses[] = {"--mode", "--summary-only", "--progress"};
 // watch measures someone else's program: the workload's options have no meaning there.
-constexpr std::string_view watch_refuses[] = {"--mode",       "--block-size",     "--touch",
-                                              "--fill",       "--mmap-threshold", "--trim",
-                                              "--huge-pages", "--bars",           "--progress"};
+constexpr std::string_view watch_refuses[] = {"--mode",           "--block-size", "--touch",      "--fill",
+                                              "--mmap-threshold", "--trim",       "--huge-pages", "--threads",
+                                              "--bars",           "--progress"};
 
 // check prints what the checkers said; live draws its own screen. Their --help leaves these out too.
 constexpr std::string_view check_refuses[] = {"--output",       "--report",  "--chart", "--summary-only",
@@ -43,14 +43,9 @@ Status check_compare(const RawOptions& raw) {
 
 // watch_refuses, in its order: whether each was given.
 Status check_watch(const RawOptions& raw) {
-    const bool given[] = {!raw.mode.empty(),
-                          !raw.block_size.empty(),
-                          !raw.touch.empty(),
-                          !raw.fill.empty(),
-                          !raw.mmap_threshold.empty(),
-                          raw.trim,
-                          raw.huge_pages,
-                          !raw.bars.empty()};
+    const bool given[] = {!raw.mode.empty(), !raw.block_size.empty(),     !raw.touch.empty(),
+                          !raw.fill.empty(), !raw.mmap_threshold.empty(), raw.trim,
+                          raw.huge_pages,    !raw.threads.empty(),        !raw.bars.empty()};
     static_assert(std::size(given) + 1 == std::size(watch_refuses));  // and --progress, below
     for (std::size_t i = 0; i < std::size(given); ++i) {
         if (given[i]) {

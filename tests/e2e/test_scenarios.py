@@ -230,6 +230,22 @@ class Options(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("--threads: has no effect in leak mode", result.stderr)
 
+    def test_threads_where_no_arena_can_run(self):
+        # A run or compare without arena warns (the same flags may be given to every mode, as for --trim);
+        # check names it too; watch allocates nothing, so it refuses --threads like its other workload flags;
+        # live can switch to arena, so it takes it.
+        both = run("compare", "--modes", "leak,free", "--threads", "4", "-n", "1", "-i", "0", "-b", "1KiB",
+                   "--format", "csv")
+        self.assertEqual(both.returncode, 0, both.stderr)
+        self.assertIn("--threads: has no effect in leak and free mode", both.stderr)
+        with_arena = run("compare", "--modes", "leak,arena", "--threads", "2", "-n", "1", "-i", "0", "-b", "1KiB",
+                         "--format", "csv")
+        self.assertNotIn("--threads", with_arena.stderr)
+        watched = run("watch", "--threads", "4", "--", "true")
+        self.assertEqual(watched.returncode, 2, watched.stderr)
+        self.assertEqual(watched.stderr.splitlines(), ["leakdemo: error: --threads: not used by watch (it measures "
+                                                       "COMMAND, it allocates nothing)"])
+
     def test_interior_needs_two_bytes(self):
         result = run("--mode", "interior", "-b", "1", "-n", "1")
         self.assertEqual(result.returncode, 2, result.stderr)
@@ -278,10 +294,14 @@ class GuardInACgroup(unittest.TestCase):
     def test_cache_stops_itself(self):
         self.assertEqual(self.check_stops("--mode", "cache", "-b", "4MiB")["stop_reason"], "guard")
 
-    def test_arena_stops_before_its_threads_pass_the_limit(self):
-        # 8 threads x 16 MiB per step is more than the box allows: refused before the first step.
-        summary = self.check_stops("--mode", "arena", "--threads", "8", "-b", "16MiB")
-        self.assertEqual(summary["iterations"], 0)
+    def test_arena_threads_that_cannot_fit_are_refused_up_front(self):
+        # 8 threads x 16 MiB per step is more than the box allows: a usage error before the first sample.
+        box = make_memory_box(self, 64 * MIB)
+        result = run_in_memory_box(self, box, ["-i", 0, "--format", "jsonl", "--mode", "arena", "--threads", 8,
+                                               "-b", "16MiB"], timeout=120)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("one step of arena mode allocates 128.0 MiB (8 threads x -b 16.0 MiB)", result.stderr)
 
 
 def documented_commands(path, heading=None):

@@ -59,11 +59,17 @@ TEST(CheckCombinations, CompareHasNoSummaryOnly) {
 // The names --help and the completions leave out of a subcommand are the ones the checks refuse: each,
 // given on the real command line after that subcommand, is a usage error that names it.
 TEST(CheckCombinations, EveryOptionASubcommandRefusesIsRefused) {
-    const std::map<std::string, std::vector<std::string>> values = {
-        {"--mode", {"leak"}},  {"--block-size", {"1MiB"}},     {"--touch", {"page"}},
-        {"--fill", {"1"}},     {"--mmap-threshold", {"1MiB"}}, {"--trim", {}},
-        {"--huge-pages", {}},  {"--bars", {"never"}},          {"--progress", {"never"}},
-        {"--summary-only", {}}};
+    const std::map<std::string, std::vector<std::string>> values = {{"--mode", {"leak"}},
+                                                                    {"--block-size", {"1MiB"}},
+                                                                    {"--touch", {"page"}},
+                                                                    {"--fill", {"1"}},
+                                                                    {"--mmap-threshold", {"1MiB"}},
+                                                                    {"--trim", {}},
+                                                                    {"--huge-pages", {}},
+                                                                    {"--bars", {"never"}},
+                                                                    {"--progress", {"never"}},
+                                                                    {"--summary-only", {}},
+                                                                    {"--threads", {"4"}}};
     for (const std::string subcommand : {"compare", "watch"}) {
         ASSERT_FALSE(options_refused_by(subcommand).empty()) << subcommand;
         for (const std::string_view name : options_refused_by(subcommand)) {
