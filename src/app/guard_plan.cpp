@@ -67,8 +67,9 @@ Status check_one_step_fits(const Options& options, std::uint64_t budget_bytes, c
                 format_bytes(options.block_bytes), format_bytes(step), allowed));
         }
         return Status::fail(fmt::format(
-            "--block-size: one step of {} mode allocates {} ({}), {}; lower -b or raise --max-memory",
-            to_string(mode), format_bytes(step), step_parts(mode, options), allowed));
+            "--block-size: one step of {} mode allocates {} ({}), {}; lower -b{} or raise --max-memory",
+            to_string(mode), format_bytes(step), step_parts(mode, options), allowed,
+            mode == Mode::arena ? " or --threads" : ""));
     }
     return success();
 }
