@@ -17,6 +17,7 @@
 #include "compare/child_arguments.hpp"
 #include "measure/signals.hpp"
 #include "output/encode.hpp"
+#include "output/formats.hpp"
 #include "output/output.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
@@ -137,8 +138,9 @@ CheckRecord check_with(const FoundChecker& found, const Options& options, Summar
         return {};
     }
     if (run.timed_out) {
-        throw Error(fmt::format("check: the {} run did not end within {} (--timeout)", name,
-                                format_duration(options.check.timeout)));
+        throw Error(fmt::format("check: the {} run did not end within {} (--timeout): give a longer "
+                                "--timeout, or a smaller -n or -b",
+                                name, format_duration(options.check.timeout)));
     }
     if (!exited_with(run.child, 0) && !exited_with(run.child, to_int(ExitCode::stopped_early))) {
         throw Error(fmt::format("check: the {} run {}", name, describe_end(run.child)));
@@ -197,18 +199,20 @@ Expected<ExitCode> run_check(const Options& options) {
     }
     LineWriter out(STDOUT_FILENO);
     fmt::memory_buffer line;
+    const TerminalCaps caps = stdout_caps(options);
+    const Format format = resolve_stdout_format(options.format, caps.is_tty);
     try {
-        if (options.format == Format::jsonl || options.format == Format::csv) {
-            if (options.format == Format::csv) {
+        if (format == Format::jsonl || format == Format::csv) {
+            if (format == Format::csv) {
                 out.write_line(csv_check_header());
             }
             for (const CheckRecord& record : records) {
                 line.clear();
-                options.format == Format::csv ? append_csv_row(line, record) : append_jsonl(line, record);
+                format == Format::csv ? append_csv_row(line, record) : append_jsonl(line, record);
                 out.write_line(line);
             }
         } else {
-            out.write_line(render_check_table(records, summary, stdout_caps(options)));
+            out.write_line(render_check_table(records, summary, caps));
         }
     } catch (const OutputClosed&) {
         // `check | head`: the reader has what it wanted; the verdict still decides the exit code.

@@ -9,6 +9,7 @@
 #include "check/check.hpp"
 #include "check/check_view.hpp"
 #include "output/encode.hpp"
+#include "output/formats.hpp"
 #include "output/output.hpp"
 #include "output/style.hpp"
 #include "output/table.hpp"
@@ -124,20 +125,21 @@ std::string render_scenarios(const TerminalCaps& caps) {
 
 Expected<ExitCode> run_scenarios(const Options& options) {
     LineWriter out(STDOUT_FILENO);
+    const TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
+    const Format format = resolve_stdout_format(options.format, caps.is_tty);
     try {
-        if (options.format == Format::jsonl || options.format == Format::csv) {
+        if (format == Format::jsonl || format == Format::csv) {
             fmt::memory_buffer line;
-            if (options.format == Format::csv) {
+            if (format == Format::csv) {
                 out.write_line(csv_scenario_header());
             }
             for (const ScenarioInfo& info : scenario_infos) {
                 line.clear();
-                options.format == Format::csv ? append_csv_row(line, ScenarioRecord{&info})
+                format == Format::csv ? append_csv_row(line, ScenarioRecord{&info})
                                               : append_jsonl(line, ScenarioRecord{&info});
                 out.write_line(line);
             }
         } else {
-            TerminalCaps caps = detect_terminal(STDOUT_FILENO, options.color);
             out.write_line(render_scenarios(caps));
         }
     } catch (const OutputClosed&) {
