@@ -138,9 +138,10 @@ CheckRecord check_with(const FoundChecker& found, const Options& options, Summar
         return {};
     }
     if (run.timed_out) {
-        throw Error(fmt::format("check: the {} run did not end within {} (--timeout): give a longer "
-                                "--timeout, or a smaller -n or -b",
-                                name, format_duration(options.check.timeout)));
+        throw Error(
+            fmt::format("check: the {} run did not end within {} (--timeout): give a longer "
+                        "--timeout, or a smaller -n or -b",
+                        name, format_duration(options.check.timeout)));
     }
     if (!exited_with(run.child, 0) && !exited_with(run.child, to_int(ExitCode::stopped_early))) {
         throw Error(fmt::format("check: the {} run {}", name, describe_end(run.child)));

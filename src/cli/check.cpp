@@ -24,9 +24,10 @@ constexpr std::string_view live_refuses[] = {"--format", "--summary-only", "--ba
 constexpr std::string_view scenarios_takes[] = {"--format", "--color"};
 
 bool taken_by_scenarios(std::string_view names) {
-    return std::any_of(std::begin(scenarios_takes), std::end(scenarios_takes), [names](std::string_view name) {
-        return names == name || names.ends_with(fmt::format("/{}", name));
-    });
+    return std::any_of(std::begin(scenarios_takes), std::end(scenarios_takes),
+                       [names](std::string_view name) {
+                           return names == name || names.ends_with(fmt::format("/{}", name));
+                       });
 }
 
 // The status line belongs to a single run: compare and watch draw their own views (docs/progress.md).
@@ -106,8 +107,8 @@ Status check_check(const RawOptions& raw) {
 Status check_scenarios(const RawOptions& raw) {
     for (const std::string& names : raw.given_options) {
         if (!taken_by_scenarios(names)) {
-            return Status::fail(
-                fmt::format("scenarios: {} has no effect: scenarios lists every mode and runs nothing", names));
+            return Status::fail(fmt::format(
+                "scenarios: {} has no effect: scenarios lists every mode and runs nothing", names));
         }
     }
     return success();

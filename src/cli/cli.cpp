@@ -290,8 +290,7 @@ CLI::App* declare_scenarios(CLI::App& app) {
         std::string(to_string(Command::scenarios)),
         "list every mode: its pattern, what valgrind, LeakSanitizer and RSS show, and its lesson");
     scenarios->fallthrough();
-    scenarios->footer(
-        "It runs nothing, so it takes no other option (exit 2). Reference: docs/check.md.");
+    scenarios->footer("It runs nothing, so it takes no other option (exit 2). Reference: docs/check.md.");
     return scenarios;
 }
 

@@ -305,11 +305,10 @@ Expected<Options> convert_options(const RawOptions& raw) {
     // The pauses alone would outlast the time limit: say so now, not after --timeout has passed.
     if (raw.check && options.iterations && options.interval.count() > 0 &&
         *options.iterations >= static_cast<std::uint64_t>(options.check.timeout / options.interval)) {
-        return Expected<Options>::fail(
-            fmt::format("--timeout: {} iterations {} apart take longer than --timeout {}; give a smaller -n "
-                        "or -i, or a longer --timeout",
-                        *options.iterations, format_duration(options.interval),
-                        format_duration(options.check.timeout)));
+        return Expected<Options>::fail(fmt::format(
+            "--timeout: {} iterations {} apart take longer than --timeout {}; give a smaller -n "
+            "or -i, or a longer --timeout",
+            *options.iterations, format_duration(options.interval), format_duration(options.check.timeout)));
     }
     options.guard.enabled = !raw.no_guard;
     // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.
