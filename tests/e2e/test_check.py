@@ -101,7 +101,7 @@ class CheckAgainstTheRealCheckers(unittest.TestCase):
 
     def test_ctrl_c_ends_check_and_its_checker(self):
         marker = "12347"  # a block size no other test uses: how the checker child is found in /proc
-        process = subprocess.Popen([LEAKDEMO, "check", "--with", "valgrind", "-n", "100000", "-i", "1ms", "-b", marker],
+        process = subprocess.Popen([LEAKDEMO, "check", "--with", "valgrind", "-n", "1000", "-i", "100ms", "-b", marker],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    env=leakdemo_env([]))
         time.sleep(2)
