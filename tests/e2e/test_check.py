@@ -173,6 +173,29 @@ class CheckExitCodes(unittest.TestCase):
             with open(pid_file, encoding="utf-8") as file:
                 self.assertFalse(os.path.exists(f"/proc/{file.read()}"), "the hung checker was killed and reaped")
 
+    def test_a_status_line_says_what_runs_and_is_erased_before_anything_else(self):
+        # --progress always draws it into this pipe as it would on a terminal; the first is drawn at the start,
+        # so no timing is assumed. Without it (a pipe, auto), stderr stays empty (the test above).
+        erase = "\n\x1b[K"  # \r, erase to the end of the line; run() reads with universal newlines (\r -> \n)
+        result = check("--with", "valgrind", "-n", "1", "--progress", "always", "--format", "jsonl",
+                       env=self.fake(FAKE_LOST_BYTES="1048576"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stderr.startswith(f"{erase}check: running leakdemo -n 1 under valgrind, 0s "
+                                                 "(--timeout 5m)"), repr(result.stderr))
+        self.assertTrue(result.stderr.endswith(erase), repr(result.stderr))
+        self.assertEqual(jsonl_records(result.stdout)[0]["verdict"], "agrees")
+        with tempfile.TemporaryDirectory() as workdir:
+            result = check("--with", "valgrind", "-n", "1", "--progress", "always", "--timeout", "1s",
+                           env=self.fake("hang", FAKE_VALGRIND_PID_FILE=os.path.join(workdir, "pid")))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        status, _, error = result.stderr.rpartition(erase)
+        self.assertIn("under valgrind", status)
+        self.assertTrue(error.startswith("leakdemo: error: check: the valgrind run did not end within 1s "
+                                         "(--timeout)"), repr(result.stderr))
+        self.assertEqual(error.count("\n"), 1)
+        self.assertEqual(check("--with", "valgrind", "-n", "1", "--progress", "never", "-q",
+                               env=self.fake(FAKE_LOST_BYTES="1048576")).stderr, "")
+
     def test_auto_means_csv_off_a_terminal_as_for_a_run(self):
         result = check("--with", "valgrind", "-n", "1", env=self.fake(FAKE_LOST_BYTES="1048576"))
         self.assertEqual(result.returncode, 0, result.stderr)
