@@ -268,7 +268,8 @@ CLI::App* declare_check(CLI::App& app, RawOptions& raw) {
     check->footer(
         "The workload options (-m, -b, -n, -i, --touch, --fill, --max-memory ...) may\n"
         "follow `check`; without -n, -i or -b it runs -n 3 -i 0 -b 1MiB; -n at most 1000.\n"
-        "Also --format table|jsonl|csv, --ascii, --color (leakdemo --help).\n"
+        "Also --format (auto: the table on a terminal, CSV otherwise), --ascii, --color,\n"
+        "--progress (a status line while a checker runs), -q (leakdemo --help).\n"
         "Environment: LEAKDEMO_VALGRIND (a valgrind), LEAKDEMO_LSAN_LIBRARY (liblsan.so.0;\n"
         "empty: none). Exit status: 0 every checker agreed, 5 one disagreed, 1 no checker\n"
         "found or one failed, 2 usage. Reference: docs/check.md.");
