@@ -2,14 +2,18 @@
 figures against the summary's for every mode whose workload exists, the table's cells, the exit codes (0
 agreed, 5 a checker disagreed, 1 no checker / a checker failed, 2 usage), signals, and the zoo listing."""
 import csv
+import fcntl
 import io
 import json
 import os
+import pty
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 
@@ -289,6 +293,28 @@ class Scenarios(unittest.TestCase):
                 self.assertEqual(result.returncode, 0, result.stderr)
                 rows = list(csv.DictReader(io.StringIO(result.stdout)))
                 self.assertEqual(sorted(row["mode"] for row in rows), sorted(every_mode()))
+
+    def test_auto_is_the_table_on_a_terminal_sized_by_it(self):
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+        env = leakdemo_env([])
+        env.pop("COLUMNS", None)
+        process = subprocess.Popen([LEAKDEMO, "scenarios"], stdout=slave, stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.close(master)
+        self.assertEqual(process.wait(timeout=30), 0)
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", output.decode()).replace("\r\n", "\n").splitlines()
+        self.assertEqual(lines[:2], ["leak", "  pattern: pointer overwritten"])  # 40 columns: stacked
+        self.assertLessEqual(max(map(len, lines)), 40)
 
     def test_every_option_it_does_not_use_is_refused_naming_it(self):
         cases = {("-n", "5"): "-n/--iterations", ("-b", "1MiB"): "-b/--block-size", ("--mode", "leak"): "-m/--mode",
