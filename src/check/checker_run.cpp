@@ -96,7 +96,7 @@ CheckerRun run_checker(const std::vector<std::string>& args, const ExecTarget& t
         }
         if (tick && now >= next_tick) {
             tick(now - started);
-            next_tick += std::chrono::seconds(1);
+            next_tick = now + std::chrono::seconds(1);  // not +=: after a Ctrl-Z, no burst of redraws
         }
         const auto until = tick ? std::min(deadline, next_tick) : deadline;
         wait_for(child, blocked.original(),
