@@ -53,10 +53,7 @@ Expected<OutputPlan> plan_outputs(const Options& options) {
     } else if (options.output_path == "-") {
         format = options.output_format;
     }
-    if (format == Format::automatic) {
-        format = plan.stdout_caps.is_tty ? Format::table : Format::csv;
-    }
-    plan.stdout_format = format;
+    plan.stdout_format = resolve_stdout_format(format, plan.stdout_caps.is_tty);
     return Expected<OutputPlan>::ok(std::move(plan));
 }
 

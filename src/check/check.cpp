@@ -17,7 +17,10 @@
 #include "compare/child_arguments.hpp"
 #include "measure/signals.hpp"
 #include "output/encode.hpp"
+#include "output/formats.hpp"
 #include "output/output.hpp"
+#include "output/progress.hpp"
+#include "output/terminal.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
 
@@ -125,20 +128,79 @@ std::pair<std::vector<std::string>, ExecTarget> command_for(const FoundChecker& 
     return {args, ExecTarget{args[0], {"LD_PRELOAD=" + found.tool, "LSAN_OPTIONS=" + lsan_options}}};
 }
 
+// "check: running leakdemo -n 1000 under valgrind, 12s (--timeout 5m)" on stderr while a checker runs, so
+// a long run is not silent: only where a status line belongs (stderr a terminal, not TERM=dumb, no -q;
+// --progress always/never as for a run), redrawn once a second in one write, erased on every way out.
+class CheckerStatus {
+  public:
+    CheckerStatus(const Options& options, std::string_view name)
+        : m_shown(progress_wanted(options.progress, current_progress_streams(false, options.quiet))),
+          m_what(fmt::format("check: running leakdemo -n {} under {}", options.iterations.value_or(0), name)),
+          m_timeout(format_duration(options.check.timeout)) {}
+    ~CheckerStatus() {
+        if (m_drawn) {
+            set_stderr_status(nullptr);
+            write_all("\r\x1b[K");
+        }
+    }
+    CheckerStatus(const CheckerStatus&) = delete;
+    CheckerStatus& operator=(const CheckerStatus&) = delete;
+
+    void draw(std::chrono::nanoseconds elapsed) {
+        if (!m_shown) {
+            return;
+        }
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+        m_line = fmt::format("{}, {}s (--timeout {})", m_what, seconds, m_timeout);
+        const int width = detect_terminal(STDERR_FILENO, ColorMode::never).width;
+        if (m_line.size() >= static_cast<std::size_t>(width)) {
+            m_line.resize(static_cast<std::size_t>(width - 1));
+        }
+        write_all("\r\x1b[K" + m_line);
+        m_drawn = true;
+        m_view = m_line;
+        set_stderr_status(&m_view);
+    }
+
+  private:
+    static void write_all(std::string_view text) {
+        while (!text.empty()) {
+            const ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
+            if (written <= 0) {
+                return;  // a failure to draw the status line is not reported
+            }
+            text.remove_prefix(static_cast<std::size_t>(written));
+        }
+    }
+
+    bool m_shown;
+    bool m_drawn = false;
+    std::string m_what;
+    std::string m_timeout;
+    std::string m_line;
+    std::string_view m_view;
+};
+
 // One checker: run, then its report read back and judged. A run that did not end as a run ends (exit 0,
 // or 3 when its guard stopped it) is a failure of the check, not a disagreement.
 CheckRecord check_with(const FoundChecker& found, const Options& options, Summary& summary, int& stop) {
     const ReportDirectory directory;
     const auto [args, target] = command_for(found, options, directory.path());
-    CheckerRun run = run_checker(args, target, options.check.timeout);
     const std::string name(to_string(found.checker));
+    CheckerRun run = [&] {
+        CheckerStatus status(options, found.checker == Checker::valgrind ? "valgrind" : "LeakSanitizer");
+        return run_checker(args, target, options.check.timeout,
+                           [&status](std::chrono::nanoseconds elapsed) { status.draw(elapsed); });
+    }();
     if (run.stop_signal != 0) {
         stop = run.stop_signal;
         return {};
     }
     if (run.timed_out) {
-        throw Error(fmt::format("check: the {} run did not end within {} (--timeout)", name,
-                                format_duration(options.check.timeout)));
+        throw Error(
+            fmt::format("check: the {} run did not end within {} (--timeout): give a longer "
+                        "--timeout, or a smaller -n or -b",
+                        name, format_duration(options.check.timeout)));
     }
     if (!exited_with(run.child, 0) && !exited_with(run.child, to_int(ExitCode::stopped_early))) {
         throw Error(fmt::format("check: the {} run {}", name, describe_end(run.child)));
@@ -197,18 +259,20 @@ Expected<ExitCode> run_check(const Options& options) {
     }
     LineWriter out(STDOUT_FILENO);
     fmt::memory_buffer line;
+    const TerminalCaps caps = stdout_caps(options);
+    const Format format = resolve_stdout_format(options.format, caps.is_tty);
     try {
-        if (options.format == Format::jsonl || options.format == Format::csv) {
-            if (options.format == Format::csv) {
+        if (format == Format::jsonl || format == Format::csv) {
+            if (format == Format::csv) {
                 out.write_line(csv_check_header());
             }
             for (const CheckRecord& record : records) {
                 line.clear();
-                options.format == Format::csv ? append_csv_row(line, record) : append_jsonl(line, record);
+                format == Format::csv ? append_csv_row(line, record) : append_jsonl(line, record);
                 out.write_line(line);
             }
         } else {
-            out.write_line(render_check_table(records, summary, stdout_caps(options)));
+            out.write_line(render_check_table(records, summary, caps));
         }
     } catch (const OutputClosed&) {
         // `check | head`: the reader has what it wanted; the verdict still decides the exit code.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "output/style.hpp"
 #include "output/table.hpp"
@@ -20,31 +21,43 @@ std::string grouped(std::uint64_t value) {
     return digits;
 }
 
-std::string_view checker_title(Checker checker) {
-    return checker == Checker::valgrind ? "valgrind says" : "LSan says";
-}
-
-// Cell texts of one table row (figure `index` of CheckRecord's eight) and whether each checker cell agrees.
+// Cell texts of one table row (figure `index` of CheckRecord's eight): leakdemo's expected figure, then per
+// checker what it should say when that differs from leakdemo's categories (LSan: its own column, so each ✔
+// stands beside the number it was judged against) and what it said, with ✔ or ✗.
+struct CheckCell {
+    std::string text;
+    std::optional<bool> agrees;  // a judged cell: did the checker say what was expected
+};
 struct CheckRow {
     std::string label;
-    std::vector<std::string> cells;  // leakdemo's, then one per checker
-    std::vector<bool> agree;         // one per checker
+    std::vector<CheckCell> cells;
 };
+
+// LSan is held to its own figures (expected_for): it gets an "expects" column; valgrind is held to
+// leakdemo's, the column before its own.
+bool has_own_expectation(Checker checker) {
+    return checker == Checker::lsan;
+}
+
+std::string figure_text(const std::optional<std::uint64_t>& figure) {
+    return figure ? grouped(*figure) : std::string("silent");
+}
 
 CheckRow make_row(std::size_t index, const std::vector<CheckRecord>& records, const Summary& summary,
                   bool unicode) {
     const auto category = static_cast<LeakCategory>(index / 2);
     const bool bytes = index % 2 == 0;
     const auto figure = figures_of(summary.expected)[index / 2];
-    CheckRow row{fmt::format("{} {}", to_string(category), bytes ? "bytes" : "blocks"), {}, {}};
-    row.cells.push_back(grouped(bytes ? figure->bytes : figure->blocks));
+    CheckRow row{fmt::format("{} {}", to_string(category), bytes ? "bytes" : "blocks"), {}};
+    row.cells.push_back({grouped(bytes ? figure->bytes : figure->blocks), std::nullopt});
     for (const CheckRecord& record : records) {
+        if (has_own_expectation(record.checker)) {
+            row.cells.push_back({figure_text(record.expected[index]), std::nullopt});
+        }
         const auto& said = record.reported[index];
         const bool agrees = said == record.expected[index];
         const std::string_view mark = agrees ? (unicode ? "✔" : "ok") : (unicode ? "✗" : "X");
-        row.cells.push_back(said ? fmt::format("{} {}", grouped(*said), mark)
-                                 : fmt::format("silent {}", mark));
-        row.agree.push_back(agrees);
+        row.cells.push_back({fmt::format("{} {}", figure_text(said), mark), agrees});
     }
     return row;
 }
@@ -123,13 +136,16 @@ std::string render_check_table(const std::vector<CheckRecord>& records, const Su
     }
     std::vector<std::string> titles{"", "leakdemo expects"};
     for (const CheckRecord& record : records) {
-        titles.emplace_back(checker_title(record.checker));
+        if (has_own_expectation(record.checker)) {
+            titles.emplace_back("LSan expects");
+        }
+        titles.emplace_back(record.checker == Checker::valgrind ? "valgrind says" : "LSan says");
     }
     std::vector<Column> columns;
     for (std::size_t column = 0; column < titles.size(); ++column) {
         std::size_t width = display_width(titles[column]);
         for (const CheckRow& row : rows) {
-            width = std::max(width, display_width(column == 0 ? row.label : row.cells[column - 1]));
+            width = std::max(width, display_width(column == 0 ? row.label : row.cells[column - 1].text));
         }
         columns.push_back(Column{static_cast<int>(width), column == 0 ? Align::left : Align::right});
     }
@@ -142,12 +158,11 @@ std::string render_check_table(const std::vector<CheckRecord>& records, const Su
     for (const CheckRow& row : rows) {
         RowFormatter cells(line, columns);
         cells.put(row.label);
-        for (std::size_t column = 0; column < row.cells.size(); ++column) {
-            const bool judged = column > 0;
-            const auto style = !judged                 ? fmt::text_style{}
-                               : row.agree[column - 1] ? release_style(caps.color)
-                                                       : growth_style(caps.color);
-            cells.put(row.cells[column], style);
+        for (const CheckCell& cell : row.cells) {
+            const auto style = !cell.agrees   ? fmt::text_style{}
+                               : *cell.agrees ? release_style(caps.color)
+                                              : growth_style(caps.color);
+            cells.put(cell.text, style);
         }
         end_line(line);
     }

@@ -64,7 +64,7 @@ void wait_for(Child& child, const sigset_t& unblocked, std::chrono::nanoseconds 
 }  // namespace
 
 CheckerRun run_checker(const std::vector<std::string>& args, const ExecTarget& target,
-                       std::chrono::nanoseconds timeout) {
+                       std::chrono::nanoseconds timeout, const CheckerTick& tick) {
     CheckerRun run;
     install_job_control_handlers();
     const BlockedSignals blocked;
@@ -72,7 +72,9 @@ CheckerRun run_checker(const std::vector<std::string>& args, const ExecTarget& t
     ChildPair children;
     Child& child = children[0];
     spawn(child, args, blocked.original(), target);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + timeout;
+    auto next_tick = started;
     while (!child.done()) {
         if (const int signal_number = stop_signal(); signal_number != 0 && run.stop_signal == 0) {
             run.stop_signal = signal_number;  // the checker's answer is no longer wanted
@@ -92,8 +94,13 @@ CheckerRun run_checker(const std::vector<std::string>& args, const ExecTarget& t
             run.timed_out = true;
             children.signal_running(SIGKILL);
         }
+        if (tick && now >= next_tick) {
+            tick(now - started);
+            next_tick = now + std::chrono::seconds(1);  // not +=: after a Ctrl-Z, no burst of redraws
+        }
+        const auto until = tick ? std::min(deadline, next_tick) : deadline;
         wait_for(child, blocked.original(),
-                 std::max<std::chrono::nanoseconds>(deadline - now, std::chrono::milliseconds(50)));
+                 std::max<std::chrono::nanoseconds>(until - now, std::chrono::milliseconds(50)));
         read_available(child, [&run](const std::string& line) { take_line(run, line); });
         try_reap(child);
     }

@@ -5,6 +5,7 @@
 // or Ctrl-Z followed, a time limit kept; reaped on every way out, so no checker is ever left running.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,10 @@ struct CheckerRun {
     std::string bad_line;            // the first stdout line that is not a leakdemo record, if any
 };
 
+// `tick`, when given, is called with the time since the start about once a second while the child runs
+// (check's status line).
+using CheckerTick = std::function<void(std::chrono::nanoseconds elapsed)>;
 CheckerRun run_checker(const std::vector<std::string>& args, const ExecTarget& target,
-                       std::chrono::nanoseconds timeout);
+                       std::chrono::nanoseconds timeout, const CheckerTick& tick = {});
 
 }  // namespace leakdemo

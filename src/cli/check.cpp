@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,15 @@ constexpr std::string_view watch_refuses[] = {"--mode",           "--block-size"
 constexpr std::string_view check_refuses[] = {"--output",       "--report",  "--chart", "--summary-only",
                                               "--fail-on-leak", "--explain", "--bars"};
 constexpr std::string_view live_refuses[] = {"--format", "--summary-only", "--bars", "--step-fd"};
+// scenarios lists the zoo and runs nothing: it takes these two and refuses every other option.
+constexpr std::string_view scenarios_takes[] = {"--format", "--color"};
+
+bool taken_by_scenarios(std::string_view names) {
+    return std::any_of(std::begin(scenarios_takes), std::end(scenarios_takes),
+                       [names](std::string_view name) {
+                           return names == name || names.ends_with(fmt::format("/{}", name));
+                       });
+}
 
 // The status line belongs to a single run: compare and watch draw their own views (docs/progress.md).
 Status check_progress(const RawOptions& raw, Command command) {
@@ -89,6 +99,16 @@ Status check_check(const RawOptions& raw) {
     return success();
 }
 
+Status check_scenarios(const RawOptions& raw) {
+    for (const std::string& names : raw.given_options) {
+        if (!taken_by_scenarios(names)) {
+            return Status::fail(fmt::format(
+                "scenarios: {} has no effect: scenarios lists every mode and runs nothing", names));
+        }
+    }
+    return success();
+}
+
 // live draws its own screen on the terminal: stdout has no format to choose and no summary to print alone.
 Status check_live(const RawOptions& raw) {
     // live_refuses, in its order: whether each was given.
@@ -126,7 +146,17 @@ std::span<const std::string_view> options_refused_by(std::string_view subcommand
     return {};
 }
 
+std::span<const std::string_view> options_only_taken_by(std::string_view subcommand) {
+    if (subcommand == to_string(Command::scenarios)) {
+        return scenarios_takes;
+    }
+    return {};
+}
+
 Status check_combinations(const RawOptions& raw) {
+    if (raw.scenarios) {
+        return check_scenarios(raw);  // before the others: scenarios takes none of their options
+    }
     if (raw.report_path == "-") {
         return Status::fail("--report: needs a file name (the HTML report is not written to stdout)");
     }

@@ -18,4 +18,8 @@ Status check_combinations(const RawOptions& raw);
 // refuses here: its --help and the completion scripts leave them out. Empty for any other name.
 std::span<const std::string_view> options_refused_by(std::string_view subcommand);
 
+// The only top-level options a subcommand takes when it takes few (scenarios: --format, --color): it
+// refuses every other one, and its --help and completions show only these. Empty for any other name.
+std::span<const std::string_view> options_only_taken_by(std::string_view subcommand);
+
 }  // namespace leakdemo

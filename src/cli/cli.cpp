@@ -267,8 +267,9 @@ CLI::App* declare_check(CLI::App& app, RawOptions& raw) {
     check->fallthrough();
     check->footer(
         "The workload options (-m, -b, -n, -i, --touch, --fill, --max-memory ...) may\n"
-        "follow `check`; without -n, -i or -b it runs -n 3 -i 0 -b 1MiB.\n"
-        "Also --format table|jsonl|csv, --ascii, --color (leakdemo --help).\n"
+        "follow `check`; without -n, -i or -b it runs -n 3 -i 0 -b 1MiB; -n at most 1000.\n"
+        "Also --format (auto: the table on a terminal, CSV otherwise), --ascii, --color,\n"
+        "--progress (a status line while a checker runs), -q (leakdemo --help).\n"
         "Environment: LEAKDEMO_VALGRIND (a valgrind), LEAKDEMO_LSAN_LIBRARY (liblsan.so.0;\n"
         "empty: none). Exit status: 0 every checker agreed, 5 one disagreed, 1 no checker\n"
         "found or one failed, 2 usage. Reference: docs/check.md.");
@@ -290,7 +291,7 @@ CLI::App* declare_scenarios(CLI::App& app) {
         std::string(to_string(Command::scenarios)),
         "list every mode: its pattern, what valgrind, LeakSanitizer and RSS show, and its lesson");
     scenarios->fallthrough();
-    scenarios->footer("--format table (the default) | jsonl | csv, --color. Reference: docs/check.md.");
+    scenarios->footer("It runs nothing, so it takes no other option (exit 2). Reference: docs/check.md.");
     return scenarios;
 }
 
@@ -312,6 +313,25 @@ CLI::App* declare_live(CLI::App& app, RawOptions& raw) {
         "as usual; the terminal is restored on every way out. See docs/live.md.");
     live->add_flag("--no-explain", raw.no_explain, "no --explain notes on the screen or in -o");
     return live;
+}
+
+// The top-level options the command line gave, each as "-n/--iterations" (how a refusal names it).
+std::vector<std::string> given_options(const CLI::App& app) {
+    std::vector<std::string> given;
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->nonpositional() && option->count() > 0) {
+            std::string names;
+            for (const std::string& name : option->get_snames()) {
+                names += "-" + name + "/";
+            }
+            for (const std::string& name : option->get_lnames()) {
+                names += "--" + name + "/";
+            }
+            names.pop_back();
+            given.push_back(std::move(names));
+        }
+    }
+    return given;
 }
 
 }  // namespace
@@ -368,6 +388,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     }
     raw.check = check->parsed();
     raw.scenarios = scenarios->parsed();
+    raw.given_options = given_options(app);
     // Each subcommand falls through to the top level, where another one matches too: `check compare`.
     if (int{raw.compare} + int{raw.watch} + int{raw.check} + int{raw.scenarios} > 1) {
         return UsageError{"give one subcommand at a time (compare, watch, check or scenarios)"};

@@ -293,8 +293,22 @@ Expected<Options> convert_options(const RawOptions& raw) {
     if (!converter.error().empty()) {
         return Expected<Options>::fail(converter.error());
     }
+    if (raw.check && options.iterations && *options.iterations > max_check_iterations) {
+        return Expected<Options>::fail(
+            fmt::format("--iterations: check runs at most {} (the expected figures grow linearly with -n, "
+                        "so more proves nothing; valgrind is 20-50x slower)",
+                        max_check_iterations));
+    }
     if (!raw.check_timeout.empty() && options.check.timeout.count() == 0) {
         return Expected<Options>::fail("--timeout: give a time above 0 (e.g. 30s)");
+    }
+    // The pauses alone would outlast the time limit: say so now, not after --timeout has passed.
+    if (raw.check && options.iterations && options.interval.count() > 0 &&
+        *options.iterations >= static_cast<std::uint64_t>(options.check.timeout / options.interval)) {
+        return Expected<Options>::fail(fmt::format(
+            "--timeout: {} iterations {} apart take longer than --timeout {}; give a smaller -n "
+            "or -i, or a longer --timeout",
+            *options.iterations, format_duration(options.interval), format_duration(options.check.timeout)));
     }
     options.guard.enabled = !raw.no_guard;
     // watch reads /proc for a whole tree each sample: 10ms is the fastest pace it keeps to.

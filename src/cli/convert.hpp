@@ -71,6 +71,8 @@ struct RawOptions {
     std::string check_with;
     std::string valgrind_path;
     std::string check_timeout;
+    // Every top-level option given, as "-n/--iterations" (its short and long names; for the refusals).
+    std::vector<std::string> given_options;
 };
 
 // --leak-rate: a size per unit of time, "1MiB/min", "100KiB/s", "2GB/h", in bytes per second (> 0).

@@ -12,9 +12,13 @@ namespace leakdemo {
 namespace {
 
 bool is_refused(const CLI::App& subcommand, const CLI::Option& option) {
+    const auto named = [&option](std::string_view name) { return option.check_name(std::string(name)); };
+    const auto only = options_only_taken_by(subcommand.get_name());
+    if (!only.empty()) {
+        return std::none_of(only.begin(), only.end(), named);
+    }
     const auto refused = options_refused_by(subcommand.get_name());
-    return std::any_of(refused.begin(), refused.end(),
-                       [&option](std::string_view name) { return option.check_name(std::string(name)); });
+    return std::any_of(refused.begin(), refused.end(), named);
 }
 
 // An option the subcommand declares itself (its own -h,--help) hides the top level's of the same name.

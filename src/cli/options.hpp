@@ -47,6 +47,9 @@ struct CheckSettings {
 // without -n would go on until the guard stops it). 1 MiB blocks keep memcheck quick (docs/check.md).
 inline constexpr std::uint64_t default_check_iterations = 3;
 inline constexpr std::uint64_t default_check_block_bytes = std::uint64_t{1} << 20;
+// The most iterations check runs: the figures each checker must report grow linearly with -n, so more
+// proves nothing more, and a run under valgrind is 20-50x slower (docs/check.md, measured there).
+inline constexpr std::uint64_t max_check_iterations = 1000;
 
 // `leakdemo watch` (docs/watch.md): what to watch and how to judge it.
 struct WatchSettings {

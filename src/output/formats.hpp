@@ -20,6 +20,12 @@ template <>
 inline constexpr auto enum_names<Format> = std::to_array<std::pair<Format, std::string_view>>(
     {{Format::automatic, "auto"}, {Format::table, "table"}, {Format::csv, "csv"}, {Format::jsonl, "jsonl"}});
 
+// What --format auto means on stdout, for a run and every subcommand alike: the table on a terminal, CSV
+// otherwise (a pipe, a file).
+constexpr Format resolve_stdout_format(Format format, bool stdout_is_tty) {
+    return format != Format::automatic ? format : stdout_is_tty ? Format::table : Format::csv;
+}
+
 // Sinks writing one format to a LineWriter (the table: table.hpp).
 std::unique_ptr<Sink> make_csv_sink(LineWriter& out);
 std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out);

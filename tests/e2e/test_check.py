@@ -2,14 +2,18 @@
 figures against the summary's for every mode whose workload exists, the table's cells, the exit codes (0
 agreed, 5 a checker disagreed, 1 no checker / a checker failed, 2 usage), signals, and the zoo listing."""
 import csv
+import fcntl
 import io
 import json
 import os
+import pty
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 
@@ -56,15 +60,38 @@ class CheckAgainstTheRealCheckers(unittest.TestCase):
                 self.assertEqual(result.stderr, "")
 
     def test_leak_table_shows_the_lost_bytes_and_a_tick_in_every_checker_cell(self):
-        result = check("--mode", "leak", "-n", "3", "-b", "1000", env={"COLUMNS": "80", "LANG": "C.UTF-8"})
+        result = check("--mode", "leak", "-n", "3", "-b", "1000", "--format", "table",
+                       env={"COLUMNS": "80", "LANG": "C.UTF-8"})
         self.assertEqual(result.returncode, 0, result.stderr)
         rows = {line[:22].strip(): line[22:].split() for line in result.stdout.splitlines()[1:9]}
-        # leakdemo expects, valgrind says + mark, LSan says + mark.
-        self.assertEqual(rows["definitely lost bytes"], ["3,000", "3,000", "✔", "3,000", "✔"])
-        self.assertEqual(rows["definitely lost blocks"], ["3", "3", "✔", "3", "✔"])
-        self.assertEqual(rows["still reachable blocks"], ["0", "0", "✔", "silent", "✔"])
+        # leakdemo expects, valgrind says + mark, LSan expects, LSan says + mark.
+        self.assertEqual(rows["definitely lost bytes"], ["3,000", "3,000", "✔", "3,000", "3,000", "✔"])
+        self.assertEqual(rows["definitely lost blocks"], ["3", "3", "✔", "3", "3", "✔"])
+        self.assertEqual(rows["still reachable blocks"], ["0", "0", "✔", "silent", "silent", "✔"])
         self.assertIn("lesson (leak):", result.stdout)
         self.assertTrue(all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout)
+
+    def test_a_cycle_shows_what_lsan_is_expected_to_say_beside_leakdemos_figure(self):
+        # leakdemo (valgrind's categories) expects one definitely lost block per pair; LSan calls both
+        # indirect: its tick must stand beside its own expectation, 0, not beside leakdemo's.
+        result = check("--mode", "cycle", "-n", "2", "-b", "1000", "--format", "table",
+                       env={"COLUMNS": "80", "LANG": "C.UTF-8"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["leakdemo", "expects", "valgrind", "says", "LSan", "expects", "LSan",
+                                            "says"])
+        rows = {line[:22].strip(): line[22:].split() for line in lines[1:9]}
+        expects, valgrind, _, lsan_expects, lsan_says, mark = rows["definitely lost bytes"]
+        self.assertNotEqual(expects, "0")
+        self.assertEqual((valgrind, lsan_expects, lsan_says, mark), (expects, "0", "0", "✔"))
+        self.assertEqual(rows["definitely lost blocks"][3:], ["0", "0", "✔"])
+        indirect = int(rows["indirectly lost bytes"][0].replace(",", ""))
+        self.assertEqual(rows["indirectly lost bytes"][3:5], [f"{indirect + int(expects.replace(',', '')):,}"] * 2)
+        self.assertTrue(all(len(line) <= 80 for line in lines), result.stdout)
+        records = jsonl_records(check("--mode", "cycle", "-n", "2", "-b", "1000", "--format", "jsonl").stdout)
+        by_checker = {record["checker"]: record for record in records}
+        self.assertEqual(by_checker["lsan"]["expected_definitely_lost_bytes"], 0)
+        self.assertEqual(by_checker["valgrind"]["expected_definitely_lost_bytes"], int(expects.replace(",", "")))
 
     def test_defaults_are_short_and_bounded(self):
         # No -n, -i, -b: three 1 MiB blocks at full speed (a run without -n would go on until the guard).
@@ -78,7 +105,7 @@ class CheckAgainstTheRealCheckers(unittest.TestCase):
 
     def test_ctrl_c_ends_check_and_its_checker(self):
         marker = "12347"  # a block size no other test uses: how the checker child is found in /proc
-        process = subprocess.Popen([LEAKDEMO, "check", "--with", "valgrind", "-n", "100000", "-i", "1ms", "-b", marker],
+        process = subprocess.Popen([LEAKDEMO, "check", "--with", "valgrind", "-n", "1000", "-i", "100ms", "-b", marker],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    env=leakdemo_env([]))
         time.sleep(2)
@@ -109,7 +136,7 @@ class CheckExitCodes(unittest.TestCase):
         return {"LEAKDEMO_VALGRIND": FAKE_VALGRIND, "FAKE_VALGRIND": behaviour, **extra}
 
     def test_a_disagreeing_checker_exits_5_with_a_cross_in_its_cell(self):
-        result = check("--with", "valgrind", "--ascii", env=self.fake())
+        result = check("--with", "valgrind", "--ascii", "--format", "table", env=self.fake())
         self.assertEqual(result.returncode, 5, result.stderr)
         rows = {line[:22].strip(): line[22:].split() for line in result.stdout.splitlines()[1:9]}
         self.assertEqual(rows["definitely lost bytes"], ["3,145,728", "1", "X"])
@@ -137,7 +164,9 @@ class CheckExitCodes(unittest.TestCase):
     def test_a_checker_that_crashes_hangs_or_writes_garbage_is_a_runtime_error(self):
         with tempfile.TemporaryDirectory() as workdir:
             pid_file = os.path.join(workdir, "pid")
-            for behaviour, said in (("crash", "killed by signal 11"), ("hang", "did not end within 1s"),
+            for behaviour, said in (("crash", "killed by signal 11"),
+                                    ("hang", "did not end within 1s (--timeout): give a longer --timeout, or a "
+                                             "smaller -n or -b"),
                                     ("garbage", "not a valgrind memcheck XML report")):
                 with self.subTest(behaviour=behaviour):
                     result = check("--with", "valgrind", "--timeout", "1s", "-n", "1",
@@ -148,10 +177,44 @@ class CheckExitCodes(unittest.TestCase):
             with open(pid_file, encoding="utf-8") as file:
                 self.assertFalse(os.path.exists(f"/proc/{file.read()}"), "the hung checker was killed and reaped")
 
+    def test_a_status_line_says_what_runs_and_is_erased_before_anything_else(self):
+        # --progress always draws it into this pipe as it would on a terminal; the first is drawn at the start,
+        # so no timing is assumed. Without it (a pipe, auto), stderr stays empty (the test above).
+        erase = "\n\x1b[K"  # \r, erase to the end of the line; run() reads with universal newlines (\r -> \n)
+        result = check("--with", "valgrind", "-n", "1", "--progress", "always", "--format", "jsonl",
+                       env=self.fake(FAKE_LOST_BYTES="1048576"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stderr.startswith(f"{erase}check: running leakdemo -n 1 under valgrind, 0s "
+                                                 "(--timeout 5m)"), repr(result.stderr))
+        self.assertTrue(result.stderr.endswith(erase), repr(result.stderr))
+        self.assertEqual(jsonl_records(result.stdout)[0]["verdict"], "agrees")
+        with tempfile.TemporaryDirectory() as workdir:
+            result = check("--with", "valgrind", "-n", "1", "--progress", "always", "--timeout", "1s",
+                           env=self.fake("hang", FAKE_VALGRIND_PID_FILE=os.path.join(workdir, "pid")))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        status, _, error = result.stderr.rpartition(erase)
+        self.assertIn("under valgrind", status)
+        self.assertTrue(error.startswith("leakdemo: error: check: the valgrind run did not end within 1s "
+                                         "(--timeout)"), repr(result.stderr))
+        self.assertEqual(error.count("\n"), 1)
+        self.assertEqual(check("--with", "valgrind", "-n", "1", "--progress", "never", "-q",
+                               env=self.fake(FAKE_LOST_BYTES="1048576")).stderr, "")
+
+    def test_auto_means_csv_off_a_terminal_as_for_a_run(self):
+        result = check("--with", "valgrind", "-n", "1", env=self.fake(FAKE_LOST_BYTES="1048576"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        self.assertEqual([(row["checker"], row["verdict"]) for row in rows], [("valgrind", "agrees")])
+
     def test_bad_input_exits_2_naming_the_flag(self):
         cases = {("--with", "purify"): "--with:", ("--valgrind", os.path.abspath(__file__)): "--valgrind:",
                  ("--report", "x.html"): "--report:", ("--timeout", "soon"): "--timeout:",
-                 ("--summary-only",): "--summary-only:"}
+                 ("--summary-only",): "--summary-only:",
+                 # more iterations prove nothing more, and would run for ages under valgrind
+                 ("-n", "1001"): "--iterations: check runs at most 1000",
+                 ("-n", "1000000"): "--iterations: check runs at most 1000",
+                 # the pauses alone outlast the time limit: said at once, not after it
+                 ("-n", "10", "-i", "1s", "--timeout", "10s"): "--timeout: 10 iterations 1s apart"}
         for args, flag in cases.items():
             with self.subTest(args=args):
                 result = check(*args)
@@ -187,10 +250,98 @@ class Scenarios(unittest.TestCase):
         records = jsonl_records(run("scenarios", "--format", "jsonl").stdout)
         self.assertEqual(rows, [{key: value for key, value in record.items() if key != "type"} for record in records])
 
+    CELLS = ("pattern", "valgrind", "lsan", "rss", "lesson")
+
+    def test_every_width_fits_and_shows_every_word_of_every_cell(self):
+        records = {record["mode"]: record for record in jsonl_records(run("scenarios", "--format", "jsonl").stdout)}
+        for columns in (20, 40, 60, 80, 120, 200):
+            with self.subTest(columns=columns):
+                result = run("scenarios", "--format", "table", env={"COLUMNS": str(columns), "LANG": "C.UTF-8"})
+                self.assertEqual(result.returncode, 0, result.stderr)
+                lines = result.stdout.splitlines()
+                # Python counts code points: ✔ and — are one column each, as on the terminal.
+                self.assertLessEqual(max(map(len, lines)), columns, result.stdout)
+                shown = parse_stacked(lines) if columns < 60 else parse_table(lines)
+                self.assertEqual(sorted(shown), sorted(records))
+                for mode, cells in shown.items():
+                    for key in self.CELLS:
+                        # Wrapped at blanks, a too-long word broken: the same characters in the same order.
+                        self.assertEqual("".join(cells[key].split()), "".join(records[mode][key].split()),
+                                         (columns, mode, key, result.stdout))
+
+    def test_the_lesson_is_shown_under_each_row_at_80_columns(self):
+        lines = run("scenarios", "--format", "table", env={"COLUMNS": "80"}).stdout.splitlines()
+        self.assertEqual(sum(line.startswith("          lesson: ") for line in lines), len(every_mode()))
+
+    def test_colour_styles_the_text_never_the_padding(self):
+        for columns in (30, 80, 200):
+            with self.subTest(columns=columns):
+                result = run("scenarios", "--format", "table", "--color", "always", env={"COLUMNS": str(columns)})
+                self.assertEqual(result.returncode, 0, result.stderr)
+                spans = re.findall(r"\x1b\[[0-9;]*m(.*?)\x1b\[0?m", result.stdout)
+                self.assertGreater(len(spans), len(every_mode()))
+                for span in spans:
+                    self.assertTrue(span.strip(), repr(span))
+                    self.assertEqual(span, span.strip(), repr(span))
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+                self.assertLessEqual(max(map(len, plain.splitlines())), columns)
+
+    def test_auto_means_csv_off_a_terminal_as_for_a_run(self):
+        for args in ((), ("--format", "auto")):
+            with self.subTest(args=args):
+                result = run("scenarios", *args)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                rows = list(csv.DictReader(io.StringIO(result.stdout)))
+                self.assertEqual(sorted(row["mode"] for row in rows), sorted(every_mode()))
+
+    def test_auto_is_the_table_on_a_terminal_sized_by_it(self):
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+        env = leakdemo_env([])
+        env.pop("COLUMNS", None)
+        process = subprocess.Popen([LEAKDEMO, "scenarios"], stdout=slave, stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.close(master)
+        self.assertEqual(process.wait(timeout=30), 0)
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", output.decode()).replace("\r\n", "\n").splitlines()
+        self.assertEqual(lines[:2], ["leak", "  pattern: pointer overwritten"])  # 40 columns: stacked
+        self.assertLessEqual(max(map(len, lines)), 40)
+
+    def test_every_option_it_does_not_use_is_refused_naming_it(self):
+        cases = {("-n", "5"): "-n/--iterations", ("-b", "1MiB"): "-b/--block-size", ("--mode", "leak"): "-m/--mode",
+                 ("--ascii",): "--ascii", ("-q",): "-q/--quiet", ("--explain",): "--explain",
+                 ("--summary-only", "-o", "x.csv"): "", ("--threads", "2"): "--threads"}
+        with tempfile.TemporaryDirectory() as workdir:
+            for args, flag in cases.items():
+                with self.subTest(args=args):
+                    result = subprocess.run([LEAKDEMO, "scenarios", *args], capture_output=True, text=True,
+                                            cwd=workdir, env=leakdemo_env([]), timeout=30)
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
+                    self.assertTrue(result.stderr.startswith(f"leakdemo: error: scenarios: {flag}"), result.stderr)
+                    self.assertIn("has no effect: scenarios lists every mode and runs nothing", result.stderr)
+                    self.assertEqual(result.stdout, "")
+            self.assertEqual(os.listdir(workdir), [])
+        self.assertEqual(run("scenarios", "--format", "jsonl", "--color", "never").returncode, 0)
+
+    def test_help_lists_only_the_options_it_takes(self):
+        help_text = run("scenarios", "--help").stdout
+        options = set(re.findall(r"^  (-[-\w]+(?:,--[\w-]+)?)", help_text, re.MULTILINE))
+        self.assertEqual(options, {"-h,--help", "-f,--format", "--color"}, help_text)
+
     def test_the_table_has_one_row_per_mode_and_fits_the_terminal(self):
         for columns in (80, 60, 132):
             with self.subTest(columns=columns):
-                result = run("scenarios", env={"COLUMNS": str(columns), "LANG": "C.UTF-8"})
+                result = run("scenarios", "--format", "table", env={"COLUMNS": str(columns), "LANG": "C.UTF-8"})
                 self.assertEqual(result.returncode, 0, result.stderr)
                 lines = result.stdout.splitlines()
                 self.assertEqual(lines[0].split()[:2], ["mode", "pattern"])
@@ -203,6 +354,41 @@ class Scenarios(unittest.TestCase):
                                  capture_output=True, text=True, timeout=30)
         self.assertEqual(process.stderr, "")
         self.assertEqual(len(process.stdout.splitlines()), 1)
+
+
+def parse_stacked(lines):
+    """The narrow layout: a mode's name alone, then `  label: text`, its further lines indented deeper."""
+    shown, key = {}, None
+    for line in lines:
+        if not line.startswith(" "):
+            mode = line.strip()
+            shown[mode] = {}
+        elif not line.startswith("   "):
+            label, _, text = line.strip().partition(":")
+            key = label.lower()
+            shown[mode][key] = text
+        else:
+            shown[mode][key] += " " + line
+    return shown
+
+
+def parse_table(lines):
+    """The table: each column's slice of every line of a row, by where its title starts; a `lesson:` line
+    (and the lines under it) when the lesson is no column."""
+    titles = lines[0].split()
+    starts = [lines[0].index(title) for title in titles] + [None]
+    shown, mode, in_lesson = {}, None, False
+    for line in lines[1:]:
+        if not line.startswith(" "):
+            mode, in_lesson = line.split()[0], False
+            shown[mode] = {title.lower(): "" for title in titles[1:] + ["lesson"]}
+        if line[starts[1]:].startswith("lesson: ") or in_lesson:
+            in_lesson = True
+            shown[mode]["lesson"] += " " + line.strip().removeprefix("lesson:")
+            continue
+        for title, start, end in zip(titles[1:], starts[1:], starts[2:]):
+            shown[mode][title.lower()] += " " + line[start:end]
+    return shown
 
 
 def documented_commands():

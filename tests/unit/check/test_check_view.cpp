@@ -68,6 +68,37 @@ TEST(CheckTable, MarksTheCellThatDisagrees) {
     }
 }
 
+// A cycle: valgrind is held to leakdemo's figures (one definitely, one indirectly lost block), LSan to its
+// own (both indirect, none direct): each tick must stand beside the number it was judged against.
+TEST(CheckTable, ShowsWhatLsanIsExpectedToSayBesideWhatItSaid) {
+    Summary summary = leak_summary(Mode::cycle);
+    summary.expected = LeakClassification{};
+    summary.expected.definitely_lost_bytes = 1056;
+    summary.expected.definitely_lost_blocks = 1;
+    summary.expected.indirectly_lost_bytes = 1056;
+    summary.expected.indirectly_lost_blocks = 1;
+    const CategoryFigures lsan_said{LeakFigure{}, LeakFigure{2112, 2}, std::nullopt, std::nullopt};
+    const std::vector<CheckRecord> records{judge(Checker::valgrind, summary, figures_of(summary.expected)),
+                                           judge(Checker::lsan, summary, lsan_said)};
+    ASSERT_EQ(records[1].verdict, CheckVerdict::agrees);
+    TerminalCaps caps;
+    caps.unicode = false;
+    const std::string table = render_check_table(records, summary, caps);
+    EXPECT_EQ(table.substr(0, table.find('\n')),
+              "                       leakdemo expects valgrind says LSan expects LSan says")
+        << table;
+    // leakdemo expects 1,056 definitely lost; LSan is expected to say 0 and says 0.
+    EXPECT_NE(table.find("\ndefinitely lost bytes             1,056      1,056 ok            0      0 ok\n"),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("\nindirectly lost bytes             1,056      1,056 ok        2,112  2,112 ok\n"),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("\npossibly lost bytes                   0          0 ok       silent silent ok\n"),
+              std::string::npos)
+        << table;
+}
+
 TEST(WrapText, WrapsAtBlanksAndIndents) {
     EXPECT_EQ(wrap_text("one two three four", 9, 2), "one two\n  three\n  four\n");
     EXPECT_EQ(wrap_text("unbreakable-word x", 4), "unbreakable-word\nx\n");

@@ -89,5 +89,24 @@ TEST(CheckCombinations, EveryOptionASubcommandRefusesIsRefused) {
     EXPECT_TRUE(options_refused_by("no-such-subcommand").empty());
 }
 
+// scenarios runs nothing: every option but the two it takes is refused, named by both its names.
+TEST(CheckCombinations, ScenariosRefusesEveryOptionButFormatAndColor) {
+    EXPECT_TRUE(std::holds_alternative<Options>(
+        testing::parse_args({"scenarios", "-f", "jsonl", "--color", "never"})));
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"scenarios", "-n", "5"}, {"-n", "5", "scenarios"}, {"scenarios", "--no-guard"}}) {
+        const CliResult parsed = testing::parse_args(args);
+        const auto* usage = std::get_if<UsageError>(&parsed);
+        ASSERT_NE(usage, nullptr) << args[1];
+        EXPECT_EQ(usage->message.rfind("scenarios: ", 0), 0U) << usage->message;
+        EXPECT_NE(usage->message.find(args[1] == "--no-guard" ? "--no-guard has no effect"
+                                                              : "-n/--iterations has no effect"),
+                  std::string::npos)
+            << usage->message;
+    }
+    EXPECT_EQ(options_only_taken_by("scenarios").size(), 2U);
+    EXPECT_TRUE(options_only_taken_by("check").empty());
+}
+
 }  // namespace
 }  // namespace leakdemo
