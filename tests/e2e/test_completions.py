@@ -10,31 +10,13 @@ import subprocess
 import tempfile
 import unittest
 
-from helpers import LEAKDEMO, SOURCE_DIR, run
+from helpers import LEAKDEMO, SOURCE_DIR, help_text, run, subcommands
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(LEAKDEMO))), "completions")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 FIXED_MINIMUM_SUBCOMMANDS = {"compare", "watch"}
 FIXED_MINIMUM_MODES = {"leak", "free", "hold"}
-
-
-def help_text(*args):
-    result = run(*args, "--help")
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def subcommands():
-    names, listing = [], False
-    for line in help_text().splitlines():
-        if line == "Subcommands:":
-            listing = True
-        elif listing and re.match(r"^  [a-z]", line):
-            names.append(line.split()[0])
-        elif listing and line and not line.startswith(" "):
-            break
-    return names
 
 
 def long_options(*args):
