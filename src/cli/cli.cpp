@@ -190,7 +190,7 @@ CLI::App* declare_compare(CLI::App& app, RawOptions& raw) {
     const auto& modes = Options{}.compare_modes;
     compare
         ->add_option("--modes", raw.compare_modes, "the two modes to compare, e.g. leak,free or leak,cache")
-        ->check(checked_by(parse_compare_modes))
+        ->check(checked_by(parse_compare_modes, enum_choices<Mode>()), choices_validator)
         ->type_name("A,B")
         ->default_str(fmt::format("{},{}", to_string(modes[0]), to_string(modes[1])));
     return compare;
@@ -214,7 +214,11 @@ void declare_watch_options(CLI::App& watch, RawOptions& raw) {
     watch
         .add_option("--command-output", raw.command_output,
                     "where COMMAND's stdout and stderr go: stderr (leakdemo's), null, inherit, or FILE")
-        ->type_name("WHERE")
+        // watch checks it (parse_command_output; cli does not link watch): the names are here for --help
+        // and the completion scripts, which offer them and file names.
+        ->check(CLI::Validator([](const std::string&) { return std::string{}; }, "{stderr,null,inherit}"),
+                choices_validator)
+        ->type_name("WHERE|FILE")
         ->default_str(defaults.command_output);
     add_enum_option(watch, "--metric", raw.metric, defaults.metric, "METRIC",
                     "the figure the verdict judges: rss, pss (shared pages split) or uss (private pages)");

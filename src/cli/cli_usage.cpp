@@ -54,11 +54,21 @@ const CLI::Option* option_named_in(const CLI::App& app, std::string_view message
     return nullptr;
 }
 
-// What a value must look like, from the option's --help type: "MODE:{free,hold,leak}" says "one of ...".
+// What a value must look like, from the option's --help type: "MODE:{free,hold,leak}" says "one of ...",
+// a list "A,B:{...}" says that each item is one of them, "WHERE|FILE:{...}" that a file will do too.
 std::string value_type_of(const CLI::Option& option) {
     const std::string type = option.get_type_name();
     const auto colon = type.find(":{");
-    return colon == std::string::npos ? type : fmt::format("one of {}", type.substr(colon + 1));
+    if (colon == std::string::npos) {
+        return type;
+    }
+    const std::string base = type.substr(0, colon);
+    const std::string choices = type.substr(colon + 1);
+    if (base.find(',') != std::string::npos) {
+        return fmt::format("{}: each one of {}", base, choices);
+    }
+    return base.ends_with("|FILE") ? fmt::format("one of {} or a FILE", choices)
+                                   : fmt::format("one of {}", choices);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,13 @@ struct OptionSpec {
     std::vector<std::string> short_names;  // "-m"
     std::vector<std::string> long_names;   // "--mode"
     bool takes_value = false;
-    std::string value_name;            // its --help type: SIZE, DURATION, FILE, MODE
-    bool file_value = false;           // the value is a file name (its --help type is FILE...)
+    std::string value_name;   // its --help type: SIZE, DURATION, FILE, MODE
+    bool file_value = false;  // a file name (its --help type is FILE..., or WHERE|FILE: a choice or a file)
     std::vector<std::string> choices;  // an enum's names, from its name table (util/enum_names.hpp)
     std::string description;           // short: the first clause of the --help text
+    // A comma-separated list of `choices`, each named once, at most this many (--modes A,B: 2), read from
+    // the commas of the value's --help type; 0 for a single value.
+    std::size_t list_items = 0;
 };
 
 struct CommandSpec {

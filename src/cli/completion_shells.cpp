@@ -30,9 +30,16 @@ std::string zsh_option_specs(const OptionSpec& option) {
     std::string value;
     if (option.takes_value) {
         const std::string message = zsh_escaped(option.value_name.empty() ? "value" : option.value_name);
-        const std::string action = !option.choices.empty() ? fmt::format("({})", joined(option.choices))
-                                   : option.file_value     ? std::string("_files")
-                                                           : std::string(" ");
+        std::string action = " ";     // a value of its own kind (SIZE, N, ...): nothing to offer
+        if (option.list_items > 0) {  // _values: each once, after the commas (the count is not limited)
+            action = fmt::format("_values -s , {} {}", message, joined(option.choices));
+        } else if (!option.choices.empty() && option.file_value) {
+            action = fmt::format("{{_files; compadd -- {}}}", joined(option.choices));
+        } else if (!option.choices.empty()) {
+            action = fmt::format("({})", joined(option.choices));
+        } else if (option.file_value) {
+            action = "_files";
+        }
         value = fmt::format(":{}:{}", message, action);
     }
     std::string specs;
@@ -111,13 +118,20 @@ std::string fish_option(std::string_view program, const std::string& condition, 
     for (const std::string& name : option.long_names) {
         line += fmt::format(" -l {}", name.substr(2));
     }
-    if (!option.choices.empty()) {
-        // Each name with the value's type as its description (else fish repeats the option's text).
+    if (option.list_items > 0) {
+        line += fmt::format(" -x -a {}", single_quoted(fmt::format("(__{}_list {} {})", program,
+                                                                   option.list_items, joined(option.choices)),
+                                                       true));
+    } else if (!option.choices.empty()) {
+        // Each name with the value's type as its description (else fish repeats the option's text); only
+        // the choice's part of WHERE|FILE, as fish would read the | as a pipe.
+        const std::string type = option.value_name.substr(0, option.value_name.find('|'));
         std::vector<std::string> choices;
         for (const std::string& choice : option.choices) {
-            choices.push_back(fmt::format("{}\\t{}", choice, option.value_name));
+            choices.push_back(fmt::format("{}\\t{}", choice, type));
         }
-        line += fmt::format(" -x -a {}", single_quoted(joined(choices), true));
+        line += fmt::format(" {} -a {}", option.file_value ? "-r -F" : "-x",
+                            single_quoted(joined(choices), true));
     } else if (option.file_value) {
         line += " -r -F";
     } else if (option.takes_value) {
@@ -133,7 +147,18 @@ std::string fish_script(const CommandSpec& top) {
     const std::string at_top = fmt::format("not __fish_seen_subcommand_from {}", subcommands);
     std::string out = fmt::format(
         "# fish completion for {0}: `{0} --completions fish` wrote it from its own command line.\n"
-        "complete -c {0} -f\n",
+        "complete -c {0} -f\n"
+        "# A comma-separated list (--modes A,B): $argv[1] items at most, each once, from $argv[2..].\n"
+        "function __{0}_list\n"
+        "    set -l given (string split , -- (commandline -ct))\n"
+        "    set -e given[-1]\n"
+        "    test (count $given) -lt $argv[1]; or return\n"
+        "    set -l prefix (string join , -- $given)\n"
+        "    test -n \"$prefix\"; and set prefix \"$prefix,\"\n"
+        "    for choice in $argv[2..-1]\n"
+        "        contains -- $choice $given; or printf '%s%s\\n' $prefix $choice\n"
+        "    end\n"
+        "end\n",
         top.name);
     for (const CommandSpec& subcommand : top.subcommands) {
         out += fmt::format("complete -c {} -n {} -a {} -d {}\n", top.name, single_quoted(at_top, true),

@@ -31,9 +31,14 @@ void bash_value_arms(std::string& out, const CommandSpec& command, std::string_v
             patterns.push_back(fmt::format("\"{}:{}\"", scope, name));
         }
         std::string action = "return";  // a value of its own kind (SIZE, N, ...): nothing to offer
-        if (!option.choices.empty()) {
-            action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\")); return",
-                                 single_quoted(joined(option.choices)));
+        const std::string choices = single_quoted(joined(option.choices));
+        if (option.list_items > 0) {
+            action = fmt::format("_{}_list {} {}; return", program, option.list_items, choices);
+        } else if (!option.choices.empty() && option.file_value) {
+            action =
+                fmt::format("_{}_files; COMPREPLY+=($(compgen -W {} -- \"$cur\")); return", program, choices);
+        } else if (!option.choices.empty()) {
+            action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\")); return", choices);
         } else if (option.file_value) {
             action = fmt::format("_{}_files; return", program);
         }
@@ -56,6 +61,21 @@ std::string bash_script(const CommandSpec& top) {
         "_{0}_files() {{\n"
         "    if declare -F _filedir >/dev/null; then _filedir; else COMPREPLY=($(compgen -f -- \"$cur\")); "
         "fi\n"
+        "}}\n\n"
+        "# A comma-separated list (--modes A,B): $1 items at most, each once, from the words of $2.\n"
+        "_{0}_list() {{\n"
+        "    local most=$1 choices=$2 prefix= choice\n"
+        "    local -a given=()\n"
+        "    if [[ $cur == *,* ]]; then prefix=${{cur%,*}},; IFS=, read -ra given <<<\"${{cur%,*}}\"; fi\n"
+        "    ((${{#given[@]}} < most)) || return\n"
+        "    COMPREPLY=()\n"
+        "    for choice in $choices; do\n"
+        "        [[ \" ${{given[*]}} \" == *\" $choice \"* || $prefix$choice != \"$cur\"* ]] ||\n"
+        "            COMPREPLY+=(\"$prefix$choice\")\n"
+        "    done\n"
+        "    # More may follow: no space after it, so a comma can be typed.\n"
+        "    ((${{#given[@]}} + 1 < most)) && compopt -o nospace 2>/dev/null\n"
+        "    return 0\n"
         "}}\n\n"
         "_{0}() {{\n"
         "    local cur prev words cword split\n"

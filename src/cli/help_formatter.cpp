@@ -77,8 +77,13 @@ OptionSpec describe_option(CLI::Option& option) {
     spec.takes_value = option.get_expected_max() != 0;  // a flag expects no value
     const std::string type = option.get_type_name();
     spec.value_name = spec.takes_value ? type.substr(0, type.find(':')) : std::string{};
-    spec.file_value = spec.takes_value && type.starts_with("FILE");
+    // FILE..., or a choice or a file (WHERE|FILE): file names are offered.
+    spec.file_value = spec.takes_value && (type.starts_with("FILE") || spec.value_name.ends_with("|FILE"));
     spec.choices = choices_of(option);
+    if (!spec.choices.empty() && spec.value_name.find(',') != std::string::npos) {
+        spec.list_items =
+            static_cast<std::size_t>(std::count(spec.value_name.begin(), spec.value_name.end(), ',')) + 1;
+    }
     spec.description = short_description(option.get_description());
     return spec;
 }

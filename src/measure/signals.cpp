@@ -105,6 +105,10 @@ bool take_continued() {
     return continued;
 }
 
+bool job_control_pending() {
+    return g_suspend_requested != 0 || g_continued != 0;
+}
+
 void suspend_self() {
     // Raised while blocked, it waits; unblocked, its default action (stop) is taken before sigprocmask
     // returns, and we run on from here after SIGCONT.

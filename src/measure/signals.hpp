@@ -36,6 +36,8 @@ void install_job_control_handlers();
 bool take_suspend_request();
 // True once after SIGCONT arrived.
 bool take_continued();
+// True while a SIGTSTP or SIGCONT waits to be taken (above), without taking it: a wait must not start.
+bool job_control_pending();
 // Stops this process as SIGTSTP's default action would (until SIGCONT), then puts the handler back. In an
 // orphaned process group the kernel discards the stop and this returns at once.
 void suspend_self();

@@ -4,61 +4,28 @@
 
 #include <memory>
 
+#include "output/line_sinks.hpp"
+
 namespace leakdemo {
 namespace {
 
-class CsvSink final : public Sink {
+// A run's JSON Lines: samples and the summary from the shared template, plus the run's notes and live's
+// key-press events.
+class JsonlSink final : public JsonlLineSink<Sink, Record, Summary> {
   public:
-    explicit CsvSink(LineWriter& out) : m_out(out) {}
-    void record(const Record& record) override {
-        m_line.clear();
-        if (!m_header_written) {
-            m_line.append(csv_header);
-            m_header_written = true;
-        }
-        append_csv_row(m_line, record);
-        m_out.write_line(m_line);
-    }
-
-  private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
-    bool m_header_written = false;
-};
-
-class JsonlSink final : public Sink {
-  public:
-    explicit JsonlSink(LineWriter& out) : m_out(out) {}
-    void record(const Record& record) override {
-        m_line.clear();
-        append_jsonl_sample(m_line, record);
-        m_out.write_line(m_line);
-    }
+    using JsonlLineSink::JsonlLineSink;
     void note(Mode mode, std::uint64_t iteration, const std::string& text) override {
-        m_line.clear();
-        append_jsonl_note(m_line, mode, iteration, text);
-        m_out.write_line(m_line);
-    }
-    void summary(const Summary& summary) override {
-        m_line.clear();
-        append_jsonl_summary(m_line, summary);
-        m_out.write_line(m_line);
+        m_lines.write([&](fmt::memory_buffer& line) { append_jsonl_note(line, mode, iteration, text); });
     }
     void event(std::uint64_t iteration, std::string_view key, const std::string& text) override {
-        m_line.clear();
-        append_jsonl_event(m_line, iteration, key, text);
-        m_out.write_line(m_line);
+        m_lines.write([&](fmt::memory_buffer& line) { append_jsonl_event(line, iteration, key, text); });
     }
-
-  private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
 };
 
 }  // namespace
 
 std::unique_ptr<Sink> make_csv_sink(LineWriter& out) {
-    return std::make_unique<CsvSink>(out);
+    return std::make_unique<CsvLineSink<Sink, Record>>(out);
 }
 std::unique_ptr<Sink> make_jsonl_sink(LineWriter& out) {
     return std::make_unique<JsonlSink>(out);

@@ -94,14 +94,23 @@ ProgressSink::~ProgressSink() {
 
 void ProgressSink::record(const Record& record) {
     const bool resized = refresh_width(m_caps, m_resizes_seen);
+    m_latest = record;
+    m_latest_drawn = false;
     if (!resized && m_last_draw_ns && record.elapsed_ns - *m_last_draw_ns < min_redraw_ns) {
         return;
     }
     m_last_draw_ns = record.elapsed_ns;
     draw(record);
+    m_latest_drawn = true;
 }
 
 void ProgressSink::summary(const Summary& /*summary*/) {
+    // The final state, if the rate limit held it back, then the erase: a reader of a log (or a glance at
+    // the terminal) sees where the run ended, and the summary still starts on a clean line.
+    if (!m_latest_drawn) {
+        draw(m_latest);
+        m_latest_drawn = true;
+    }
     erase();
 }
 

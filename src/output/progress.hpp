@@ -38,6 +38,8 @@ ProgressStreams current_progress_streams(bool rows_on_stdout, bool quiet);
 // The status line: "leakdemo: iteration 12 of 100, 1.2s, RSS 52.1 MiB, 9.0s left", redrawn in place
 // (\r, erase to the end of the line, one write) at most 10 times a second, cut to the terminal's width
 // (which follows SIGWINCH), and erased by the summary or when the sink goes away (an error, `| head`).
+// The summary first draws the last record if the rate limit held it back, so a short run ends on its
+// final iteration ("iteration 5 of 5"), not on the first one drawn.
 // While it is shown, print_stderr erases it, writes its text and draws it again in one write, so a note
 // or a warning never lands inside it. Its buffer is part of the object, made before the baseline: a
 // sample allocates nothing.
@@ -62,6 +64,8 @@ class ProgressSink final : public Sink {
     int m_fd;
     int m_resizes_seen = 0;
     std::optional<std::int64_t> m_last_draw_ns;
+    Record m_latest{};           // the newest record (a copy: no allocation), drawn or not
+    bool m_latest_drawn = true;  // false while the rate limit holds m_latest back
     std::array<char, 320> m_line{};
     std::string_view m_shown;  // what is on the terminal now (into m_line), empty when nothing
 };

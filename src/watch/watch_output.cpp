@@ -9,6 +9,7 @@
 #include "measure/summary.hpp"
 #include "output/encode.hpp"
 #include "output/human_summary.hpp"
+#include "output/line_sinks.hpp"
 #include "output/style.hpp"
 #include "output/table.hpp"
 #include "util/units.hpp"
@@ -16,47 +17,14 @@
 namespace leakdemo {
 namespace {
 
-class WatchCsvSink final : public WatchSink {
+// watch's JSON Lines: samples and the summary from the run's template; its notes are `watch_note` records
+// (a run's `note` names a mode).
+class WatchJsonlSink final : public JsonlLineSink<WatchSink, WatchRecord, WatchSummary> {
   public:
-    explicit WatchCsvSink(LineWriter& out) : m_out(out) {}
-    void record(const WatchRecord& record) override {
-        m_line.clear();
-        if (!m_header_written) {
-            m_line.append(csv_watch_header);
-            m_header_written = true;
-        }
-        append_csv_row(m_line, record);
-        m_out.write_line(m_line);
-    }
-
-  private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
-    bool m_header_written = false;
-};
-
-class WatchJsonlSink final : public WatchSink {
-  public:
-    explicit WatchJsonlSink(LineWriter& out) : m_out(out) {}
-    void record(const WatchRecord& record) override {
-        m_line.clear();
-        append_jsonl_sample(m_line, record);
-        m_out.write_line(m_line);
-    }
+    using JsonlLineSink::JsonlLineSink;
     void note(std::uint64_t iteration, const std::string& text) override {
-        m_line.clear();
-        append_jsonl_watch_note(m_line, iteration, text);
-        m_out.write_line(m_line);
+        m_lines.write([&](fmt::memory_buffer& line) { append_jsonl_watch_note(line, iteration, text); });
     }
-    void summary(const WatchSummary& summary) override {
-        m_line.clear();
-        append_jsonl_summary(m_line, summary);
-        m_out.write_line(m_line);
-    }
-
-  private:
-    LineWriter& m_out;
-    fmt::memory_buffer m_line;
 };
 
 constexpr std::array<Column, 9> watch_columns{{{6, Align::right},
@@ -153,7 +121,7 @@ class WatchSeriesAdapter final : public WatchSink {
 }  // namespace
 
 std::unique_ptr<WatchSink> make_watch_csv_sink(LineWriter& out) {
-    return std::make_unique<WatchCsvSink>(out);
+    return std::make_unique<CsvLineSink<WatchSink, WatchRecord>>(out);
 }
 std::unique_ptr<WatchSink> make_watch_jsonl_sink(LineWriter& out) {
     return std::make_unique<WatchJsonlSink>(out);

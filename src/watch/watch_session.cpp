@@ -8,12 +8,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <ctime>
 
 #include "measure/signals.hpp"
 #include "output/output.hpp"
 #include "util/error.hpp"
 #include "util/units.hpp"
+#include "watch/signal_wait.hpp"
 
 namespace leakdemo {
 namespace {
@@ -178,16 +178,19 @@ bool WatchSession::limit_reached(nanoseconds now) const {
 }
 
 // Sleeps until `deadline`, or until the watched process exits or a signal arrives. True when it exited.
+// A signal that arrived since the loop last looked (during the sample) ends the wait at once, as does
+// one that lands just before ppoll blocks (signal_wait.hpp).
 bool WatchSession::wait_until(nanoseconds deadline) {
-    const nanoseconds left = std::max(nanoseconds{0}, deadline - m_clock.now());
     if (m_pidfd < 0) {
         m_clock.sleep_until(deadline);
         return false;
     }
-    const timespec timeout{static_cast<time_t>(left.count() / 1000000000),
-                           static_cast<long>(left.count() % 1000000000)};
-    pollfd probe{m_pidfd, POLLIN, 0};
-    return ::ppoll(&probe, 1, &timeout, nullptr) > 0;
+    static const sigset_t waking = watch_waking_signals();
+    // A stop signal already forwarded is not news: the wait is then for COMMAND to exit.
+    const auto woken = [this] {
+        return (stop_signal() != 0 && m_forwarded_signal == 0) || job_control_pending();
+    };
+    return wait_readable_or_signal(m_pidfd, deadline - m_clock.now(), waking, woken) == WaitEnd::ready;
 }
 
 WatchEnd WatchSession::run() {

@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -66,6 +67,26 @@ def run(*args, timeout=120, env=None, **kwargs):
     full_env = leakdemo_env(args, env)
     return subprocess.run([LEAKDEMO, *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           env=full_env, stdin=subprocess.DEVNULL, **kwargs)
+
+
+def help_text(*args, columns=None):
+    """`leakdemo ARGS --help`'s stdout, which must succeed; `columns` sets COLUMNS (unset by default)."""
+    result = run(*args, "--help", env={"COLUMNS": str(columns)} if columns is not None else None)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def subcommands():
+    """The subcommands the top-level --help lists, in its order."""
+    names, listing = [], False
+    for line in help_text().splitlines():
+        if line == "Subcommands:":
+            listing = True
+        elif listing and re.match(r"^  [a-z]", line):
+            names.append(line.split()[0])
+        elif listing and line and not line.startswith(" "):
+            break
+    return names
 
 
 def csv_rows(text):

@@ -10,31 +10,13 @@ import subprocess
 import tempfile
 import unittest
 
-from helpers import LEAKDEMO, SOURCE_DIR, run
+from helpers import LEAKDEMO, SOURCE_DIR, help_text, run, subcommands
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(LEAKDEMO))), "completions")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 FIXED_MINIMUM_SUBCOMMANDS = {"compare", "watch"}
 FIXED_MINIMUM_MODES = {"leak", "free", "hold"}
-
-
-def help_text(*args):
-    result = run(*args, "--help")
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def subcommands():
-    names, listing = [], False
-    for line in help_text().splitlines():
-        if line == "Subcommands:":
-            listing = True
-        elif listing and re.match(r"^  [a-z]", line):
-            names.append(line.split()[0])
-        elif listing and line and not line.startswith(" "):
-            break
-    return names
 
 
 def long_options(*args):
@@ -48,9 +30,10 @@ def long_options(*args):
 
 
 def choices(option, *args):
-    """An enum option's names, as --help shows them after its type (`--mode MODE:{a,b,...}`), lines joined."""
+    """An option's choices, as --help shows them after its type (`--mode MODE:{a,b,...}`, `--modes A,B:{...}`),
+    lines joined."""
     text = re.sub(r"\n\s+", "", help_text(*args))
-    match = re.search(re.escape(option) + r" [A-Z]+:\{([^}]*)\}", text)
+    match = re.search(re.escape(option) + r" [A-Z,|]+:\{([^}]*)\}", text)
     assert match, f"{option} shows no choices in --help"
     return set(match.group(1).split(","))
 
@@ -93,6 +76,26 @@ class Expectations:
         self.assertEqual(set(self.complete("leakdemo compare --touch ")), choices("--touch"))
         self.assertEqual(set(self.complete("leakdemo --mode f")), {m for m in modes if m.startswith("f")})
 
+    def test_list_values_and_after_a_comma(self):
+        # --modes A,B: mode names, then after a comma the second mode (not the first again), then nothing.
+        modes = choices("--modes", "compare")
+        self.assertGreaterEqual(modes, FIXED_MINIMUM_MODES)
+        self.assertEqual(set(self.complete("leakdemo compare --modes ")), modes)
+        self.assertEqual(set(self.complete("leakdemo compare --modes f")), {m for m in modes if m.startswith("f")})
+        second = {self.list_item("leak,", mode) for mode in modes - {"leak"}}
+        self.assertEqual(set(self.complete("leakdemo compare --modes leak,")), second)
+        self.assertEqual(set(self.complete("leakdemo compare -n 3 --modes leak,fre")), {self.list_item("leak,", "free")})
+
+    def test_a_choice_or_a_file(self):
+        # watch --command-output stderr|null|inherit|FILE: the names and the files.
+        names = choices("--command-output", "watch")
+        self.assertGreaterEqual(names, {"stderr", "null", "inherit"})
+        with tempfile.TemporaryDirectory() as directory:
+            open(os.path.join(directory, "nohup.out"), "w").close()
+            offered = self.complete(f"leakdemo watch --command-output {directory}/no")
+            self.assertEqual([os.path.basename(path) for path in offered], ["nohup.out"])
+        self.assertEqual(set(self.complete("leakdemo watch --command-output nu")), {"null"})
+
     def test_a_command_after_watch_double_dash(self):
         self.assertIn("true", self.complete("leakdemo watch -- tru"))
         self.assertIn("true", self.complete("leakdemo watch -n 3 -- tru"))
@@ -109,6 +112,7 @@ class Expectations:
 @unittest.skipIf(not os.path.exists(BASH_COMPLETION), "bash-completion is not installed")
 class Bash(Expectations, unittest.TestCase):
     shell = "bash"
+    list_item = staticmethod(lambda given, item: given + item)  # the whole word, the typed part included
 
     def complete(self, line):
         words = line.split(" ")
@@ -126,6 +130,7 @@ class Bash(Expectations, unittest.TestCase):
 @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")
 class Zsh(Expectations, unittest.TestCase):
     shell = "zsh"
+    list_item = staticmethod(lambda given, item: item)  # _values offers the item; the typed part stays
 
     def complete(self, line):
         with tempfile.TemporaryDirectory() as directory:
@@ -141,6 +146,7 @@ class Zsh(Expectations, unittest.TestCase):
 @unittest.skipIf(shutil.which("fish") is None, "fish is not installed")
 class Fish(Expectations, unittest.TestCase):
     shell = "fish"
+    list_item = staticmethod(lambda given, item: given + item)
 
     def complete(self, line):
         result = subprocess.run(["fish", "--no-config", "-c", f"source {script('fish')}; complete -C $argv[1]",

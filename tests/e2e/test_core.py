@@ -149,7 +149,8 @@ MISSING_VALUE = [
     (["--interval"], "--interval: needs a value (DURATION)"),
     (["-n"], "--iterations: needs a value (N)"),
     (["--report"], "--report: needs a value"),
-    (["compare", "--modes"], "--modes: needs a value (A,B)"),
+    (["compare", "--modes"], "--modes: needs a value (A,B: each one of {"),
+    (["watch", "--command-output"], "--command-output: needs a value (one of {stderr,null,inherit} or a FILE)"),
 ]
 
 # CLI11's own wording, which a user must never read.

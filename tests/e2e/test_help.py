@@ -6,27 +6,10 @@ import re
 import tempfile
 import unittest
 
-from helpers import run
+from helpers import help_text, run, subcommands
 
 WIDTH = 80
-
-
-def help_text(*args):
-    result = run(*args, "--help", env={"COLUMNS": "200"})  # the help's width does not follow the terminal
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def subcommands():
-    names, listing = [], False
-    for line in help_text().splitlines():
-        if line == "Subcommands:":
-            listing = True
-        elif listing and re.match(r"^  [a-z]", line):
-            names.append(line.split()[0])
-        elif listing and line and not line.startswith(" "):
-            break
-    return names
+WIDE = 200  # COLUMNS for the help texts: their width must not follow the terminal's
 
 
 def option_entries(text):
@@ -58,17 +41,17 @@ class HelpWidth(unittest.TestCase):
         found = subcommands()
         self.assertGreaterEqual(set(found), {"compare", "watch"})
         for args in [[]] + [[name] for name in found]:
-            wide = [line for line in help_text(*args).splitlines() if len(line) > WIDTH]
+            wide = [line for line in help_text(*args, columns=WIDE).splitlines() if len(line) > WIDTH]
             self.assertEqual(wide, [], f"leakdemo {' '.join(args)} --help: lines over {WIDTH} columns")
 
     def test_a_narrow_terminal_does_not_change_it(self):
-        self.assertEqual(run("--help", env={"COLUMNS": "40"}).stdout, help_text())
+        self.assertEqual(help_text(columns=40), help_text(columns=WIDE))
 
 
 class CompareHelpListsWhatCompareTakes(unittest.TestCase):
     def test_top_level_options_are_listed_or_refused(self):
-        top = option_entries(help_text())
-        compare = option_entries(help_text("compare"))
+        top = option_entries(help_text(columns=WIDE))
+        compare = option_entries(help_text("compare", columns=WIDE))
         for flag in ("--explain", "--bars", "--chart", "--report", "--trim", "--output", "--block-size"):
             self.assertIn(flag, compare)
         self.assertIn("--modes", compare)
@@ -76,10 +59,10 @@ class CompareHelpListsWhatCompareTakes(unittest.TestCase):
 
     def test_check_help_lists_what_check_takes(self):
         # check refuses the outputs a run has (-o, --report, --chart ...): its --help must leave them out.
-        check = option_entries(help_text("check"))
+        check = option_entries(help_text("check", columns=WIDE))
         for flag in ("--report", "--chart", "--output", "--summary-only", "--explain"):
             self.assertNotIn(flag, check)
-        self.check_listed_or_refused(option_entries(help_text()), "check", check,
+        self.check_listed_or_refused(option_entries(help_text(columns=WIDE)), "check", check,
                                      ["--with", "lsan", "-n", "1", "-b", "64KiB"])
 
     def check_listed_or_refused(self, top, subcommand, listed, base):

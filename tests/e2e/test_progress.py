@@ -121,6 +121,20 @@ class NotATerminal(unittest.TestCase):
         self.assertRegex(result.stderr, rb"^\r\x1b\[Kleakdemo: iteration 0 of 20, ")
         self.assertTrue(result.stderr.endswith(b"\r\x1b[K"), result.stderr[-40:])
 
+    def test_a_short_run_ends_on_its_last_iteration(self):
+        # -i 0: the whole run is inside one 100 ms redraw period, so the rate limit holds every state after
+        # iteration 0 back; the last one must still be drawn before the line is erased.
+        with tempfile.TemporaryDirectory() as directory:
+            args = ["-n", "5", "-i", "0", "-b", "64KiB", "--progress", "always", "-o",
+                    os.path.join(directory, "run.csv")]
+            result = subprocess.run([LEAKDEMO, *args], capture_output=True, timeout=120,
+                                    stdin=subprocess.DEVNULL, env=leakdemo_env(args))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        states = re.findall(rb"\r\x1b\[K(leakdemo: iteration [^\r\n]*)", result.stderr)
+        self.assertGreater(len(states), 0, result.stderr)
+        self.assertTrue(states[-1].startswith(b"leakdemo: iteration 5 of 5, "), states)
+        self.assertLessEqual(len(states), 3, states)  # iteration 0 (perhaps one more), then the last: no flood
+
     def test_compare_and_watch_refuse_it(self):
         for args in (["compare"], ["watch", "--", "true"]):
             result = run(*args[:1], "--progress", "always", *args[1:])

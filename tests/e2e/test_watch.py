@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -249,7 +250,13 @@ class Signals(unittest.TestCase):
                 self.assertFalse(alive(pid))
 
     def test_a_second_signal_kills_the_group_and_exits_at_once(self):
-        watcher, pid = self.start("--", "sh", "-c", "trap '' INT TERM HUP; sleep 30; true")
+        # The first sample can come before sh has run `trap`: wait for the mark it leaves after it, or a
+        # slow start lets the first SIGINT kill sh (exit 130) instead of being ignored.
+        directory = tempfile.mkdtemp(prefix="leakdemo-trap-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        ready = os.path.join(directory, "trapped")
+        watcher, pid = self.start("--", "sh", "-c", f"trap '' INT TERM HUP; : > '{ready}'; sleep 30; true")
+        wait_for(lambda: os.path.exists(ready), "sh ignores the stop signals")
         watcher.send_signal(signal.SIGINT)
         time.sleep(0.3)
         self.assertIsNone(watcher.poll(), "the first SIGINT is only forwarded")
