@@ -89,7 +89,7 @@ class Live(unittest.TestCase):
         self.assertEqual([mode for index, mode in enumerate(modes) if index == 0 or modes[index - 1] != mode],
                          ["leak", "hold", "free"])
         release, free = events[1], events[2]
-        self.assertRegex(release["text"], r"released \d+\.\d MiB of held blocks: RSS (fell|rose|did not)")
+        self.assertRegex(release["text"], r"released \d+\.\d MiB of hold's blocks: RSS (fell|rose|did not)")
         before_release = [sample for sample in samples if sample["iteration"] == release["iteration"]][0]
         self.assertGreater(before_release["outstanding_bytes"] - before_release["leaked_bytes"], 0)
         # r frees every held block: what is outstanding after it is the leak plus the hold blocks stepped
