@@ -169,15 +169,7 @@ std::string format_eta_words(double seconds) {
     if (!(seconds < day)) {
         return "more than a day";
     }
-    const auto whole = static_cast<long long>(std::llround(seconds));
-    if (whole < 60) {
-        return fmt::format("{} s", whole);
-    }
-    if (whole < 3600) {
-        return whole % 60 == 0 ? fmt::format("{} min", whole / 60)
-                               : fmt::format("{} min {} s", whole / 60, whole % 60);
-    }
-    return fmt::format("{} h {} min", whole / 3600, (whole % 3600) / 60);
+    return format_duration_words(seconds);
 }
 
 std::string format_budget_line(std::optional<std::uint64_t> budget_bytes, std::optional<double> eta_s) {

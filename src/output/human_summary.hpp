@@ -41,7 +41,9 @@ std::string format_human_summary(const Summary& summary, bool color, std::span<c
 // valgrind's categories, exact bytes, and one of mmap'd memory no checker sees; nothing when all are 0.
 std::string format_expected_lines(const LeakClassification& expected);
 
-// A time to the limit in words: "45 s", "3 min 20 s", "2 h 5 min", "more than a day".
+// A time to the limit in words (format_duration_words): "45 s", "3 min 20 s", "2 h 5 min", and "more than
+// a day" beyond: a rate measured over a demo says nothing about next week. The summary, live's header and
+// watch use it.
 std::string format_eta_words(double seconds);
 
 // The summary's line for the time to the limit: "  budget       1.0 GiB; at this rate it is reached in
