@@ -10,12 +10,12 @@
 namespace leakdemo {
 
 void print_run_ending(const Options& options, const LoopResult& result, const TerminalCaps& stderr_caps,
-                      std::span<const ReportSeries> series) {
+                      std::span<const ReportSeries> series, std::span<const ModeUse> session) {
     if (!result.stop_message.empty()) {
         print_stderr(fmt::format("leakdemo: {}\n", result.stop_message));
     }
     if (!options.quiet && !options.summary_only) {
-        print_stderr(format_human_summary(result.summary, stderr_caps.color));
+        print_stderr(format_human_summary(result.summary, stderr_caps.color, session));
     }
     if (options.chart) {
         print_stderr(render_chart(series, ChartStyle{stderr_caps.width, 12, stderr_caps.unicode}));

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "live/hwm_reader.hpp"
+#include "output/mode_words.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -28,6 +29,49 @@ std::string rss_change(std::uint64_t before, std::uint64_t after) {
 }
 
 }  // namespace
+
+std::string release_note(const SwitchingWorkload::PerMode& freed_by_mode, const MemorySample& before,
+                         const MemorySample& after, Mode current) {
+    std::uint64_t freed = 0;
+    std::string what;  // "4.0 MiB of hold's blocks and 256 KiB of fragment's kept chunks"
+    for (std::size_t i = 0; i < freed_by_mode.size(); ++i) {
+        if (freed_by_mode[i] == 0) {
+            continue;
+        }
+        const Mode mode = enum_names<Mode>[i].first;
+        what += fmt::format("{}{} of {}'s {}", what.empty() ? "" : " and ", format_bytes(freed_by_mode[i]),
+                            to_string(mode), mode_words(mode).held);
+        freed += freed_by_mode[i];
+    }
+    if (freed == 0) {
+        return fmt::format("nothing reachable to release: {}", mode_words(current).nothing_to_release);
+    }
+    const std::uint64_t unmapped =
+        before.heap_mmap_bytes > after.heap_mmap_bytes ? before.heap_mmap_bytes - after.heap_mmap_bytes : 0;
+    std::string why;
+    if (unmapped >= freed) {
+        why = "all of it was mmap'd, so free() unmapped it: the memory went back at once";
+    } else if (unmapped == 0) {
+        why = "it was in the brk heap: free() keeps that memory for reuse; t (malloc_trim) gives it back";
+    } else {
+        why =
+            fmt::format("{} of it was mmap'd, unmapped at once; the rest stays in the heap until trimmed (t)",
+                        format_bytes(unmapped));
+    }
+    return fmt::format("released {}: RSS {}; {}", what, rss_change(before.rss_bytes, after.rss_bytes), why);
+}
+
+std::string trim_note(int released, const MemorySample& before, const MemorySample& after, Mode current) {
+    std::string note = fmt::format("malloc_trim(0): RSS {}", rss_change(before.rss_bytes, after.rss_bytes));
+    if (released == 0) {
+        note += "; glibc had no free heap pages to give back";
+    }
+    if (current == Mode::mmap) {
+        note += fmt::format("; mmap's {} are not malloc's: malloc_trim cannot return them",
+                            mode_words(current).unit);
+    }
+    return note;
+}
 
 void LiveControls::press(char key) {
     if (m_screen.menu_open()) {
@@ -101,40 +145,20 @@ void LiveControls::pick_from_menu(char key) {
     // Any other key leaves the menu open: it is not one of live's.
 }
 
-// What RSS did when the reachable blocks were freed, and why, from mallinfo2's mmap'd bytes.
+// What RSS did when the reachable memory was freed, in each mode's own unit, and why, from mallinfo2's
+// mmap'd bytes.
 void LiveControls::release() {
     const MemorySample before = m_sampler.sample();
-    const std::uint64_t freed = m_workload.release_reachable();
+    const SwitchingWorkload::PerMode freed_by_mode = m_workload.release_reachable_by_mode();
     const MemorySample after = m_sampler.sample();
-    if (freed == 0) {
-        return emit("r",
-                    "nothing reachable to release: leaked blocks have no pointer left, freed ones are gone");
-    }
-    const std::uint64_t unmapped =
-        before.heap_mmap_bytes > after.heap_mmap_bytes ? before.heap_mmap_bytes - after.heap_mmap_bytes : 0;
-    std::string why;
-    if (unmapped >= freed) {
-        why = "each block had its own mmap, so free() unmapped it: the memory went back at once";
-    } else if (unmapped == 0) {
-        why =
-            "the blocks were in the brk heap: free() keeps that memory for reuse; t (malloc_trim) "
-            "gives it back";
-    } else {
-        why = fmt::format(
-            "{} were mmap'd blocks, unmapped at once; the rest stays in the heap until "
-            "trimmed (t)",
-            format_bytes(unmapped));
-    }
-    emit("r", fmt::format("released {} of held blocks: RSS {}; {}", format_bytes(freed),
-                          rss_change(before.rss_bytes, after.rss_bytes), why));
+    emit("r", release_note(freed_by_mode, before, after, m_workload.mode()));
 }
 
 void LiveControls::trim() {
     const MemorySample before = m_sampler.sample();
     const int released = ::malloc_trim(0);
     const MemorySample after = m_sampler.sample();
-    emit("t", fmt::format("malloc_trim(0): RSS {}{}", rss_change(before.rss_bytes, after.rss_bytes),
-                          released == 0 ? "; glibc had no free heap pages to give back" : ""));
+    emit("t", trim_note(released, before, after, m_workload.mode()));
 }
 
 void LiveControls::mark() {

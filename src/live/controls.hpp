@@ -15,6 +15,13 @@ namespace leakdemo {
 inline constexpr std::chrono::nanoseconds min_live_interval = std::chrono::milliseconds(10);
 inline constexpr std::chrono::nanoseconds max_live_interval = std::chrono::seconds(10);
 
+// `r`'s note: what each mode freed, in its own unit ("4.0 MiB of hold's blocks and 256 KiB of fragment's
+// kept chunks"), what RSS did from `before` to `after` and why; or why nothing of `current` can be freed.
+std::string release_note(const SwitchingWorkload::PerMode& freed_by_mode, const MemorySample& before,
+                         const MemorySample& after, Mode current);
+// `t`'s note: malloc_trim(0)'s result (`released`: its return value) and what RSS did.
+std::string trim_note(int released, const MemorySample& before, const MemorySample& after, Mode current);
+
 // What each key of `leakdemo live` does (docs/live.md). Every key press becomes an event with a sentence
 // that says what happened, from measured figures, to `sink` (-o JSONL, the report's marks, the screen).
 class LiveControls {

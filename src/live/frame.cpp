@@ -7,6 +7,7 @@
 
 #include "live/chart_view.hpp"
 #include "live/frame_rows.hpp"
+#include "output/human_summary.hpp"
 #include "output/table.hpp"
 #include "util/units.hpp"
 
@@ -43,18 +44,6 @@ using frame_detail::glyph;
 using frame_detail::Line;
 using frame_detail::Rows;
 
-// "2m10s", "45s", "3h05m": a time to the limit, to the second.
-std::string format_eta(double seconds) {
-    const auto whole = static_cast<std::uint64_t>(std::llround(seconds));
-    if (whole < 60) {
-        return fmt::format("{}s", whole);
-    }
-    if (whole < 3600) {
-        return fmt::format("{}m{:02}s", whole / 60, whole % 60);
-    }
-    return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
-}
-
 void append_header(Rows& rows, const LiveView& view) {
     const std::string_view dot = glyph(view.unicode, " · ", " | ");
     Line line;
@@ -75,7 +64,7 @@ void append_header(Rows& rows, const LiveView& view) {
         const auto eta =
             view.ring != nullptr ? seconds_to_budget(*view.ring, view.budget_bytes) : std::nullopt;
         if (eta) {
-            fmt::format_to(fmt::appender(line), "; reached in {} at this rate", format_eta(*eta));
+            fmt::format_to(fmt::appender(line), "; at this rate in {}", format_eta_words(*eta));
         } else {
             line.append(std::string_view("; not growing now"));
         }
@@ -118,7 +107,7 @@ void append_figures(Rows& rows, const LiveView& view) {
                                                : r.sample.rss_bytes;
         RowFormatter(line, figure_columns, shown)
             .cell("{}", r.iteration)
-            .cell("{:.1f}s", static_cast<double>(r.elapsed_ns) / 1e9)
+            .put(format_duration_compact(r.elapsed_ns).view())
             .put(format_bytes(r.counters.leaked_bytes))
             .put(format_bytes(r.counters.outstanding_bytes - r.counters.leaked_bytes))
             .put(format_bytes(r.sample.rss_bytes))

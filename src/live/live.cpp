@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "cli/run_ending.hpp"
@@ -85,6 +87,21 @@ class LiveSinks final : public Sink {
     std::unique_ptr<Sink> m_explaining;
 };
 
+// The session's modes for the summary, in the order first used (no allocation: one slot per mode).
+struct SessionUse {
+    std::array<ModeUse, SwitchingWorkload::mode_count> modes{};
+    std::size_t count = 0;
+};
+
+SessionUse session_use(const SwitchingWorkload& workload) {
+    SessionUse session;
+    for (const Mode mode : workload.modes_used()) {
+        session.modes[session.count++] =
+            ModeUse{mode, workload.iterations_in(mode), workload.held_bytes_in(mode)};
+    }
+    return session;
+}
+
 }  // namespace
 
 std::optional<std::string> live_terminal_problem(int in_fd, int out_fd) {
@@ -135,7 +152,9 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
             parameters.push_back({"live", "modes switched by keys (see Key presses); mode above: the first"});
             write_html_report(*outputs.report_file, parameters, sinks.series());
         }
-        print_run_ending(options, *result, outputs.stderr_caps, sinks.series());
+        const SessionUse session = session_use(workload);
+        print_run_ending(options, *result, outputs.stderr_caps, sinks.series(),
+                         std::span<const ModeUse>(session.modes.data(), session.count));
     }
     return Expected<ExitCode>::ok(run_exit_code(options, *result, quit_by_key));
 }

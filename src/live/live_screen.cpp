@@ -87,6 +87,16 @@ void LiveScreen::event(std::uint64_t /*iteration*/, std::string_view key, const 
     draw();
 }
 
+void LiveScreen::set_mode(Mode mode) {
+    if (mode != m_view.mode) {
+        for (std::string& note : m_notes) {
+            note.clear();  // keeps its reserved capacity
+        }
+        m_view.notes = {m_notes[0], m_notes[1]};
+    }
+    m_view.mode = mode;
+}
+
 void LiveScreen::start_phase() {
     m_view.phase_start_iteration = iteration();
     m_view.phase_peak_bytes = m_hwm.read().value_or(0);

@@ -32,12 +32,14 @@ class LiveScreen final : public Sink {
 
     void set_paused(bool paused) { m_view.paused = paused; }
     void set_interval(std::chrono::nanoseconds interval) { m_view.interval = interval; }
-    void set_mode(Mode mode) { m_view.mode = mode; }
+    // A switch clears the notes: they were about the old mode's blocks.
+    void set_mode(Mode mode);
     void set_menu_open(bool open) { m_view.menu_open = open; }
     bool menu_open() const { return m_view.menu_open; }
     const std::array<MenuEntry, SwitchingWorkload::mode_count>& menu() const { return m_menu; }
     // `m`: the phase starts after the newest sample; the header shows its own peak from now on.
     void start_phase();
+    const LiveView& view() const { return m_view; }
     // The newest sample's iteration (0 before the first after the baseline).
     std::uint64_t iteration() const { return m_view.latest ? m_view.latest->iteration : 0; }
 

@@ -1,6 +1,10 @@
 #include "live/switching_workload.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <exception>
+#include <utility>
 
 #include "measure/workload_factory.hpp"
 #include "util/error.hpp"
@@ -49,10 +53,50 @@ SwitchingWorkload::SwitchingWorkload(const BlockWorkloadConfig& config) {
     m_current = index_of(config.mode);
 }
 
+SwitchingWorkload::SwitchingWorkload(std::array<ModeSlot, mode_count> slots, Mode start)
+    : m_slots(std::move(slots)), m_current(index_of(start)) {
+    if (!m_slots[m_current].workload) {
+        throw Error(fmt::format("live: {} mode has no workload", to_string(start)));
+    }
+    sum_counters();
+}
+
 bool SwitchingWorkload::step() {
     const bool stepped = m_slots[m_current].workload->step();
     sum_counters();
+    if (stepped) {
+        if (m_iterations[m_current]++ == 0) {
+            m_used[m_used_count++] = m_slots[m_current].mode;  // at most once per mode: fits the array
+        }
+    }
     return stepped;
+}
+
+VerdictBasis SwitchingWorkload::verdict_basis() const {
+    if (m_used_count == 0) {
+        return current().verdict_basis();
+    }
+    std::uint64_t retained = 0;
+    std::uint64_t transient = 0;
+    for (const Mode used : modes_used()) {
+        const VerdictBasis one = m_slots[index_of(used)].workload->verdict_basis();
+        retained = std::max(retained, one.retained_bytes);
+        transient = std::max(transient, one.step_bytes - std::min(one.step_bytes, one.retained_bytes));
+    }
+    return {retained + transient, retained};
+}
+
+std::uint64_t SwitchingWorkload::iterations_in(Mode mode) const {
+    return m_iterations[index_of(mode)];
+}
+
+std::uint64_t SwitchingWorkload::held_bytes_in(Mode mode) const {
+    const ModeSlot& slot = m_slots[index_of(mode)];
+    if (!slot.workload) {
+        return 0;
+    }
+    const WorkloadCounters& counters = slot.workload->counters();
+    return counters.outstanding_bytes - std::min(counters.outstanding_bytes, counters.leaked_bytes);
 }
 
 LeakClassification SwitchingWorkload::expected_at_exit() const {
@@ -67,9 +111,17 @@ LeakClassification SwitchingWorkload::expected_at_exit() const {
 
 std::uint64_t SwitchingWorkload::release_reachable() {
     std::uint64_t freed = 0;
-    for (ModeSlot& slot : m_slots) {
-        if (slot.workload) {
-            freed += slot.workload->release_reachable();
+    for (const std::uint64_t one : release_reachable_by_mode()) {
+        freed += one;
+    }
+    return freed;
+}
+
+SwitchingWorkload::PerMode SwitchingWorkload::release_reachable_by_mode() {
+    PerMode freed{};
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        if (m_slots[i].workload) {
+            freed[i] = m_slots[i].workload->release_reachable();
         }
     }
     sum_counters();

@@ -82,6 +82,9 @@ std::vector<std::string> Explainer::explain(const Record& current) {
         m_previous = current;
         return notes;
     }
+    if (current.mode != m_previous->mode) {
+        start_mode();  // live switched modes: the new mode's events get their notes too
+    }
     const Step step = measure(*m_previous, current, m_context.page_bytes);
     if (step.allocated && one_block_per_step(current.mode)) {
         const Path path = explain_path(step, current, notes);
@@ -97,6 +100,27 @@ std::vector<std::string> Explainer::explain(const Record& current) {
     explain_high_water(current, notes);
     m_previous = current;
     return notes;
+}
+
+void Explainer::start_mode() {
+    // What the notes said was about the old mode's blocks; what glibc did to the process (a raised mmap
+    // threshold, freed heap memory), the inherited peak and the counters' lag stay true and are not repeated.
+    for (Told& told : m_told) {
+        told.said = 0;  // the unsaid ones still count in finish()
+    }
+    m_path = Path::unknown;
+    m_release = Release::unknown;
+    m_faults = Faults::unknown;
+    m_told_threshold_stays = false;
+    m_told_lazy_commit = false;
+    m_told_leak = false;
+    m_told_held = false;
+    m_told_lost_shape = false;
+    m_told_logical_leak = false;
+    m_told_fragmented = false;
+    m_told_trimmed = false;
+    m_told_arenas = false;
+    m_told_untracked = false;
 }
 
 Explainer::Path Explainer::explain_path(const Step& step, const Record& current,

@@ -29,7 +29,9 @@ struct ExplainContext {
 // max RSS, page faults, the leak counters. Each kind of event is explained the first time it is seen and
 // again only when it changes (mmap -> heap, kept -> returned ...); a kind that keeps recurring (a 64-byte
 // block faults in a fresh heap page every 64 blocks) is said at most `max_notes_per_kind` times, and
-// finish() counts the rest in one closing note, so a run of any length has a few dozen notes at most.
+// finish() counts the rest in one closing note, so a run of any length has a few dozen notes at most. A
+// record in another mode than the one before (`leakdemo live` switched) starts that memory afresh: the
+// new mode's events are explained as if first seen, a few dozen notes more per switch (a key press).
 class Explainer {
   public:
     explicit Explainer(ExplainContext context) : m_context(context) {}
@@ -76,6 +78,8 @@ class Explainer {
         std::uint64_t said = 0;
         std::uint64_t unsaid = 0;  // recurrences past the budget
     };
+    // A mode switch: every kind's budget and the per-mode "said once" memory start again.
+    void start_mode();
     // Appends `text` if its kind still has budget, else counts it for finish().
     void say(Kind kind, std::vector<std::string>& notes, std::string text);
     std::string why_mmapped(const Step& step) const;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "output/explain_step.hpp"
+#include "output/mode_words.hpp"
 #include "output/style.hpp"
 #include "util/units.hpp"
 
@@ -33,6 +34,37 @@ std::string_view held_words(Mode mode) {
         default:
             return "still reachable, freed at exit";
     }
+}
+
+// "live session: leak 23, free 200, hold 12": every mode used, in the order first used.
+std::string session_modes(std::span<const ModeUse> session) {
+    std::string text = "live session: ";
+    for (const ModeUse& use : session) {
+        text +=
+            fmt::format("{}{} {}", &use == session.data() ? "" : ", ", to_string(use.mode), use.iterations);
+    }
+    return text;
+}
+
+// The held line of a session: the one kind with its words, or each kind that holds memory with its own
+// noun ("8.0 MiB (hold's blocks) + 256 KiB (fragment's kept chunks)").
+std::string session_held(std::span<const ModeUse> session) {
+    std::string text;
+    const ModeUse* only = nullptr;
+    std::size_t kinds = 0;
+    for (const ModeUse& use : session) {
+        if (use.held_bytes == 0) {
+            continue;
+        }
+        only = &use;
+        text += fmt::format("{}{} ({}'s {})", kinds++ == 0 ? "" : " + ", format_bytes(use.held_bytes),
+                            to_string(use.mode), mode_words(use.mode).held);
+    }
+    if (kinds != 1) {
+        return text;
+    }
+    return fmt::format("{} ({}'s {}; {})", format_bytes(only->held_bytes), to_string(only->mode),
+                       mode_words(only->mode).held, held_words(only->mode));
 }
 
 // "1 block" / "3 blocks" after a byte figure.
@@ -142,15 +174,7 @@ std::string format_eta_words(double seconds) {
     if (!(seconds < day)) {
         return "more than a day";
     }
-    const auto whole = static_cast<long long>(std::llround(seconds));
-    if (whole < 60) {
-        return fmt::format("{} s", whole);
-    }
-    if (whole < 3600) {
-        return whole % 60 == 0 ? fmt::format("{} min", whole / 60)
-                               : fmt::format("{} min {} s", whole / 60, whole % 60);
-    }
-    return fmt::format("{} h {} min", whole / 3600, (whole % 3600) / 60);
+    return format_duration_words(seconds);
 }
 
 std::string format_budget_line(std::optional<std::uint64_t> budget_bytes, std::optional<double> eta_s) {
@@ -167,14 +191,18 @@ std::string format_budget_line(std::optional<std::uint64_t> budget_bytes, std::o
                        format_eta_words(*eta_s));
 }
 
-std::string format_human_summary(const Summary& s, bool color) {
-    std::string text = fmt::format("leakdemo: {} mode, {} iteration{} of {} in {:.2f} s ({})\n",
-                                   to_string(s.mode), s.iterations, s.iterations == 1 ? "" : "s",
-                                   format_bytes(s.block_bytes), s.elapsed_s, to_string(s.stop_reason));
+std::string format_human_summary(const Summary& s, bool color, std::span<const ModeUse> session) {
+    const std::string modes = session.empty() ? fmt::format("{} mode, {}", to_string(s.mode), s.iterations)
+                                              : session_modes(session);
+    std::string text =
+        fmt::format("leakdemo: {} iteration{} of {} in {:.2f} s ({})\n", modes, s.iterations == 1 ? "" : "s",
+                    format_bytes(s.block_bytes), s.elapsed_s, to_string(s.stop_reason));
     text += fmt::format("  requested    {}\n", format_bytes(s.requested_bytes));
     text += fmt::format("  leaked       {}{}\n", format_bytes(s.leaked_bytes),
                         s.leaked_bytes > 0 ? " (no pointer left: unreachable until exit)" : "");
-    if (s.outstanding_bytes != s.leaked_bytes) {
+    if (const std::string held = session_held(session); !held.empty()) {
+        text += fmt::format("  held         {}\n", held);
+    } else if (s.outstanding_bytes != s.leaked_bytes) {
         text += fmt::format("  held         {} ({})\n", format_bytes(s.outstanding_bytes - s.leaked_bytes),
                             held_words(s.mode));
     }

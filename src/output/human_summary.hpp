@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "measure/summary.hpp"
@@ -22,15 +23,27 @@ RssChangeText format_rss_change(std::uint64_t start_bytes, std::uint64_t end_byt
 // (a leak), else when it stopped rising ("rose to 7.9 MiB by iteration 2, then flat").
 std::string describe_rss_shape(const Summary& summary);
 
+// One mode of a `leakdemo live` session: the iterations it ran and the bytes it still holds (outstanding -
+// leaked: hold's blocks, cache's map entries, fragment's kept chunks ...).
+struct ModeUse {
+    Mode mode = Mode::leak;
+    std::uint64_t iterations = 0;
+    std::uint64_t held_bytes = 0;
+};
+
 // The summary for people, several lines, for stderr (or stdout with --summary-only); the verdict in red
-// or green when `color`.
-std::string format_human_summary(const Summary& summary, bool color);
+// or green when `color`. `session`: a live session's modes in the order first used; the first line then
+// names each with its iterations ("live session: leak 23, free 200 iterations of 4.0 MiB") and the held
+// line says what each kind holds, instead of naming only the last sample's mode.
+std::string format_human_summary(const Summary& summary, bool color, std::span<const ModeUse> session = {});
 
 // The summary's lines on what the leak checkers should report at exit (Summary::expected): one line of
 // valgrind's categories, exact bytes, and one of mmap'd memory no checker sees; nothing when all are 0.
 std::string format_expected_lines(const LeakClassification& expected);
 
-// A time to the limit in words: "45 s", "3 min 20 s", "2 h 5 min", "more than a day".
+// A time to the limit in words (format_duration_words): "45 s", "3 min 20 s", "2 h 5 min", and "more than
+// a day" beyond: a rate measured over a demo says nothing about next week. The summary, live's header and
+// watch use it.
 std::string format_eta_words(double seconds);
 
 // The summary's line for the time to the limit: "  budget       1.0 GiB; at this rate it is reached in

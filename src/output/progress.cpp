@@ -9,28 +9,18 @@
 #include <cstdlib>
 
 #include "output/output.hpp"
+#include "util/units.hpp"
 
 namespace leakdemo {
 namespace {
 
 constexpr std::string_view erase_line = "\r\x1b[K";  // to column 0, erase to the end of the line
 
-// "12.3s", "4m05s", "2h03m": a duration in at most 6 columns, without allocating.
+// "12.3s", "4m05s", "2h03m": a duration in at most 6 columns (format_duration_compact), without allocating.
 char* append_duration(char* out, char* end, std::int64_t ns) {
-    const std::int64_t seconds = ns / 1'000'000'000;
-    if (seconds < 60) {
-        return fmt::format_to_n(out, static_cast<std::size_t>(end - out), "{:.1f}s",
-                                static_cast<double>(ns) / 1e9)
-            .out;
-    }
-    if (seconds < 3600) {
-        return fmt::format_to_n(out, static_cast<std::size_t>(end - out), "{}m{:02}s", seconds / 60,
-                                seconds % 60)
-            .out;
-    }
-    return fmt::format_to_n(out, static_cast<std::size_t>(end - out), "{}h{:02}m", seconds / 3600,
-                            (seconds / 60) % 60)
-        .out;
+    const CompactDuration text = format_duration_compact(ns);
+    const std::size_t size = std::min(text.size, static_cast<std::size_t>(end - out));
+    return std::copy_n(text.text.data(), size, out);
 }
 
 // One write(2), finished after a signal; a failure (stderr gone) only stops the line being drawn.

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <limits>
 
 namespace leakdemo {
@@ -265,6 +267,70 @@ std::string format_duration(std::chrono::nanoseconds duration) {
         return fmt::format("{:g}us", static_cast<double>(ns) / 1e3);
     }
     return fmt::format("{}ns", ns);
+}
+
+namespace {
+
+// "3,652": digits grouped by thousands.
+std::string grouped_count(std::uint64_t value) {
+    std::string digits = fmt::format("{}", value);
+    for (std::size_t at = digits.size(); at > 3; at -= 3) {
+        digits.insert(at - 3, 1, ',');
+    }
+    return digits;
+}
+
+// "1 min" / "1 min 5 s": a larger unit and a smaller one, left out when 0.
+std::string two_units(std::uint64_t large, std::string_view large_unit, std::uint64_t small,
+                      std::string_view small_unit) {
+    return small == 0 ? fmt::format("{} {}", grouped_count(large), large_unit)
+                      : fmt::format("{} {} {} {}", grouped_count(large), large_unit, small, small_unit);
+}
+
+}  // namespace
+
+std::string format_duration_words(double seconds) {
+    constexpr double most_seconds = 1e15;  // 31 million years: beyond it the figure is noise, not a time
+    if (!(seconds > 0)) {
+        return "0 s";
+    }
+    const auto whole = static_cast<std::uint64_t>(std::llround(std::min(seconds, most_seconds)));
+    if (whole < 60) {
+        return fmt::format("{} s", whole);
+    }
+    if (whole < 3600) {
+        return two_units(whole / 60, "min", whole % 60, "s");
+    }
+    // Above an hour the seconds are dropped (rounded to the minute), above a day the minutes.
+    const std::uint64_t minutes = (whole + 30) / 60;
+    if (minutes < 24 * 60) {
+        return two_units(minutes / 60, "h", minutes % 60, "min");
+    }
+    const std::uint64_t hours = (whole + 1800) / 3600;
+    return two_units(hours / 24, "d", hours % 24, "h");
+}
+
+CompactDuration format_duration_compact(std::int64_t ns) {
+    CompactDuration out;
+    char* const begin = out.text.data();
+    const std::size_t room = out.text.size();
+    const std::int64_t positive = std::max<std::int64_t>(ns, 0);
+    // Whole seconds, rounded (59.99 s is "1m00s"); written so the largest count cannot overflow.
+    const std::int64_t seconds = positive / ns_per_s + (positive % ns_per_s >= ns_per_s / 2 ? 1 : 0);
+    char* end = nullptr;
+    if (positive < 59'950'000'000) {  // tenths, up to what would round to "60.0s"
+        end = fmt::format_to_n(begin, room, "{:.1f}s", static_cast<double>(positive) / 1e9).out;
+    } else if (seconds < 3600) {
+        end = fmt::format_to_n(begin, room, "{}m{:02}s", seconds / 60, seconds % 60).out;
+    } else if (seconds < 86400) {
+        end = fmt::format_to_n(begin, room, "{}h{:02}m", seconds / 3600, seconds % 3600 / 60).out;
+    } else if (seconds < 100 * 86400) {
+        end = fmt::format_to_n(begin, room, "{}d{:02}h", seconds / 86400, seconds % 86400 / 3600).out;
+    } else {
+        end = fmt::format_to_n(begin, room, "{}d", seconds / 86400).out;
+    }
+    out.size = static_cast<std::size_t>(end - begin);
+    return out;
 }
 
 }  // namespace leakdemo

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -28,7 +29,22 @@ Expected<std::uint64_t> parse_count(std::string_view text);
 std::string format_bytes(std::uint64_t bytes);
 // Signed change, e.g. "+3.9 MiB", "-4.0 KiB", "0 B".
 std::string format_signed_bytes(std::int64_t bytes);
-// "250ms", "1.5s", "2m" style, for messages and --help defaults.
+// "250ms", "1.5s", "2m" style: a duration as the flags read it (parse_duration), for --help defaults,
+// echoed settings and the interval; not for measured spans of time (the two below).
 std::string format_duration(std::chrono::nanoseconds duration);
+
+// A span of time in words, the one wording of every sentence and summary (times to the limit, live's
+// header): "0 s", "59 s", "1 min 1 s", "59 min 59 s", "1 h 5 min", "1 d", "3,652 d 12 h". Rounded to the
+// smaller of its two units, which is left out when 0; negative or NaN reads "0 s".
+std::string format_duration_words(double seconds);
+
+// The same span in at most 6 columns (up to 99,999 days), for narrow cells and status lines, without
+// allocating: "12.3s", "4m05s", "2h03m", "3d04h", "3652d".
+struct CompactDuration {
+    std::array<char, 24> text{};
+    std::size_t size = 0;
+    std::string_view view() const { return {text.data(), size}; }
+};
+CompactDuration format_duration_compact(std::int64_t ns);
 
 }  // namespace leakdemo

@@ -89,7 +89,7 @@ class Live(unittest.TestCase):
         self.assertEqual([mode for index, mode in enumerate(modes) if index == 0 or modes[index - 1] != mode],
                          ["leak", "hold", "free"])
         release, free = events[1], events[2]
-        self.assertRegex(release["text"], r"released \d+\.\d MiB of held blocks: RSS (fell|rose|did not)")
+        self.assertRegex(release["text"], r"released \d+\.\d MiB of hold's blocks: RSS (fell|rose|did not)")
         before_release = [sample for sample in samples if sample["iteration"] == release["iteration"]][0]
         self.assertGreater(before_release["outstanding_bytes"] - before_release["leaked_bytes"], 0)
         # r frees every held block: what is outstanding after it is the leak plus the hold blocks stepped
@@ -101,6 +101,30 @@ class Live(unittest.TestCase):
         free_samples = [sample for sample in samples if sample["mode"] == "free"]
         self.assertTrue(free_samples)
         self.assertGreater(free_samples[-1]["leaked_bytes"], 0)
+
+    def test_a_leak_then_free_session_names_both_modes_and_is_not_stable(self):
+        output = os.path.join(self.workdir, "live.jsonl")
+        terminal = self.start("-b", "1MiB", "-i", "20ms", "-o", output)
+        self.wait_iterations(terminal, 20)
+        terminal.keys("f")
+        terminal.wait_for(lambda screen: "key f: free mode" in screen, "free mode")
+        self.wait_iterations(terminal, 3)
+        terminal.keys("q")
+        self.assertEqual(terminal.exit_status(), 0)
+        with open(output, encoding="utf-8") as file:
+            records = jsonl_records(file.read())
+        samples = [record for record in records if record["type"] == "sample" and record["iteration"] > 0]
+        leak = sum(1 for sample in samples if sample["mode"] == "leak")
+        free = sum(1 for sample in samples if sample["mode"] == "free")
+        self.assertGreaterEqual(leak, 20)
+        self.assertGreaterEqual(free, 3)
+        summary = terminal.screen()
+        self.assertIn(f"leakdemo: live session: leak {leak}, free {free} iterations of 1.0 MiB", summary)
+        verdict = re.search(r"verdict\s+(\w+)", summary)
+        self.assertIsNotNone(verdict, summary)
+        self.assertNotEqual(verdict.group(1), "stable", summary)  # the leak phase's memory is still there
+        self.assertEqual(records[-1]["type"], "summary")
+        self.assertEqual(records[-1]["mode"], "free")  # the JSONL summary's mode: the last sample's
 
     def test_trim_and_mark_say_what_they_did(self):
         terminal = self.start("--mode", "free", "-b", "1MiB", "-i", "50ms")

@@ -5,6 +5,7 @@
 
 #include "live/chart_ring.hpp"
 #include "live/frame.hpp"
+#include "output/human_summary.hpp"
 #include "output/table.hpp"
 
 namespace leakdemo {
@@ -214,6 +215,20 @@ TEST(Frame, TimeToTheBudgetFollowsTheRateOfOutstandingBytes) {
     // Not growing (free mode): no time to give.
     ring.push(chart_point_of(record_at(11, 14 * mib, 10 * mib, 0)));
     EXPECT_EQ(seconds_to_budget(ring, 64 * mib, 1), std::nullopt);
+}
+
+TEST(Frame, TheHeaderSaysTheTimeToTheBudgetInTheSummarysWords) {
+    // 4 MiB/s at 11 MiB: a budget 3,720 s away.
+    Fixture f(12);
+    f.view.budget_bytes = 11 * mib + 3720 * 4 * mib;
+    const auto rows = rows_of(render_frame(f.view, 100, 30));
+    EXPECT_NE(rows[1].find("at this rate in 1 h 2 min"), std::string::npos) << rows[1];
+    EXPECT_NE(format_budget_line(f.view.budget_bytes, 3720.0).find("reached in 1 h 2 min"),
+              std::string::npos);
+    // The elapsed cell of the figures is the compact form of the same span (not "7384.0s").
+    f.view.latest->elapsed_ns = std::int64_t{7384} * 1'000'000'000;
+    const auto later = rows_of(render_frame(f.view, 100, 30));
+    EXPECT_NE(later[later.size() - 8].find("2h03m"), std::string::npos) << later[later.size() - 8];
 }
 
 TEST(ChartRing, KeepsTheNewestAndNeverGrows) {

@@ -73,6 +73,9 @@ class Scenario {
         return joined;
     }
 
+    // `leakdemo live` switched modes: the next steps are in `mode`.
+    void switch_to(Mode mode) { m_record.mode = mode; }
+
     std::size_t count = 0;
 
   private:
@@ -283,6 +286,23 @@ TEST(Explainer, AChangeMidRunStillGetsItsNote) {
     std::string all;
     notes_of_long_run(Mode::leak, 64, {}, change_at, &all);
     EXPECT_TRUE(has(all, "block 500000 (64 B) was served by mmap")) << all;
+}
+
+TEST(Explainer, AModeSwitchLetsTheNewModesNotesBeSaid) {
+    Scenario live(Mode::leak);
+    const std::string first = live.step(leak_step);
+    EXPECT_TRUE(has(first, "are now unreachable")) << first;
+    EXPECT_TRUE(has(first, "block 1 (3.9 MiB) was served by mmap")) << first;
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(live.step(leak_step), "");  // said once: the same event again is no news
+    }
+    live.switch_to(Mode::free);
+    const std::string free = live.step(free_first);
+    EXPECT_TRUE(has(free, "block 7 (3.9 MiB) was served by mmap")) << free;  // free's own first block
+    live.switch_to(Mode::leak);
+    const std::string again = live.step(leak_step);
+    EXPECT_TRUE(has(again, "are now unreachable")) << again;
+    EXPECT_TRUE(has(again, "block 8 (3.9 MiB) was served by mmap")) << again;
 }
 
 TEST(Explainer, TheClosingNoteCountsWhatWasNotSaid) {

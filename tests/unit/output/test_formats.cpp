@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 
 #include "output/formats.hpp"
@@ -75,6 +76,41 @@ TEST(HumanSummary, RssFiguresAddUp) {
     s.rss_end_bytes = end_rounding_down;
     EXPECT_NE(format_human_summary(s, false).find("4.0 MiB -> 7.9 MiB (+3.9 MiB;"), std::string::npos)
         << format_human_summary(s, false);
+}
+
+TEST(HumanSummary, ALiveSessionNamesEveryModeAndWhatEachKindHolds) {
+    constexpr std::uint64_t mib = 1 << 20;
+    Summary s;
+    s.mode = Mode::hold;  // the last sample's
+    s.iterations = 239;
+    s.block_bytes = 4 * mib;
+    s.leaked_bytes = 92 * mib;
+    s.outstanding_bytes = 92 * mib + 8 * mib + 256 * 1024;
+    const std::array<ModeUse, 4> session{{{Mode::leak, 23, 0},
+                                          {Mode::free, 200, 0},
+                                          {Mode::hold, 12, 8 * mib},
+                                          {Mode::fragment, 4, 256 * 1024}}};
+    const std::string text = format_human_summary(s, false, session);
+    EXPECT_EQ(
+        text.rfind("leakdemo: live session: leak 23, free 200, hold 12, fragment 4 iterations of 4.0 MiB", 0),
+        0u)
+        << text;
+    EXPECT_NE(text.find("  held         8.0 MiB (hold's blocks) + 256.0 KiB (fragment's kept chunks)\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("hold mode"), std::string::npos) << text;
+
+    // One kind: its own words, not the last mode's (free holds nothing).
+    const std::array<ModeUse, 2> hold_then_free{{{Mode::hold, 3, 12 * mib}, {Mode::free, 5, 0}}};
+    s.mode = Mode::free;
+    s.iterations = 8;
+    s.leaked_bytes = 0;
+    s.outstanding_bytes = 12 * mib;
+    const std::string one = format_human_summary(s, false, hold_then_free);
+    EXPECT_NE(one.find("live session: hold 3, free 5 iterations"), std::string::npos) << one;
+    EXPECT_NE(one.find("  held         12.0 MiB (hold's blocks; still reachable: kept until exit)\n"),
+              std::string::npos)
+        << one;
 }
 
 }  // namespace

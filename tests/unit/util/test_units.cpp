@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -99,6 +101,41 @@ TEST(FormatDuration, RoundTripsThroughTheParser) {
          {0ns, 250000000ns, 1500000000ns, 120000000000ns, 3600000000000ns, 10000ns}) {
         EXPECT_EQ(parse_duration(format_duration(d)).value(), d) << format_duration(d);
     }
+}
+
+TEST(DurationWords, OneWordingFromSecondsToYears) {
+    EXPECT_EQ(format_duration_words(0), "0 s");
+    EXPECT_EQ(format_duration_words(59), "59 s");
+    EXPECT_EQ(format_duration_words(59.4), "59 s");
+    EXPECT_EQ(format_duration_words(60), "1 min");
+    EXPECT_EQ(format_duration_words(61), "1 min 1 s");
+    EXPECT_EQ(format_duration_words(3599), "59 min 59 s");
+    EXPECT_EQ(format_duration_words(3600), "1 h");
+    EXPECT_EQ(format_duration_words(3601), "1 h");  // to the minute above an hour
+    EXPECT_EQ(format_duration_words(3720), "1 h 2 min");
+    EXPECT_EQ(format_duration_words(86340), "23 h 59 min");
+    EXPECT_EQ(format_duration_words(86399), "1 d");  // rounded to the minute: 1,440 min
+    EXPECT_EQ(format_duration_words(86400), "1 d");
+    EXPECT_EQ(format_duration_words(86400 + 5 * 3600), "1 d 5 h");
+    EXPECT_EQ(format_duration_words(10 * 365 * 86400.0), "3,650 d");
+    EXPECT_EQ(format_duration_words(10 * 365.25 * 86400), "3,652 d 12 h");
+    EXPECT_EQ(format_duration_words(-5), "0 s");
+    EXPECT_EQ(format_duration_words(std::numeric_limits<double>::quiet_NaN()), "0 s");
+    EXPECT_FALSE(format_duration_words(std::numeric_limits<double>::infinity()).empty());
+}
+
+TEST(DurationCompact, AtMostSixColumnsFromSecondsToYears) {
+    constexpr std::int64_t s = 1'000'000'000;
+    EXPECT_EQ(format_duration_compact(0).view(), "0.0s");
+    EXPECT_EQ(format_duration_compact(59 * s).view(), "59.0s");
+    EXPECT_EQ(format_duration_compact(59'990'000'000).view(), "1m00s");  // rounded, never "60.0s"
+    EXPECT_EQ(format_duration_compact(61 * s).view(), "1m01s");
+    EXPECT_EQ(format_duration_compact(3599 * s).view(), "59m59s");
+    EXPECT_EQ(format_duration_compact(3601 * s).view(), "1h00m");
+    EXPECT_EQ(format_duration_compact(86400 * s).view(), "1d00h");
+    EXPECT_EQ(format_duration_compact(10 * 365 * 86400 * s).view(), "3650d");
+    EXPECT_EQ(format_duration_compact(-s).view(), "0.0s");
+    EXPECT_EQ(format_duration_compact(std::numeric_limits<std::int64_t>::max()).view(), "106751d");
 }
 
 }  // namespace
