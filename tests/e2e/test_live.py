@@ -241,6 +241,20 @@ class Live(unittest.TestCase):
                 self.assert_terminal_restored(terminal)
                 terminal.close()
 
+    def test_a_closed_terminal_in_the_final_wait_ends_it_at_once(self):
+        # The end of input (the window closed) leaves the wait as q would: nobody is left to press q.
+        output = os.path.join(self.workdir, "closed-after.jsonl")
+        terminal = self.start("-n", "2", "-b", "1MiB", "-i", "20ms", "-o", output)
+        terminal.wait_for(lambda s: "finished: 2 iterations" in s, "the status line")
+        pid = terminal.leakdemo_pid()
+        terminal.tmux("kill-pane")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.05)  # polling for the process to end, not a timing assert
+        self.assertFalse(os.path.exists(f"/proc/{pid}"), "live still waits after its terminal closed")
+        with open(output, encoding="utf-8") as file:
+            self.assertEqual(jsonl_records(file.read())[-1]["type"], "summary")
+
     def test_the_guard_stops_it_keeps_the_frame_then_restores_the_terminal(self):
         terminal = self.start("-b", "1MiB", "-i", "10ms", "--max-memory", "24MiB")
         screen = self.assert_stays_until_q(terminal, "stopped by the memory guard", 3)
