@@ -152,7 +152,7 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
         }
 
         // 4. A run that ended by itself (-n, the guard, a failed allocation) keeps its last frame, saying
-        // why, until q: the class sees the final chart. q, a stop signal or a key have ended it already.
+        // why, until q: the class sees the final chart. After q or a stop signal it leaves at once.
         if (const std::string why = ended_by_itself(*result); !why.empty()) {
             screen.show_ended(why, result->stop_message);
             gate.wait_to_leave();
