@@ -19,7 +19,8 @@ constexpr std::string_view watch_refuses[] = {"--mode",           "--block-size"
 // check prints what the checkers said; live draws its own screen. Their --help leaves these out too.
 constexpr std::string_view check_refuses[] = {"--output",       "--report",  "--chart", "--summary-only",
                                               "--fail-on-leak", "--explain", "--bars"};
-constexpr std::string_view live_refuses[] = {"--format", "--summary-only", "--bars", "--step-fd"};
+constexpr std::string_view live_refuses[] = {"--format", "--summary-only", "--bars", "--progress",
+                                             "--step-fd"};
 // scenarios lists the zoo and runs nothing: it takes these two and refuses every other option.
 constexpr std::string_view scenarios_takes[] = {"--format", "--color"};
 
@@ -112,7 +113,8 @@ Status check_scenarios(const RawOptions& raw) {
 // live draws its own screen on the terminal: stdout has no format to choose and no summary to print alone.
 Status check_live(const RawOptions& raw) {
     // live_refuses, in its order: whether each was given.
-    const bool given[] = {!raw.format.empty(), raw.summary_only, !raw.bars.empty(), !raw.step_fd.empty()};
+    const bool given[] = {!raw.format.empty(), raw.summary_only, !raw.bars.empty(), !raw.progress.empty(),
+                          !raw.step_fd.empty()};
     static_assert(std::size(given) == std::size(live_refuses));
     for (std::size_t i = 0; i < std::size(given); ++i) {
         if (const std::string_view flag = live_refuses[i]; given[i]) {

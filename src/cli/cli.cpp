@@ -299,23 +299,46 @@ CLI::App* declare_scenarios(CLI::App& app) {
     return scenarios;
 }
 
-// `leakdemo live`: fallthrough like compare, so the run's options apply after `live` too; the footer names
-// every one it takes (and the few it refuses), since CLI11 lists only the subcommand's own.
+// `leakdemo live`: fallthrough like compare, so the run's options apply after `live` too. The few whose
+// meaning or default differ in live are declared again here, with live's text and default, into the same
+// fields: `live --help` then states live's own (the top level's of the same name are left out of it).
+void declare_live_options(CLI::App& live, RawOptions& raw) {
+    const Options defaults;
+    add_enum_option(live, "-m,--mode", raw.mode, defaults.mode, "MODE",
+                    "the mode it starts in (keys l, f, h and the s menu switch it): leak, free, hold or "
+                    "one of the zoo (`leakdemo scenarios`)");
+    live.add_option("-n,--iterations", raw.iterations,
+                    "allocate N times, then keep the last frame until q (default: until q)")
+        ->check(checked_by(parse_count))
+        ->type_name("N");
+    live.add_option("-i,--interval", raw.interval,
+                    "pause between iterations, 10ms to 10s: 50ms, 1.5s; keys + and - halve and double it")
+        ->check(checked_by(parse_duration))
+        ->type_name("DURATION")
+        ->default_str(format_duration(default_live_interval));
+    live.add_option("-o,--output", raw.output_path,
+                    "also write to FILE: .jsonl the samples, notes, key events and summary; .csv the "
+                    "samples (not -: stdout is the screen)")
+        ->type_name("FILE");
+    add_enum_option(live, "--color", raw.color, defaults.color, "WHEN",
+                    "colour on the screen and in the summary: auto (terminal, no NO_COLOR), always, never");
+    live.add_flag("--explain", raw.explain,
+                  "notes from what was measured, on the screen and in -o (on by default here)");
+    live.add_flag("--no-explain", raw.no_explain, "no --explain notes on the screen or in -o");
+}
+
 CLI::App* declare_live(CLI::App& app, RawOptions& raw) {
     auto* live = app.add_subcommand(std::string(to_string(Command::live)),
                                     "one run on a full screen driven by keys: modes, release, trim, mark");
     live->fallthrough();
     live->footer(
-        "Also takes the run's options (leakdemo --help): -m/--mode (the starting mode),\n"
-        "-b, -n, -i (default 250ms, 10ms to 10s), --touch, --fill, --mmap-threshold,\n"
-        "--trim, --huge-pages, --max-memory, --no-guard, -o FILE (.jsonl: samples, notes,\n"
-        "key events; .csv: samples), --report, --chart, --ascii, --color, --explain\n"
-        "(on by default), -q, --fail-on-leak. Not --format, --summary-only, --bars.\n"
         "Keys: l leak  f free  h hold  s other modes  r release held  t malloc_trim\n"
         "      m mark a phase  space pause  + faster  - slower  q quit\n"
-        "Needs a terminal on stdin and stdout (exit 2 otherwise). Ctrl-C, Ctrl-Z work\n"
-        "as usual; the terminal is restored on every way out. See docs/live.md.");
-    live->add_flag("--no-explain", raw.no_explain, "no --explain notes on the screen or in -o");
+        "When the run ends by itself (-n, the guard, a failed allocation), its last\n"
+        "frame stays until q. Needs a terminal on stdin and stdout (exit 2 otherwise).\n"
+        "Ctrl-C, Ctrl-Z work as usual; the terminal is restored on every way out.\n"
+        "Not --format, --summary-only, --bars, --progress. See docs/live.md.");
+    declare_live_options(*live, raw);
     return live;
 }
 

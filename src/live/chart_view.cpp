@@ -20,10 +20,12 @@ struct Plot {
     int rows = 0;
     double top_bytes = 1;
     bool unicode = true;
+    bool color = false;
 };
 
-Plot plot_of(const ChartRing& ring, int width, int rows, bool unicode) {
+Plot plot_of(const ChartRing& ring, int width, int rows, bool unicode, bool color) {
     Plot plot;
+    plot.color = color;
     plot.columns = std::max(width - label_width - 1, 1);
     plot.points = std::min<std::size_t>(ring.size(), static_cast<std::size_t>(plot.columns));
     plot.rows = rows;
@@ -54,32 +56,37 @@ int marker_row(const Plot& plot, std::uint64_t bytes) {
     return std::min(static_cast<int>(level_of(plot, bytes)), plot.rows - 1);
 }
 
-// One cell, `from_bottom` rows above the axis.
-std::string_view cell(const Plot& plot, const ChartPoint& point, int from_bottom) {
+// One cell, `from_bottom` rows above the axis, and its paint (the series it shows).
+struct Cell {
+    std::string_view text;
+    Paint paint = Paint::plain;
+};
+
+Cell cell(const Plot& plot, const ChartPoint& point, int from_bottom) {
     static constexpr std::array<std::string_view, 8> eighths{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
     if (point.leaked_bytes > 0 && marker_row(plot, point.leaked_bytes) == from_bottom) {
-        return "L";
+        return {"L", Paint::leaked};
     }
     if (point.held_bytes > 0 && marker_row(plot, point.held_bytes) == from_bottom) {
-        return "H";
+        return {"H", Paint::held};
     }
     const double fill = level_of(plot, point.rss_bytes) - from_bottom;
     if (fill >= 1.0) {
-        return glyph(plot.unicode, "█", "#");
+        return {glyph(plot.unicode, "█", "#"), Paint::rss};
     }
     if (plot.unicode && fill >= 0.125) {
-        return eighths[static_cast<std::size_t>(fill * 8) - 1];
+        return {eighths[static_cast<std::size_t>(fill * 8) - 1], Paint::rss};
     }
     if (!plot.unicode && fill >= 0.5) {
-        return "#";
+        return {"#", Paint::rss};
     }
     if (marker_row(plot, point.maxrss_bytes) == from_bottom) {
-        return glyph(plot.unicode, "─", "-");
+        return {glyph(plot.unicode, "─", "-"), Paint::maxrss};
     }
     if (point.mark != 0) {
-        return glyph(plot.unicode, "│", "|");
+        return {glyph(plot.unicode, "│", "|"), Paint::mark};
     }
-    return " ";
+    return {" ", Paint::plain};
 }
 
 // The y label of a row: the top, the middle, nothing else (0 is on the axis).
@@ -99,14 +106,16 @@ void append_axis(Rows& rows, const ChartRing& ring, const Plot& plot) {
     Line line;
     fmt::format_to(fmt::appender(line), "{:>{}}", "0", label_width);
     line.append(glyph(plot.unicode, "└", "+"));
+    CellRun run(line, plot.color);
     for (int column = 0; column < plot.columns; ++column) {
         const ChartPoint* point = point_at(ring, plot, column);
         if (point != nullptr && point->mark != 0) {
-            line.push_back(point->mark);
+            run.put(std::string_view(&point->mark, 1), Paint::mark);
         } else {
-            line.append(glyph(plot.unicode, "─", "-"));
+            run.put(glyph(plot.unicode, "─", "-"), Paint::plain);
         }
     }
+    run.finish();
     rows.put(line);
 }
 
@@ -117,23 +126,37 @@ void append_legend(Rows& rows, const ChartRing& ring, const Plot& plot) {
         fmt::format_to(fmt::appender(line), "iterations {}{}{}  ", ring.at_age(plot.points - 1).iteration,
                        glyph(plot.unicode, "–", "-"), ring.at_age(0).iteration);
     }
-    line.append(glyph(plot.unicode, "█ RSS  ─ max RSS  L leaked  H held  │ key pressed",
-                      "# RSS  - max RSS  L leaked  H held  | key pressed"));
+    // Each series' glyph in its colour, as on the chart.
+    const bool color = plot.color;
+    const std::string_view key = glyph(plot.unicode, "│", "|");
+    append_in(line, glyph(plot.unicode, "█", "#"), Paint::rss, color);
+    line.append(std::string_view(" RSS  "));
+    append_in(line, glyph(plot.unicode, "─", "-"), Paint::maxrss, color);
+    line.append(std::string_view(" max RSS  "));
+    append_in(line, "L", Paint::leaked, color);
+    line.append(std::string_view(" leaked  "));
+    append_in(line, "H", Paint::held, color);
+    line.append(std::string_view(" held  "));
+    append_in(line, key, Paint::mark, color);
+    line.append(std::string_view(" key pressed"));
     rows.put(line);
 }
 
 }  // namespace
 
 void append_chart(Rows& rows, const ChartRing& ring, int plot_rows) {
-    const Plot plot = plot_of(ring, rows.width(), plot_rows, rows.unicode());
+    const Plot plot = plot_of(ring, rows.width(), plot_rows, rows.unicode(), rows.color());
     for (int row = 0; row < plot.rows; ++row) {
         Line line;
         append_label(line, plot, row);
         const int from_bottom = plot.rows - 1 - row;
+        CellRun run(line, plot.color);
         for (int column = 0; column < plot.columns; ++column) {
             const ChartPoint* point = point_at(ring, plot, column);
-            line.append(point != nullptr ? cell(plot, *point, from_bottom) : std::string_view(" "));
+            const Cell shown = point != nullptr ? cell(plot, *point, from_bottom) : Cell{" "};
+            run.put(shown.text, shown.paint);
         }
+        run.finish();
         rows.put(line);
     }
     append_axis(rows, ring, plot);

@@ -41,12 +41,19 @@ struct LiveView {
     std::span<const MenuEntry> menu;
     const ChartRing* ring = nullptr;
     bool unicode = true;
+    bool color = false;      // colour escapes (output/style.hpp's palette); off: none at all
+    std::string_view ended;  // why the run ended by itself ("finished: 3 iterations"); empty: running
 };
+
+// The guard's time to the limit is shown as an alarm at or below this.
+inline constexpr double close_eta_seconds = 30;
 
 // One frame for a `width` x `height` terminal, appended to `out` (cleared first): each row is "go to the
 // row, the text, erase to the end of the line", and the rest of the screen is erased, so a frame
 // overwrites the last one without a full clear (no flicker) and goes out in one write(2). Pure: the same
-// view and size give the same bytes. Below 60x20 the frame is one line asking to enlarge the terminal.
+// view and size give the same bytes. Below 60x20 the frame says, in as many rows as it takes (and fit),
+// that it needs 60x20 and how big the terminal is. When the run has ended (`ended`), the key line says
+// why and that q leaves.
 void render_frame(const LiveView& view, int width, int height, std::string& out);
 std::string render_frame(const LiveView& view, int width, int height);
 

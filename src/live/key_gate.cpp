@@ -54,6 +54,13 @@ bool KeyGate::wait_for_step() {
     }
 }
 
+void KeyGate::wait_to_leave() {
+    m_ended = true;
+    while (!m_leave && stop_signal() == 0) {
+        wait_until(m_clock.now(), true);
+    }
+}
+
 bool KeyGate::wait_until(std::chrono::nanoseconds deadline, bool forever) {
     // As MonotonicClock::sleep_until: the signals stay blocked while the flags are checked and are let in
     // only inside ppoll, so one that lands in between still ends the wait at once.
@@ -77,7 +84,7 @@ bool KeyGate::wait_until(std::chrono::nanoseconds deadline, bool forever) {
             const int ready = ::ppoll(&input, 1, forever ? nullptr : &timeout, &while_waiting);
             passed = ready == 0;
             if (ready > 0 && (input.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
-                m_controls.press('q');  // the terminal is gone: nobody is left to press q
+                hang_up();
             } else if (ready > 0) {
                 read_keys();
             }
@@ -94,8 +101,32 @@ bool KeyGate::wait_until(std::chrono::nanoseconds deadline, bool forever) {
 void KeyGate::read_keys() {
     std::array<char, 64> keys{};
     const ssize_t got = ::read(m_in_fd, keys.data(), keys.size());
+    if (got <= 0 && m_ended && !(got < 0 && (errno == EINTR || errno == EAGAIN))) {
+        hang_up();  // readable yet nothing to read: the end of input
+        return;
+    }
     for (ssize_t i = 0; i < got; ++i) {
-        m_controls.press(keys[static_cast<std::size_t>(i)]);
+        key(keys[static_cast<std::size_t>(i)]);
+    }
+}
+
+void KeyGate::key(char pressed) {
+    constexpr char end_of_input = '\x04';  // Ctrl-D
+    if (!m_ended) {
+        m_controls.press(pressed);
+    } else if (pressed == 'q' || pressed == end_of_input) {
+        m_leave = true;
+    } else {
+        m_screen.key_ignored(pressed);
+    }
+}
+
+// The terminal is gone: nobody is left to press q.
+void KeyGate::hang_up() {
+    if (m_ended) {
+        m_leave = true;
+    } else {
+        m_controls.press('q');
     }
 }
 

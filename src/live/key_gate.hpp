@@ -23,10 +23,17 @@ class KeyGate final : public StepGate {
 
     bool wait_for_step() override;
 
+    // After a run that ended by itself (the screen shows why): waits for q, Ctrl-D, a stop signal or the
+    // terminal going away (end of input, hangup), redrawing on a resize and after fg. Every other key is
+    // ignored with a note (none would change the run's figures: the summary is taken); no event.
+    void wait_to_leave();
+
   private:
     // Waits in ppoll until `deadline`, a key, or a signal; true when the deadline passed.
     bool wait_until(std::chrono::nanoseconds deadline, bool forever);
     void read_keys();
+    void key(char pressed);
+    void hang_up();
     void handle_job_control();
 
     int m_in_fd;
@@ -35,6 +42,8 @@ class KeyGate final : public StepGate {
     LiveScreen& m_screen;
     TerminalSession& m_terminal;
     bool m_started = false;
+    bool m_ended = false;  // wait_to_leave: keys are not the run's any more
+    bool m_leave = false;
     std::chrono::nanoseconds m_previous{};  // when the last iteration was let through (on schedule)
 };
 

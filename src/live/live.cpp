@@ -102,14 +102,30 @@ SessionUse session_use(const SwitchingWorkload& workload) {
     return session;
 }
 
+// Why the run ended without q or a signal, for the screen's last frame; empty when it did not.
+std::string ended_by_itself(const LoopResult& result) {
+    switch (result.summary.stop_reason) {
+        case StopReason::completed:
+            return fmt::format("finished: {} iteration{}", result.summary.iterations,
+                               result.summary.iterations == 1 ? "" : "s");
+        case StopReason::guard:
+            return "stopped by the memory guard";
+        case StopReason::alloc_failed:
+            return "stopped: an allocation failed";
+        case StopReason::interrupted:
+            break;
+    }
+    return {};
+}
+
 }  // namespace
 
 std::optional<std::string> live_terminal_problem(int in_fd, int out_fd) {
     if (::isatty(in_fd) != 1) {
-        return "live: needs a terminal on stdin (it reads keys); run it in a terminal, not in a pipe";
+        return "live: needs a terminal on stdin (it reads keys from there)";
     }
     if (::isatty(out_fd) != 1) {
-        return "live: needs a terminal on stdout (it draws a full screen); use a plain run to write a file";
+        return "live: needs a terminal on stdout (it draws a full screen)";
     }
     return std::nullopt;
 }
@@ -131,7 +147,7 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
     {
         TerminalSession terminal(STDIN_FILENO, STDOUT_FILENO);
         LiveScreen screen(STDOUT_FILENO, workload, budget_bytes, options.interval,
-                          outputs.stdout_caps.unicode);
+                          outputs.stdout_caps.unicode, outputs.stdout_caps.color);
         LiveSinks sinks(options, outputs, screen);
         LiveControls controls(workload, sampler, screen, sinks, options.interval);
         KeyGate gate(STDIN_FILENO, clock, controls, screen, terminal);
@@ -140,10 +156,9 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
         result =
             run_loop(LoopConfig{options.iterations, std::chrono::nanoseconds::zero(), budget_bytes}, parts);
         quit_by_key = controls.quit();
-        terminal.leave();  // the normal screen before anything else is printed
 
-        // 3. -o FILE and the report are renamed into place now; a failure above (throw) leaves FILE as it
-        // was.
+        // 3. -o FILE and the report are renamed into place as soon as the run is over, before any wait: a
+        // failure above (throw) leaves FILE as it was.
         if (outputs.output_file) {
             outputs.output_file->commit();
         }
@@ -152,6 +167,14 @@ Expected<ExitCode> run_live(const Options& options, Guard& guard, std::optional<
             parameters.push_back({"live", "modes switched by keys (see Key presses); mode above: the first"});
             write_html_report(*outputs.report_file, parameters, sinks.series());
         }
+
+        // 4. A run that ended by itself (-n, the guard, a failed allocation) keeps its last frame, saying
+        // why, until q: the class sees the final chart. After q or a stop signal it leaves at once.
+        if (const std::string why = ended_by_itself(*result); !why.empty()) {
+            screen.show_ended(why, result->stop_message);
+            gate.wait_to_leave();
+        }
+        terminal.leave();  // the normal screen before anything else is printed
         const SessionUse session = session_use(workload);
         print_run_ending(options, *result, outputs.stderr_caps, sinks.series(),
                          std::span<const ModeUse>(session.modes.data(), session.count));

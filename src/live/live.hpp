@@ -13,7 +13,7 @@
 namespace leakdemo {
 
 // Why `leakdemo live` cannot start here: stdin or stdout is not a terminal (a usage error, exit 2); nullopt
-// when both are.
+// when both are. One line that fits 80 columns after "leakdemo: error: " (STYLE.md).
 std::optional<std::string> live_terminal_problem(int in_fd, int out_fd);
 
 // `leakdemo live` (docs/live.md): app has planned the guard and the outputs; this makes every mode's

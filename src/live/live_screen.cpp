@@ -39,7 +39,7 @@ void write_all(int fd, std::string_view text) {
 
 LiveScreen::LiveScreen(int out_fd, const SwitchingWorkload& workload,
                        std::optional<std::uint64_t> budget_bytes, std::chrono::nanoseconds interval,
-                       bool unicode)
+                       bool unicode, bool color)
     : m_out_fd(out_fd) {
     for (std::string& note : m_notes) {
         note.assign(reserved_note_bytes, ' ');  // written, so its pages are committed before the baseline
@@ -58,6 +58,7 @@ LiveScreen::LiveScreen(int out_fd, const SwitchingWorkload& workload,
     m_view.ring = &m_ring;
     m_view.menu = m_menu;
     m_view.unicode = unicode;
+    m_view.color = color;
     draw();  // sizes the frame buffer now, not after the baseline
 }
 
@@ -102,6 +103,30 @@ void LiveScreen::start_phase() {
     m_view.phase_peak_bytes = m_hwm.read().value_or(0);
 }
 
+void LiveScreen::show_ended(std::string_view why, std::string_view detail) {
+    m_view.ended = why;
+    m_view.menu_open = false;
+    m_view.paused = false;
+    if (!detail.empty()) {
+        m_view.key_note = detail;
+    }
+    draw();
+}
+
+void LiveScreen::key_ignored(char key) {
+    m_key_note.assign("key ");
+    if (key == ' ') {
+        m_key_note.append("space");
+    } else if (key > ' ' && key < '\x7f') {
+        m_key_note.push_back(key);
+    } else {
+        m_key_note.append("?");  // Esc, an arrow's bytes, Ctrl-...: not printable
+    }
+    m_key_note.append(": the run has ended, keys do nothing now; q leaves");
+    m_view.key_note = m_key_note;
+    draw();
+}
+
 void LiveScreen::show_note(std::string_view text) {
     std::swap(m_notes[0], m_notes[1]);  // the older one moves up; no copy, no allocation
     m_notes[1].assign(text);
@@ -118,7 +143,10 @@ void LiveScreen::draw() {
         // A resize may take a larger buffer: that follows the terminal, not the run's length.
         m_width = size.ws_col;
         m_height = size.ws_row;
-        m_frame.reserve(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) * 4 + 1024);
+        // A cell is at most 3 bytes of UTF-8; with colour, a run of cells may start a style and end one.
+        const std::size_t per_cell = m_view.color ? 4 + 16 : 4;
+        m_frame.reserve(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) * per_cell +
+                        1024);
     }
     render_frame(m_view, m_width, m_height, m_frame);
     write_all(m_out_fd, m_frame);

@@ -21,7 +21,7 @@ namespace leakdemo {
 class LiveScreen final : public Sink {
   public:
     LiveScreen(int out_fd, const SwitchingWorkload& workload, std::optional<std::uint64_t> budget_bytes,
-               std::chrono::nanoseconds interval, bool unicode);
+               std::chrono::nanoseconds interval, bool unicode, bool color);
 
     void record(const Record& record) override;
     void note(Mode mode, std::uint64_t iteration, const std::string& text) override;
@@ -40,6 +40,12 @@ class LiveScreen final : public Sink {
     // `m`: the phase starts after the newest sample; the header shows its own peak from now on.
     void start_phase();
     const LiveView& view() const { return m_view; }
+    // The run ended by itself: the last frame stays, `why` in place of the key line ("finished: 3
+    // iterations") with "press q to leave", and `detail` (the guard's reason; may be empty) as the last
+    // key's note. Both must outlive the screen.
+    void show_ended(std::string_view why, std::string_view detail);
+    // A key pressed after the run ended: the note says it does nothing now and that q leaves.
+    void key_ignored(char key);
     // The newest sample's iteration (0 before the first after the baseline).
     std::uint64_t iteration() const { return m_view.latest ? m_view.latest->iteration : 0; }
 

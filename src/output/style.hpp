@@ -51,6 +51,26 @@ inline fmt::text_style mode_style(Mode mode, bool color) {
     return release_style(color);
 }
 
+// The memory series wherever they are drawn in colour (live's chart, legend and figures): RSS in cyan (the
+// report's blue, readable on a dark projector), max RSS in magenta; leaked and held bytes take their mode's
+// colour (mode_style: leak red, hold yellow).
+inline fmt::text_style rss_style(bool color) {
+    return style_if(color, fmt::fg(fmt::terminal_color::cyan));
+}
+inline fmt::text_style maxrss_style(bool color) {
+    return style_if(color, fmt::fg(fmt::terminal_color::magenta));
+}
+// A key to press, and a key pressed (live's key line and its marks on the chart).
+inline fmt::text_style key_style(bool color) {
+    return style_if(color, fmt::emphasis::bold);
+}
+// Something about to go wrong: the guard's limit reached soon.
+inline fmt::text_style alarm_style(bool color) {
+    return style_if(color, fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold);
+}
+// What ends any style above: for a styled text cut short (fmt::styled writes it after a whole one).
+inline constexpr std::string_view style_reset = "\x1b[0m";
+
 // `text` in `style`, appended to `line` (a whole header: one style over several cells).
 inline void append_styled(fmt::memory_buffer& line, std::string_view text, fmt::text_style style) {
     fmt::format_to(std::back_inserter(line), "{}", fmt::styled(text, style));

@@ -81,5 +81,68 @@ class CompareHelpListsWhatCompareTakes(unittest.TestCase):
                                      f"{subcommand} --help leaves {name} out, {subcommand} takes it")
                     self.assertTrue(result.stderr.startswith(f"leakdemo: error: {name}"), result.stderr)
 
+def option_line(text, name):
+    """The whole entry of option `name` in a --help text: its line and the description's wrapped lines."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if re.match(rf"^  (-\w,)?{re.escape(name)}\b", line):
+            entry = [line]
+            for more in lines[index + 1:]:
+                if not more.startswith(" " * 8):
+                    break
+                entry.append(more)
+            return " ".join(part.strip() for part in entry)
+    return None
+
+
+class LiveHelpStatesLivesOwnDefaults(unittest.TestCase):
+    """`live --help` used to show the run's -i (default 1s, an example of 0) though live starts at 250ms and
+    refuses 0; every value it shows must work in live, every option it leaves out must be refused."""
+    TERMINAL_ERROR = "leakdemo: error: live: needs a terminal on stdin"
+
+    def test_the_interval_line_says_lives_default_and_range_and_its_examples_work(self):
+        entry = option_line(help_text("live"), "--interval")
+        self.assertIsNotNone(entry)
+        self.assertIn("DURATION=250ms", entry)
+        self.assertIn("10ms to 10s", entry)
+        self.assertNotRegex(entry, r"\b0,|24h")
+        examples = re.findall(r"\b\d+(?:\.\d+)?(?:ms|s)\b", entry)
+        self.assertGreaterEqual(set(examples), {"250ms", "10ms", "10s", "50ms", "1.5s"})
+        for example in examples:  # accepted: the only complaint left is that stdin is no terminal
+            with self.subTest(interval=example):
+                self.assertTrue(run("live", "-i", example).stderr.startswith(self.TERMINAL_ERROR))
+        for refused in ("0", "5ms", "11s", "1m"):
+            with self.subTest(interval=refused):
+                result = run("live", "-i", refused)
+                self.assertEqual(result.returncode, 2)
+                self.assertRegex(result.stderr, r"^leakdemo: error: --interval: live paces from 10ms to 10s[^\n]*\n$")
+
+    def test_iterations_and_explain_say_what_they_do_in_live(self):
+        live = help_text("live")
+        self.assertIn("until q", option_line(live, "--iterations"))
+        self.assertIn("on by default", option_line(live, "--explain"))
+        self.assertIn("screen", option_line(live, "--color"))
+        self.assertNotIn("- is stdout", option_line(live, "--output"))
+
+    def test_top_level_options_are_listed_or_refused(self):
+        live = option_entries(help_text("live"))
+        with tempfile.TemporaryDirectory() as directory:
+            for name, value_type in option_entries(help_text()).items():
+                if name in ("--help", "--version", "--completions"):
+                    continue
+                # live paces from 10ms: its duration is one of its help's examples.
+                value = "50ms" if value_type.startswith("DURATION") else \
+                    a_value_for(value_type, directory) if value_type else None
+                self.assertTrue(value_type == "" or value is not None, f"no test value for {name} {value_type}")
+                result = run("live", name, *([value] if value else []))
+                self.assertEqual(result.returncode, 2)  # stdin is not a terminal in any case
+                if name in live:
+                    self.assertTrue(result.stderr.startswith(self.TERMINAL_ERROR),
+                                    f"live --help lists {name}, live refuses it: " + result.stderr)
+                else:
+                    self.assertTrue(result.stderr.startswith(f"leakdemo: error: {name}: not used by live"),
+                                    f"live --help leaves {name} out, live takes it: " + result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

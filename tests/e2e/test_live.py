@@ -37,13 +37,12 @@ class Live(unittest.TestCase):
         self.addCleanup(workdir.cleanup)
         self.workdir = workdir.name
 
-    def start(self, *args, width=100, height=30, before=""):
+    def start(self, *args, width=100, height=30, before="", env=None):
         """leakdemo live ARGS in a fresh tmux pane, once its first frame is up."""
         pane_dir = tempfile.mkdtemp(dir=self.workdir)
-        terminal = LiveTerminal(pane_dir, [str(arg) for arg in args], width, height, before=before)
+        terminal = LiveTerminal(pane_dir, [str(arg) for arg in args], width, height, before=before, env=env)
         self.addCleanup(terminal.close)
-        terminal.wait_for(lambda screen: "leakdemo live" in screen and iteration_on(screen) is not None,
-                          "the first frame")
+        terminal.wait_for(lambda screen: iteration_on(screen) is not None, "the first frame")
         return terminal
 
     def wait_iterations(self, terminal, more):
@@ -224,11 +223,65 @@ class Live(unittest.TestCase):
         self.assertGreaterEqual(len(lines), 4)
         self.assertTrue(all(line.count(",") == lines[0].count(",") for line in lines))
 
-    def test_the_guard_stops_it_with_the_terminal_restored_and_the_summary(self):
-        terminal = self.start("-b", "1MiB", "-i", "10ms", "--max-memory", "24MiB")
-        self.assertEqual(terminal.exit_status(), 3)
+    def assert_stays_until_q(self, terminal, why, status):
+        """The run ended by itself: the last frame stays, saying `why` and that q leaves, other keys are
+        ignored (said so, nothing runs), and q leaves with `status` and the terminal as it was."""
+        screen = terminal.wait_for(lambda s: why in s and "press q to leave" in s, f"the status line ({why})")
+        self.assertEqual(terminal.pane_flags(), (True, False), "still on live's screen")
+        self.assertIn(why, screen.rstrip().splitlines()[-1], "in place of the key line")
+        shown = iteration_on(screen)
+        for key in ("l", "h", "Space"):
+            terminal.keys(key)
+        screen = terminal.wait_for(lambda s: "keys do nothing now; q leaves" in s, "the ignored key's note")
+        self.assertEqual(iteration_on(screen), shown, "no iteration ran after the end")
+        self.assertFalse(os.path.exists(terminal.files["rc"]), "left before q")
+        terminal.keys("q")
+        self.assertEqual(terminal.exit_status(), status)
         self.assert_terminal_restored(terminal)
-        screen = terminal.screen()
+        return terminal.screen()
+
+    def test_n_keeps_the_last_frame_until_q(self):
+        # `live -n 3` used to tear the screen down right after the third iteration: nobody saw the chart.
+        output = os.path.join(self.workdir, "n3.jsonl")
+        terminal = self.start("-n", "3", "-b", "1MiB", "-i", "50ms", "-o", output)
+        screen = self.assert_stays_until_q(terminal, "finished: 3 iterations", 0)
+        self.assertIn("verdict", screen, "the summary on the normal screen after q")
+        with open(output, encoding="utf-8") as file:
+            records = jsonl_records(file.read())
+        self.assertEqual([r["iteration"] for r in records if r["type"] == "sample"], [0, 1, 2, 3])
+        self.assertEqual(records[-1]["type"], "summary")
+        self.assertEqual(records[-1]["stop_reason"], "completed")
+        self.assertEqual([r for r in records if r["type"] == "event"], [], "keys after the end are no events")
+
+    def test_a_stop_signal_or_a_hangup_in_the_final_wait_leaves_with_the_runs_status(self):
+        for name, leave in (("SIGTERM", lambda t: os.kill(t.leakdemo_pid(), signal.SIGTERM)),
+                            ("Ctrl-C", lambda t: t.keys("C-c")),
+                            ("SIGHUP", lambda t: os.kill(t.leakdemo_pid(), signal.SIGHUP))):
+            with self.subTest(way=name):
+                terminal = self.start("-n", "2", "-b", "1MiB", "-i", "20ms")
+                terminal.wait_for(lambda s: "finished: 2 iterations" in s, "the status line")
+                leave(terminal)
+                self.assertEqual(terminal.exit_status(), 0, "the run had completed")
+                self.assert_terminal_restored(terminal)
+                terminal.close()
+
+    def test_a_closed_terminal_in_the_final_wait_ends_it_at_once(self):
+        # The end of input (the window closed) leaves the wait as q would: nobody is left to press q.
+        output = os.path.join(self.workdir, "closed-after.jsonl")
+        terminal = self.start("-n", "2", "-b", "1MiB", "-i", "20ms", "-o", output)
+        terminal.wait_for(lambda s: "finished: 2 iterations" in s, "the status line")
+        pid = terminal.leakdemo_pid()
+        terminal.tmux("kill-pane")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.05)  # polling for the process to end, not a timing assert
+        self.assertFalse(os.path.exists(f"/proc/{pid}"), "live still waits after its terminal closed")
+        with open(output, encoding="utf-8") as file:
+            self.assertEqual(jsonl_records(file.read())[-1]["type"], "summary")
+
+    def test_the_guard_stops_it_keeps_the_frame_then_restores_the_terminal(self):
+        terminal = self.start("-b", "1MiB", "-i", "10ms", "--max-memory", "24MiB")
+        screen = self.assert_stays_until_q(terminal, "stopped by the memory guard", 3)
         self.assertIn("guard: stopped before iteration", screen)
         self.assertIn("(guard)", screen)
 
@@ -241,7 +294,9 @@ class Live(unittest.TestCase):
         terminal.wait_for(lambda screen: (iteration_on(screen) or 0) >= 150, "iteration 150")
         for key in ("t", "m", "+", "-", "s", "s", "r"):
             terminal.keys(key)
-        self.assertEqual(terminal.exit_status(timeout=60), 0)
+        terminal.wait_for(lambda s: "finished: 600 iterations" in s, "the end of the run", timeout=60)
+        terminal.keys("q")
+        self.assertEqual(terminal.exit_status(), 0)
         with open(output, encoding="utf-8") as file:
             samples = {record["iteration"]: record for record in jsonl_records(file.read())
                        if record["type"] == "sample"}
@@ -252,9 +307,8 @@ class Live(unittest.TestCase):
     def test_a_failed_allocation_restores_the_terminal_and_exits_3(self):
         # ulimit -v makes malloc return NULL (MEMORY-FACTS.md); the guard is off so malloc is what stops it.
         terminal = self.start("--mode", "hold", "-b", "8MiB", "-i", "10ms", "--no-guard", before="ulimit -v 300000")
-        self.assertEqual(terminal.exit_status(), 3)
-        self.assert_terminal_restored(terminal)
-        self.assertIn("allocation failed at iteration", terminal.screen())
+        screen = self.assert_stays_until_q(terminal, "stopped: an allocation failed", 3)
+        self.assertIn("allocation failed at iteration", screen)
 
     def test_keys_are_read_while_waiting_for_a_slow_tick(self):
         # At -i 10s the second iteration is ten seconds away: the key is handled long before it.
@@ -277,6 +331,45 @@ class Live(unittest.TestCase):
         terminal.keys("q")
         self.assertEqual(terminal.exit_status(), 0)
 
+    def test_colour_follows_color_and_no_color(self):
+        colour = re.compile(r"\x1b\[[0-9;]*3[1-6]m")  # a foreground colour, as tmux re-encodes it
+        cases = (("--color always", ["--color", "always"], {}, True),
+                 ("--color never", ["--color", "never"], {}, False),
+                 ("auto on a terminal", [], {}, True),
+                 ("auto with NO_COLOR", [], {"NO_COLOR": "1"}, False),
+                 ("--color always with NO_COLOR", ["--color", "always"], {"NO_COLOR": "1"}, True))
+        for name, args, env, coloured in cases:
+            with self.subTest(case=name):
+                terminal = self.start("-b", "1MiB", "-i", "20ms", *args, env=env)
+                self.wait_iterations(terminal, 3)
+                painted = terminal.tmux("capture-pane", "-p", "-e")
+                self.assertEqual(bool(colour.search(painted)), coloured, painted)
+                if coloured:
+                    self.assertRegex(painted, r"\x1b\[36m█", "RSS bars in cyan")
+                    self.assertRegex(painted, r"\x1b\[1mq\x1b\[0m", "the key line's q in bold")
+                terminal.keys("q")
+                self.assertEqual(terminal.exit_status(), 0)
+                terminal.close()
+
+    def test_every_line_fits_at_60x20_and_200x50_in_unicode_ascii_and_lang_c(self):
+        for width, height in ((60, 20), (200, 50)):
+            for name, args, env in (("unicode", [], {}), ("--ascii", ["--ascii"], {}), ("LANG=C", [], {"LANG": "C"})):
+                with self.subTest(size=f"{width}x{height}", case=name):
+                    terminal = self.start("-b", "1MiB", "-i", "20ms", "--color", "always", *args,
+                                          width=width, height=height, env=env)
+                    self.wait_iterations(terminal, 3)
+                    terminal.keys("h")
+                    screen = terminal.wait_for(lambda s: "key h: hold mode" in s, "the key's note")
+                    lines = screen.split("\n")[:height]
+                    self.assertRegex(lines[0], r"iteration \d+$", "the header's iteration, whole")
+                    self.assertRegex(lines[height - 1], r"^l leak|^l f h", "the key line is the last row")
+                    self.assertTrue(all(len(line) <= width for line in lines), screen)
+                    if name != "unicode":
+                        self.assertTrue(all(ord(c) < 128 for c in screen), screen)
+                    terminal.keys("q")
+                    self.assertEqual(terminal.exit_status(), 0)
+                    terminal.close()
+
     def test_the_readme_example_runs(self):
         with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
             section = re.search(r"^## Live[^\n]*\n(.*?)(?=^## )", file.read(), re.MULTILINE | re.DOTALL)
@@ -288,11 +381,22 @@ class Live(unittest.TestCase):
 
 
 class NotATerminal(unittest.TestCase):
-    def test_without_a_terminal_it_exits_2_in_one_line(self):
-        result = run("live", "-n", "1")  # stdin is /dev/null, stdout a pipe
+    def assert_one_short_line(self, result, needs):
         self.assertEqual(result.returncode, 2)
         self.assertEqual(result.stdout, "")
-        self.assertRegex(result.stderr, r"^leakdemo: error: live: needs a terminal on stdin[^\n]*\n$")
+        self.assertRegex(result.stderr, rf"^leakdemo: error: live: needs a terminal on {needs}[^\n]*\n$")
+        self.assertLessEqual(len(result.stderr.rstrip("\n")), 80, "errors fit 80 columns (STYLE.md)")
+
+    def test_without_a_terminal_it_exits_2_in_one_line(self):
+        self.assert_one_short_line(run("live", "-n", "1"), "stdin")  # stdin is /dev/null, stdout a pipe
+
+    def test_stdin_a_pipe_or_closed_exits_2_in_one_line(self):
+        piped = subprocess.run([LEAKDEMO, "live", "-n", "1"], input="q", capture_output=True, text=True,
+                               timeout=60)
+        self.assert_one_short_line(piped, "stdin")
+        closed = subprocess.run(["bash", "-c", 'exec "$0" live -n 1 <&-', LEAKDEMO], capture_output=True,
+                                text=True, timeout=60)
+        self.assert_one_short_line(closed, "stdin")
 
     def test_a_terminal_on_stdin_but_not_stdout_exits_2(self):
         import pty
@@ -303,8 +407,7 @@ class NotATerminal(unittest.TestCase):
                                     text=True, timeout=60)
         finally:
             os.close(follower)
-        self.assertEqual(result.returncode, 2)
-        self.assertRegex(result.stderr, r"^leakdemo: error: live: needs a terminal on stdout[^\n]*\n$")
+        self.assert_one_short_line(result, "stdout")
 
 
 if __name__ == "__main__":

@@ -123,14 +123,74 @@ TEST(Frame, AWiderTerminalGetsWiderRowsAndMoreOfTheChart) {
     EXPECT_NE(legend_of(wide).find("iterations 0–99"), std::string::npos) << legend_of(wide);
 }
 
-TEST(Frame, SmallerThan60x20AsksForMoreRoomInOneLine) {
-    Fixture f(5);
-    for (const auto& [width, height] : {std::pair{59, 30}, std::pair{100, 19}, std::pair{20, 5}}) {
-        const auto rows = rows_of(render_frame(f.view, width, height));
-        ASSERT_EQ(rows.size(), 1u);
-        EXPECT_NE(rows[0].find("enlarge"), std::string::npos) << rows[0];
-        EXPECT_LE(display_width(rows[0]), static_cast<std::size_t>(width));
+// The columns a row takes on the screen: code points, colour escapes (ESC [ ... m) not counted.
+std::size_t visible_width(const std::string& row) {
+    std::size_t width = 0;
+    for (std::size_t at = 0; at < row.size(); ++at) {
+        if (row[at] == '\x1b') {
+            at = row.find('m', at);
+            EXPECT_NE(at, std::string::npos) << "an escape that is not a colour in a row: " << row;
+            if (at == std::string::npos) {
+                return width;
+            }
+            continue;
+        }
+        width += (static_cast<unsigned char>(row[at]) & 0xC0) != 0x80 ? 1U : 0U;
     }
+    return width;
+}
+
+std::string without_blanks(const std::vector<std::string>& rows) {
+    std::string joined;
+    for (const std::string& row : rows) {
+        for (const char c : row) {
+            if (c != ' ') {
+                joined.push_back(c);
+            }
+        }
+    }
+    return joined;
+}
+
+TEST(Frame, BelowTheMinimumItSaysWhatItNeedsAndHasInFullAndNeverPastTheEdge) {
+    Fixture f(5);
+    // 50x15 (QA's case) had "enlarge the terminal: leakdemo live needs 60×20, this is 50×1…".
+    EXPECT_EQ(rows_of(render_frame(f.view, 50, 15)),
+              std::vector<std::string>{"enlarge the terminal: need 60×20, have 50×15"});
+    EXPECT_EQ(rows_of(render_frame(f.view, 59, 19)),
+              std::vector<std::string>{"enlarge the terminal: need 60×20, have 59×19"});
+    EXPECT_EQ(rows_of(render_frame(f.view, 20, 5)), (std::vector<std::string>{"need 60×20,", "have 20×5"}));
+    EXPECT_EQ(rows_of(render_frame(f.view, 1, 1)), std::vector<std::string>{"n"});
+    f.view.unicode = false;
+    EXPECT_EQ(rows_of(render_frame(f.view, 22, 1)), std::vector<std::string>{"need 60x20, have 22x1"});
+    f.view.unicode = true;
+    // Every size below 60x20: no row past the last, none wider than the terminal; the whole message from
+    // 6x4 up (its longest word is 6 columns, it has 4 words).
+    for (int width = 1; width < 70; ++width) {
+        for (int height = 1; height < 22; ++height) {
+            if (width >= min_frame_width && height >= min_frame_height) {
+                continue;
+            }
+            const std::string frame = render_frame(f.view, width, height);
+            const auto rows = rows_of(frame);
+            ASSERT_LE(rows.size(), static_cast<std::size_t>(height)) << width << "x" << height;
+            ASSERT_GE(rows.size(), 1u);
+            for (const std::string& row : rows) {
+                ASSERT_LE(visible_width(row), static_cast<std::size_t>(width))
+                    << width << "x" << height << row;
+            }
+            if (width >= 6 && height >= 4) {
+                const std::string have = std::to_string(width) + "×" + std::to_string(height);
+                const std::string said = without_blanks(rows);
+                EXPECT_TRUE(said.find("need60×20,have" + have) != std::string::npos ||
+                            said.find("needs60×20,thisis" + have) != std::string::npos)
+                    << width << "x" << height << ": " << said;
+            }
+            EXPECT_EQ(frame.substr(frame.size() - 3), "\x1b[J");
+        }
+    }
+    // 60x20 is the whole frame.
+    EXPECT_EQ(rows_of(render_frame(f.view, 60, 20)).size(), 20u);
 }
 
 TEST(Frame, AsciiHasNoByteAbove127) {
@@ -144,6 +204,134 @@ TEST(Frame, AsciiHasNoByteAbove127) {
     EXPECT_NE(frame.find('#'), std::string::npos);
     const std::string unicode = render_frame(Fixture(30).view, 80, 24);
     EXPECT_NE(unicode.find("█"), std::string::npos);
+}
+
+// The colour escapes (ESC [ ... m) of a frame, in order.
+std::vector<std::string> colour_escapes(const std::string& frame) {
+    std::vector<std::string> found;
+    for (std::size_t at = frame.find("\x1b["); at != std::string::npos; at = frame.find("\x1b[", at + 1)) {
+        std::size_t end = at + 2;
+        while (end < frame.size() && ((frame[end] >= '0' && frame[end] <= '9') || frame[end] == ';')) {
+            ++end;
+        }
+        if (end < frame.size() && frame[end] == 'm') {
+            found.push_back(frame.substr(at, end + 1 - at));
+        }
+    }
+    return found;
+}
+
+// A frame with every kind of thing in it: leaked and held bytes, a mark, notes with Unicode, a phase.
+Fixture busy_fixture() {
+    Fixture f(40);
+    for (std::uint64_t i = 40; i < 60; ++i) {
+        f.ring.push(chart_point_of(record_at(i, 44 * mib + (i - 40) * mib, 40 * mib, (i - 40) * mib)));
+    }
+    f.view.latest = record_at(60, 10 * mib, 40 * mib, 0);
+    f.ring.push(chart_point_of(*f.view.latest));  // low: room above its bar for the key's line
+    f.ring.mark_newest('m');
+    f.view.phase_peak_bytes = 63 * mib;
+    f.view.phase_start_iteration = 59;
+    f.view.key_note = "key m: a new phase: VmHWM reset to the current RSS, 63.0 MiB → ru_maxrss stays";
+    f.view.notes = {"block 36 reused the heap memory freed in iteration 30: arena unchanged (6.3 MiB) — …",
+                    "0 page faults for this block: its pages were already resident (RSS unchanged: 63 MiB)"};
+    return f;
+}
+
+TEST(Frame, EveryRowFitsAt60x20And200x50InUnicodeAsciiColourAndNot) {
+    for (const auto& [width, height] : {std::pair{60, 20}, std::pair{200, 50}, std::pair{61, 25}}) {
+        for (const bool unicode : {true, false}) {
+            for (const bool color : {true, false}) {
+                for (const bool ended : {false, true}) {
+                    Fixture f = busy_fixture();
+                    f.view.unicode = unicode;
+                    f.view.color = color;
+                    f.view.ended = ended ? "stopped by the memory guard" : "";
+                    const auto rows = rows_of(render_frame(f.view, width, height));
+                    ASSERT_EQ(rows.size(), static_cast<std::size_t>(height));
+                    // The header keeps the iteration whole: at 60 columns the name gives way.
+                    EXPECT_NE(rows[0].find("iteration 60"), std::string::npos) << rows[0];
+                    EXPECT_EQ(rows[0].find("…"), std::string::npos) << rows[0];
+                    for (const std::string& row : rows) {
+                        EXPECT_LE(visible_width(row), static_cast<std::size_t>(width))
+                            << width << "x" << height << (unicode ? " unicode" : " ascii")
+                            << (color ? " colour" : "") << ": " << row;
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST(Frame, ColourOnPaintsTheSeriesAndKeysAndOffWritesNoEscapeAtAll) {
+    Fixture f = busy_fixture();
+    const std::string plain = render_frame(f.view, 100, 30);
+    EXPECT_EQ(colour_escapes(plain), std::vector<std::string>{}) << "colour off: no escape at all";
+    f.view.color = true;
+    const std::string frame = render_frame(f.view, 100, 30);
+    const auto rows = rows_of(frame);
+    // The chart: RSS cyan, max RSS magenta, leaked as the leak mode (red), held as hold (yellow), the
+    // key pressed bold; each also in the legend.
+    for (const std::string_view painted :
+         {"\x1b[36m█", "\x1b[35m─", "\x1b[31mL", "\x1b[33mH", "\x1b[1m│", "\x1b[1mm\x1b[0m"}) {
+        EXPECT_NE(frame.find(painted), std::string::npos) << painted;
+    }
+    // The key line's keys are bold: "q quit" with q in bold.
+    EXPECT_NE(rows.back().find("\x1b[1mq\x1b[0m quit"), std::string::npos) << rows.back();
+    // The same text as without colour, once the escapes are taken out.
+    std::string stripped = frame;
+    for (std::size_t at = stripped.find("\x1b["); at != std::string::npos; at = stripped.find("\x1b[", at)) {
+        const std::size_t end = stripped.find_first_not_of("0123456789;", at + 2);
+        if (stripped[end] == 'm') {
+            stripped.erase(at, end + 1 - at);
+        } else {
+            at = end;
+        }
+    }
+    EXPECT_EQ(stripped, plain);
+    // No colour around padding: no style starts on a blank, none ends after one.
+    for (std::size_t at = frame.find("\x1b["); at != std::string::npos; at = frame.find("\x1b[", at + 1)) {
+        const std::size_t end = frame.find_first_not_of("0123456789;", at + 2);
+        if (frame[end] != 'm') {
+            continue;
+        }
+        const bool reset = frame.compare(at, end + 1 - at, "\x1b[0m") == 0;
+        if (reset) {
+            EXPECT_NE(frame[at - 1], ' ') << "a style ends after a blank at byte " << at;
+        } else {
+            EXPECT_NE(frame[end + 1], ' ') << "a style starts on a blank at byte " << at;
+        }
+    }
+}
+
+TEST(Frame, TheBudgetsTimeIsAnAlarmOnlyWhenClose) {
+    Fixture f(10);  // 4 MiB/s, 9 MiB outstanding
+    f.view.color = true;
+    f.view.budget_bytes = 64 * mib;  // 13.75 s to go
+    const std::string close = rows_of(render_frame(f.view, 100, 30))[1];
+    EXPECT_NE(close.find("reached in \x1b[1m\x1b[31m14s\x1b[0m at this rate"), std::string::npos) << close;
+    f.view.budget_bytes = 64ULL << 30;  // hours to go
+    const std::string far = rows_of(render_frame(f.view, 100, 30))[1];
+    EXPECT_EQ(colour_escapes(far), std::vector<std::string>{}) << far;
+    EXPECT_NE(far.find("reached in 4h"), std::string::npos) << far;
+}
+
+TEST(Frame, ARunThatEndedSaysWhyAndThatQLeavesInPlaceOfTheKeys) {
+    Fixture f(3);
+    f.view.ended = "finished: 3 iterations";
+    auto rows = rows_of(render_frame(f.view, 100, 30));
+    EXPECT_EQ(rows.back(), "finished: 3 iterations — press q to leave (the other keys do nothing now)");
+    EXPECT_EQ(rows_of(render_frame(f.view, 60, 20)).back(), "finished: 3 iterations — press q to leave");
+    f.view.unicode = false;
+    f.view.color = true;
+    rows = rows_of(render_frame(f.view, 60, 20));
+    EXPECT_EQ(rows.back(), "\x1b[1mfinished: 3 iterations\x1b[0m - press \x1b[1mq\x1b[0m to leave");
+    f.view.ended = "stopped by the memory guard before iteration 1234567 of a long run";
+    rows = rows_of(render_frame(f.view, 60, 20));
+    EXPECT_EQ(rows.back().rfind("\x1b[1mq\x1b[0m leaves - \x1b[1mstopped by the memory guard", 0), 0u)
+        << rows.back();
+    EXPECT_EQ(rows.back().substr(rows.back().size() - 5), "\x1b[0m~") << "cut, its style closed";
+    EXPECT_EQ(visible_width(rows.back()), 60u);
 }
 
 TEST(Frame, AKeyPressIsAMarkOnTheChartAndItsAxis) {
