@@ -94,7 +94,7 @@ TEST(LiveControls, ASwitchClearsTheOldModesNotesFromTheScreen) {
     SwitchingWorkload workload(config);
     testing::FakeClock clock;
     testing::FakeSampler sampler(workload, clock, 4 << 20);
-    LiveScreen screen(fd, workload, std::nullopt, std::chrono::milliseconds(250), true);
+    LiveScreen screen(fd, workload, std::nullopt, std::chrono::milliseconds(250), true, false);
     testing::RecordingSink sink;
     LiveControls controls(workload, sampler, screen, sink, std::chrono::milliseconds(250));
 

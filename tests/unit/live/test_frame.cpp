@@ -309,11 +309,11 @@ TEST(Frame, TheBudgetsTimeIsAnAlarmOnlyWhenClose) {
     f.view.color = true;
     f.view.budget_bytes = 64 * mib;  // 13.75 s to go
     const std::string close = rows_of(render_frame(f.view, 100, 30))[1];
-    EXPECT_NE(close.find("reached in \x1b[1m\x1b[31m14s\x1b[0m at this rate"), std::string::npos) << close;
+    EXPECT_NE(close.find("at this rate in \x1b[1m\x1b[31m14 s\x1b[0m"), std::string::npos) << close;
     f.view.budget_bytes = 64ULL << 30;  // hours to go
     const std::string far = rows_of(render_frame(f.view, 100, 30))[1];
     EXPECT_EQ(colour_escapes(far), std::vector<std::string>{}) << far;
-    EXPECT_NE(far.find("reached in 4h"), std::string::npos) << far;
+    EXPECT_NE(far.find("at this rate in 4 h"), std::string::npos) << far;
 }
 
 TEST(Frame, ARunThatEndedSaysWhyAndThatQLeavesInPlaceOfTheKeys) {
