@@ -337,15 +337,16 @@ void MemoryGuard::reread(std::uint64_t outstanding_bytes) {
     }
 }
 
-std::optional<std::string> MemoryGuard::refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) {
+std::optional<std::string> MemoryGuard::refuse(std::uint64_t outstanding_bytes, std::uint64_t step_bytes) {
     const auto now = m_clock.now();
     if (now - m_last_read >= m_reread_every) {
         m_last_read = now;
         reread(outstanding_bytes);
     }
-    if (block_bytes > m_budget.bytes || outstanding_bytes > m_budget.bytes - block_bytes) {
-        return fmt::format("{} outstanding + a {} block would pass the budget of {} ({})",
-                           format_bytes(outstanding_bytes), format_bytes(block_bytes),
+    // A step: one block in leak/free/hold, more in the zoo (every thread's block, a cycle's pair).
+    if (step_bytes > m_budget.bytes || outstanding_bytes > m_budget.bytes - step_bytes) {
+        return fmt::format("{} outstanding + the next step's {} would pass the budget of {} ({})",
+                           format_bytes(outstanding_bytes), format_bytes(step_bytes),
                            format_bytes(m_budget.bytes), m_budget.source);
     }
     return std::nullopt;

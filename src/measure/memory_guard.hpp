@@ -69,7 +69,7 @@ class MemoryGuard final : public Guard {
     void warm_up() override { reread(0); }
     MemoryGuard(Budget budget, const SystemReader& system, Clock& clock,
                 std::chrono::nanoseconds reread_every = std::chrono::seconds(1));
-    std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t block_bytes) override;
+    std::optional<std::string> refuse(std::uint64_t outstanding_bytes, std::uint64_t step_bytes) override;
     const Budget& budget() const { return m_budget; }
 
   private:
