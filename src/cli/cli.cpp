@@ -418,7 +418,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     raw.given_options = given_options(app);
     // Each subcommand falls through to the top level, where another one matches too: `check compare`.
     if (int{raw.compare} + int{raw.watch} + int{raw.check} + int{raw.scenarios} > 1) {
-        return UsageError{"give one subcommand at a time (compare, watch, check or scenarios)"};
+        return UsageError{"give one subcommand at a time (compare, watch, check, live or scenarios)"};
     }
     if (const auto shell = enum_from_name<Shell>(raw.completions)) {
         return InfoRequest{completion_script(*shell, describe_command_line(app))};

@@ -47,9 +47,9 @@ std::string unknown_argument_message(std::string_view argument, std::span<const 
         const std::string_view flag = argument.substr(0, argument.find('='));
         return fmt::format("{}: no such option{} (see leakdemo --help)", flag, hint);
     }
-    return fmt::format(
-        "'{}': unexpected argument; leakdemo takes options only, and `compare` as its one subcommand{}",
-        argument, hint);
+    // The subcommands are in --help; a hint, when there is one, is the most useful thing to say.
+    return near ? fmt::format("'{}': unexpected argument{}", argument, hint)
+                : fmt::format("'{}': unexpected argument (see leakdemo --help)", argument);
 }
 
 std::string missing_value_message(std::string_view flag, std::string_view value_type) {

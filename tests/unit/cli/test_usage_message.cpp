@@ -35,8 +35,9 @@ TEST(UsageMessage, NamesTheArgumentInOneLine) {
               "--colour: no such option; did you mean --color? (see leakdemo --help)");
     EXPECT_EQ(unknown_argument_message("--bogus=1", names), "--bogus: no such option (see leakdemo --help)");
     EXPECT_EQ(unknown_argument_message("compaer", names),
-              "'compaer': unexpected argument; leakdemo takes options only, and `compare` as its one "
-              "subcommand; did you mean compare?");
+              "'compaer': unexpected argument; did you mean compare?");
+    EXPECT_EQ(unknown_argument_message("frobnicate", names),
+              "'frobnicate': unexpected argument (see leakdemo --help)");
     EXPECT_EQ(missing_value_message("--iterations", "N"), "--iterations: needs a value (N)");
     EXPECT_EQ(missing_value_message("--report", ""), "--report: needs a value");
     EXPECT_EQ(flag_with_value_message("--quiet"),
