@@ -38,6 +38,32 @@ bool is_shared(const CLI::App& subcommand, const CLI::Option& option) {
            !option.get_group().empty() && !is_refused(subcommand, option) && !declared_by(subcommand, option);
 }
 
+// CLI11's " Excludes: --a --b" clause without the options `subcommand` refuses (the whole clause when
+// none is left).
+std::string without_refused_excludes(const CLI::App& subcommand, const CLI::Option& option,
+                                     std::string opts) {
+    const auto excludes = option.get_excludes();
+    if (excludes.empty()) {
+        return opts;
+    }
+    const std::size_t at = opts.find(" Excludes:");
+    if (at == std::string::npos) {
+        return opts;
+    }
+    std::string kept;
+    for (const CLI::Option* other : excludes) {
+        if (!is_refused(subcommand, *other)) {
+            kept += " " + other->get_name();
+        }
+    }
+    std::string clause = kept.empty() ? std::string{} : " Excludes:" + kept;
+    std::size_t end = at + std::string_view(" Excludes:").size();
+    for (const CLI::Option* other : excludes) {
+        end += 1 + other->get_name().size();
+    }
+    return opts.substr(0, at) + clause + opts.substr(std::min(end, opts.size()));
+}
+
 // A completion menu's text: the --help text up to its first ';' or ':' clause, at most 60 columns.
 std::string short_description(std::string_view text) {
     constexpr std::size_t most = 60;
@@ -125,13 +151,19 @@ std::string HelpFormatter::make_shared_options(const CLI::App* app) const {
     if (shared.empty()) {
         return {};
     }
-    return make_group(std::string("Options of ") + app->get_parent()->get_name() + " it takes too", false,
-                      shared);
+    m_listing_for = app;
+    std::string group = make_group(
+        std::string("Options of ") + app->get_parent()->get_name() + " it takes too", false, shared);
+    m_listing_for = nullptr;
+    return group;
 }
 
 std::string HelpFormatter::make_option(const CLI::Option* option, bool is_positional) const {
-    return help_entry(make_option_name(option, is_positional) + make_option_opts(option),
-                      make_option_desc(option));
+    std::string opts = make_option_opts(option);
+    if (m_listing_for != nullptr) {
+        opts = without_refused_excludes(*m_listing_for, *option, opts);
+    }
+    return help_entry(make_option_name(option, is_positional) + opts, make_option_desc(option));
 }
 
 std::string HelpFormatter::make_subcommand(const CLI::App* subcommand) const {

@@ -26,6 +26,9 @@ class HelpFormatter final : public CLI::Formatter {
 
   private:
     std::string make_shared_options(const CLI::App* app) const;
+    // While a subcommand's shared options are listed: that subcommand, so that an "Excludes:" naming an
+    // option it refuses is left out (live's -q does not exclude a --summary-only live never takes).
+    mutable const CLI::App* m_listing_for = nullptr;
 };
 
 // The top level and each subcommand, with every option each takes (command_spec.hpp).

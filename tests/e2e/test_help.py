@@ -124,6 +124,17 @@ class LiveHelpStatesLivesOwnDefaults(unittest.TestCase):
         self.assertIn("screen", option_line(live, "--color"))
         self.assertNotIn("- is stdout", option_line(live, "--output"))
 
+    def test_no_excludes_clause_names_an_option_the_subcommand_refuses(self):
+        # -q excludes --summary-only at the top level; live and check refuse --summary-only, so their
+        # help must not send the reader to it. Where both stay (--max-memory, --no-guard), it remains.
+        for sub in ("live", "check"):
+            with self.subTest(subcommand=sub):
+                text = help_text(sub)
+                self.assertIsNotNone(option_line(text, "--quiet"))
+                self.assertNotIn("--summary-only", option_line(text, "--quiet"))
+                self.assertIn("Excludes: --no-guard", option_line(text, "--max-memory"))
+        self.assertIn("Excludes: --summary-only", option_line(help_text(), "--quiet"))
+
     def test_top_level_options_are_listed_or_refused(self):
         live = option_entries(help_text("live"))
         with tempfile.TemporaryDirectory() as directory:
