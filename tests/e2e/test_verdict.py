@@ -82,6 +82,8 @@ class ModesThatKeepPartOfAStep(unittest.TestCase):
     def test_short_fragment_run_cannot_tell(self):
         s = summary("-m", "fragment", "-b", "1MiB", "-n", 10)
         self.assertNotEqual(s["verdict"], "stable", s)
+        if SANITIZED:
+            return  # ASan's allocator (redzones, quarantine) grows RSS by more than the chunks glibc keeps
         self.assertEqual(human_verdict("-m", "fragment", "-b", "1MiB", "-n", 10),
                          "inconclusive (10 x 64.0 KiB kept per iteration is below the 1.7 MiB one-time steps "
                          "can add)")
@@ -94,7 +96,10 @@ class ModesThatKeepPartOfAStep(unittest.TestCase):
         self.assertGreater(s["rss_growth_bytes"], 2 * 1024 * 1024, s)
 
     def test_free_mode_is_never_called_leaking(self):
-        for args in (("-n", 3), ("-b", "1MiB", "-n", 10), ("--mmap-threshold", "32MiB", "-n", 20)):
+        cases = [("-n", 3), ("-b", "1MiB", "-n", 10)]
+        if not SANITIZED:  # mallopt is refused when ASan replaces malloc (exit 1, documented)
+            cases.append(("--mmap-threshold", "32MiB", "-n", 20))
+        for args in cases:
             with self.subTest(args=args):
                 self.assertNotEqual(summary("-m", "free", *args)["verdict"], "leaking")
 
