@@ -166,7 +166,8 @@ void declare_classroom(CLI::App& app, RawOptions& raw) {
 void declare_guard(CLI::App& app, RawOptions& raw) {
     auto* max_memory =
         app.add_option("--max-memory", raw.max_memory,
-                       "stop (exit 3) before leaked + held memory passes SIZE, or N% of available memory "
+                       "stop (exit 3) before leaked + held memory (or RSS growth, if larger) passes SIZE, "
+                       "or N% of available memory "
                        "(default: 50% of available memory, lowered by the cgroup limit and ulimit -v/-d)")
             ->check(checked_by(parse_max_memory))
             ->type_name("SIZE|N%");
@@ -417,7 +418,7 @@ CliResult parse_command_line(int argc, const char* const* argv) {
     raw.scenarios = scenarios->parsed();
     raw.given_options = given_options(app);
     // Each subcommand falls through to the top level, where another one matches too: `check compare`.
-    if (int{raw.compare} + int{raw.watch} + int{raw.check} + int{raw.scenarios} > 1) {
+    if (int{raw.compare} + int{raw.watch} + int{raw.live} + int{raw.check} + int{raw.scenarios} > 1) {
         return UsageError{"give one subcommand at a time (compare, watch, check, live or scenarios)"};
     }
     if (const auto shell = enum_from_name<Shell>(raw.completions)) {

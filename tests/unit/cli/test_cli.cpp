@@ -269,7 +269,13 @@ TEST(CliCheck, DefaultsAreShortAndWhatIsGivenWins) {
 
 TEST(CliCheck, OneSubcommandAtATime) {
     for (const auto& args :
-         {std::vector<std::string>{"check", "compare"}, {"scenarios", "check"}, {"compare", "scenarios"}}) {
+         {std::vector<std::string>{"check", "compare"},
+          {"scenarios", "check"},
+          {"compare", "scenarios"},
+          // live was left out of the count: `check live` ran check, `scenarios live` listed scenarios.
+          {"check", "live"},
+          {"scenarios", "live"},
+          {"live", "watch"}}) {
         const auto result = parse_args(args);
         ASSERT_TRUE(std::holds_alternative<UsageError>(result)) << args[0] << ' ' << args[1];
         EXPECT_NE(std::get<UsageError>(result).message.find("one subcommand"), std::string::npos);
