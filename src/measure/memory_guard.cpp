@@ -345,9 +345,11 @@ std::optional<std::string> MemoryGuard::refuse(std::uint64_t outstanding_bytes, 
     }
     // A step: one block in leak/free/hold, more in the zoo (every thread's block, a cycle's pair).
     if (step_bytes > m_budget.bytes || outstanding_bytes > m_budget.bytes - step_bytes) {
-        return fmt::format("{} outstanding + the next step's {} would pass the budget of {} ({})",
-                           format_bytes(outstanding_bytes), format_bytes(step_bytes),
-                           format_bytes(m_budget.bytes), m_budget.source);
+        return fmt::format(
+            "{} in use (leaked + held, or RSS growth if larger) + the next step's {} would pass the "
+            "budget of {} ({})",
+            format_bytes(outstanding_bytes), format_bytes(step_bytes), format_bytes(m_budget.bytes),
+            m_budget.source);
     }
     return std::nullopt;
 }

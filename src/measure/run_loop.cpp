@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "measure/summary.hpp"
 #include "util/units.hpp"
 
 namespace leakdemo {
@@ -55,6 +56,8 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
     const MemorySample baseline = parts.sampler.sample();
     const std::int64_t baseline_ns = baseline.timestamp_ns;
     std::chrono::nanoseconds deadline = parts.clock.now();  // the schedule's start: iteration 1 runs at once
+    // The latest sample's RSS: the guard judges it too (no extra /proc read, no allocation per iteration).
+    std::uint64_t rss_now = baseline.rss_bytes;
     {
         const Record record = make_record(0, baseline_ns, parts.workload, baseline);
         summary.add(record);
@@ -74,8 +77,9 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
         }
         const std::uint64_t block = parts.workload.block_bytes();
         // What this step may add: more than one block for a chain, a cycle's pair, every thread's block.
-        if (auto why = parts.guard.refuse(parts.workload.counters().outstanding_bytes,
-                                          parts.workload.step_bytes())) {
+        const std::uint64_t in_use =
+            guarded_bytes(parts.workload.counters().outstanding_bytes, rss_now, baseline.rss_bytes);
+        if (auto why = parts.guard.refuse(in_use, parts.workload.step_bytes())) {
             reason = StopReason::guard;
             result.stop_message = fmt::format("guard: stopped before iteration {}: {}", iteration, *why);
             break;
@@ -88,6 +92,7 @@ LoopResult run_loop(const LoopConfig& config, LoopParts parts) {
             break;
         }
         const Record record = make_record(iteration, baseline_ns, parts.workload, parts.sampler.sample());
+        rss_now = record.sample.rss_bytes;
         summary.add(record);
         parts.sink.record(record);
 

@@ -59,6 +59,12 @@ std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64
     return static_cast<double>(budget_bytes - current_bytes) / bytes_per_s;
 }
 
+std::uint64_t guarded_bytes(std::uint64_t outstanding_bytes, std::uint64_t rss_bytes,
+                            std::uint64_t rss_baseline_bytes) {
+    const std::uint64_t rss_growth = rss_bytes > rss_baseline_bytes ? rss_bytes - rss_baseline_bytes : 0;
+    return std::max(outstanding_bytes, rss_growth);
+}
+
 void SummaryBuilder::add(const Record& record) {
     if (!m_first) {
         m_first = record;
@@ -72,8 +78,13 @@ void SummaryBuilder::add(const Record& record) {
     }
     m_low_after_peak_bytes = std::min(m_low_after_peak_bytes, rss);
     m_slope.add(static_cast<double>(record.iteration), static_cast<double>(record.sample.rss_bytes));
+    // The time to the budget follows the figure the guard judges, not the RSS alone: free mode's RSS may
+    // creep by a page while nothing is leaked or held.
     m_slope_per_second.add(static_cast<double>(record.elapsed_ns) / 1e9,
-                           static_cast<double>(record.sample.rss_bytes));
+                           static_cast<double>(guarded_bytes(record.counters.outstanding_bytes, rss,
+                                                             m_first->sample.rss_bytes)));
+    m_outstanding_per_second.add(static_cast<double>(record.elapsed_ns) / 1e9,
+                                 static_cast<double>(record.counters.outstanding_bytes));
 }
 
 Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> hwm_bytes,
@@ -115,8 +126,17 @@ Summary SummaryBuilder::finish(StopReason reason, std::optional<std::uint64_t> h
             static_cast<double>(summary.minor_faults) / static_cast<double>(summary.iterations);
     }
     if (budget_bytes) {
-        summary.budget_eta_s =
-            seconds_to_budget(summary.outstanding_bytes, *budget_bytes, m_slope_per_second.slope());
+        // Unless the verdict says the RSS grows, its growth may be a one-time step (free mode's block kept on
+        // the heap top, the first pages of a tiny-block run): extrapolating it would predict a limit the run
+        // never nears, so only leaked + held is followed then.
+        if (summary.verdict != Verdict::leaking) {
+            summary.budget_eta_s =
+                seconds_to_budget(summary.outstanding_bytes, *budget_bytes, m_outstanding_per_second.slope());
+        } else {
+            const std::uint64_t guarded =
+                guarded_bytes(summary.outstanding_bytes, summary.rss_end_bytes, summary.rss_start_bytes);
+            summary.budget_eta_s = seconds_to_budget(guarded, *budget_bytes, m_slope_per_second.slope());
+        }
     }
     return summary;
 }

@@ -102,6 +102,12 @@ struct Summary {
 std::optional<double> seconds_to_budget(std::uint64_t current_bytes, std::uint64_t budget_bytes,
                                         double bytes_per_s);
 
+// What the memory guard judges: leaked + held, or the RSS growth since the baseline if larger. The payload
+// alone undercounts tiny blocks (a 1-byte entry costs ~96 B of heap: chunk header, map node), the RSS alone
+// undercounts --touch none; the larger of the two is what the process really holds.
+std::uint64_t guarded_bytes(std::uint64_t outstanding_bytes, std::uint64_t rss_bytes,
+                            std::uint64_t rss_baseline_bytes);
+
 // Folds records into a Summary as they arrive. Without a `basis` at finish, the last record's block is both
 // the step and what it retains (leak mode).
 class SummaryBuilder {
@@ -121,7 +127,8 @@ class SummaryBuilder {
     std::uint64_t m_peak_bytes = 0;
     std::uint64_t m_peak_iteration = 0;
     std::uint64_t m_low_after_peak_bytes = 0;
-    SlopeAccumulator m_slope_per_second;
+    SlopeAccumulator m_slope_per_second;        // guarded_bytes over seconds: the time to the guard's budget
+    SlopeAccumulator m_outstanding_per_second;  // leaked + held over seconds: when the RSS step was transient
 };
 
 }  // namespace leakdemo

@@ -35,7 +35,10 @@ class GuardStopsTheRun(unittest.TestCase):
         self.assertEqual(result.returncode, 3, result.stderr)
         summary = summary_of(result.stdout)
         self.assertEqual(summary["stop_reason"], "guard")
-        self.assertEqual(summary["outstanding_bytes"], 20 * MIB)
+        # The guard judges the RSS growth when larger: each mmap'd block's header page and the run's first
+        # pages may stop it one block before 20 held.
+        self.assertLessEqual(summary["outstanding_bytes"], 20 * MIB)
+        self.assertGreaterEqual(summary["outstanding_bytes"], 19 * MIB)
 
     def test_default_budget_is_announced_with_its_source(self):
         result = run("-n", 1, "-i", 0, "--format", "csv")
@@ -71,6 +74,20 @@ class GuardStopsTheRun(unittest.TestCase):
         self.assertIn("RLIMIT_AS", result.stderr)
         self.assertNotIn("allocation failed", result.stderr)
         self.assertGreater(summary["iterations"], 10)
+
+
+class GuardJudgesWhatTheProcessHolds(unittest.TestCase):
+    """1-byte blocks cost ~96 B of heap each (chunk header, cache's map node): counting the payload alone let
+    `--max-memory 2MiB` reach an RSS growth of ~190 MiB. The guard judges the RSS growth too."""
+
+    def test_tiny_cache_entries_stop_near_the_budget_in_rss(self):
+        result = run("-m", "cache", "-b", 1, "-i", 0, "--max-memory", "2MiB", "--summary-only", "--format", "jsonl")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        summary = summary_of(result.stdout)
+        self.assertEqual(summary["stop_reason"], "guard")
+        self.assertLess(summary["outstanding_bytes"], 2 * MIB)
+        self.assertLessEqual(summary["rss_growth_bytes"], 3 * 2 * MIB)
+        self.assertIn("RSS growth if larger", result.stderr)
 
 
 class OneStepMustFitUpFront(unittest.TestCase):
@@ -117,6 +134,20 @@ class GuardInACgroup(unittest.TestCase):
         summary = summary_of(result.stdout)
         self.assertEqual(summary["stop_reason"], "guard")
         self.assertLessEqual(summary["outstanding_bytes"], 64 * MIB)
+
+    def check_tiny_blocks_stop_themselves(self, mode):
+        # Millions of 1-byte blocks: the payload stays far below the limit while the heap reaches it.
+        result = run_in_memory_box(self, self.cgroup, ["-m", mode, "-b", 1, "-i", 0, "--summary-only", "--format",
+                                                       "jsonl"], timeout=120)
+        self.assertNotEqual(result.returncode, -9, "SIGKILLed by the OOM killer")
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertEqual(summary_of(result.stdout)["stop_reason"], "guard")
+
+    def test_tiny_cache_entries_stop_themselves_inside_a_64_mib_cgroup(self):
+        self.check_tiny_blocks_stop_themselves("cache")
+
+    def test_tiny_indirect_chains_stop_themselves_inside_a_64_mib_cgroup(self):
+        self.check_tiny_blocks_stop_themselves("indirect")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,43 @@ TEST(SummaryBudget, NoEtaWhenRssIsFlat) {
     EXPECT_FALSE(summary.budget_eta_s);
 }
 
+// The time to the budget follows what the guard judges (leaked + held, or RSS growth if larger), not the RSS
+// alone: held blocks that cost no RAM yet (--touch none) still near the budget.
+TEST(SummaryBudget, EtaFollowsLeakedPlusHeldWhenTheRssIsFlat) {
+    SummaryBuilder builder;
+    for (std::uint64_t i = 0; i <= 10; ++i) {
+        Record r;
+        r.iteration = i;
+        r.elapsed_ns = static_cast<std::int64_t>(i) * 1'000'000'000;
+        r.block_bytes = 1000;
+        r.counters.outstanding_bytes = i * 1000;  // 1,000 bytes per second
+        r.sample.rss_bytes = 5000;
+        builder.add(r);
+    }
+    const Summary summary =
+        builder.finish(StopReason::completed, std::nullopt, std::nullopt, 30000, VerdictBasis{1000, 0});
+    ASSERT_TRUE(summary.budget_eta_s);
+    EXPECT_NEAR(*summary.budget_eta_s, (30000.0 - 10000.0) / 1000.0, 1e-6);
+}
+
+// Free mode: glibc keeps the second block on the heap top, one RSS step, nothing leaked or held; the
+// verdict is stable, so the summary must not say the budget is reached "at this rate".
+TEST(SummaryBudget, NoEtaForFreeModesTransientStep) {
+    SummaryBuilder builder;
+    for (std::uint64_t i = 0; i <= 3; ++i) {
+        Record r;
+        r.iteration = i;
+        r.elapsed_ns = static_cast<std::int64_t>(i) * 5'000'000;
+        r.block_bytes = 4'096'000;
+        r.sample.rss_bytes = i >= 2 ? 9'150'464 : 4'988'928;
+        builder.add(r);
+    }
+    const Summary summary = builder.finish(StopReason::completed, std::nullopt, std::nullopt,
+                                           std::uint64_t{11} << 30, VerdictBasis{4'096'000, 0});
+    EXPECT_EQ(summary.verdict, Verdict::stable);
+    EXPECT_FALSE(summary.budget_eta_s);
+}
+
 TEST(Slope, ExactForAStraightLine) {
     SlopeAccumulator slope;
     for (int x = 0; x <= 10; ++x) {
