@@ -130,10 +130,10 @@ void declare_output(CLI::App& app, RawOptions& raw) {
     app.add_flag("--fail-on-leak", raw.fail_on_leak,
                  "exit with code 4 when the verdict is `leaking` (needs at least 3 iterations; a run "
                  "stopped early exits 3 instead)");
-    app.add_flag(
-        "--huge-pages", raw.huge_pages,
-        "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
-        "maps 2 MiB instead of 4 KiB (Linux, THP `always` or `madvise`; exit 1 if THP is off)");
+    app.add_flag("--huge-pages", raw.huge_pages,
+                 "leak, free and hold: 2 MiB-aligned blocks (size rounded up to 2 MiB) with "
+                 "madvise(MADV_HUGEPAGE): one page fault maps 2 MiB instead of 4 KiB (Linux, THP `always` or "
+                 "`madvise`; exit 1 if THP is off; other modes refuse it)");
 }
 
 // Classroom: notes, allocator knobs, bars, chart, report (README "Classroom").
