@@ -95,6 +95,33 @@ def option_line(text, name):
     return None
 
 
+class HelpSaysWhatTheOptionsDo(unittest.TestCase):
+    """Entries that once promised more than the run keeps."""
+
+    def test_touch_none_does_not_promise_a_flat_rss(self):
+        entry = option_line(help_text(), "--touch")
+        self.assertNotIn("RSS stays flat", entry)  # malloc's headers and the zoo's small objects are written
+        self.assertIn("pages stay uncommitted", entry)
+        self.assertIn("malloc's headers", entry)
+
+    def test_huge_pages_names_the_modes_that_round(self):
+        entry = option_line(help_text(), "--huge-pages")
+        self.assertIn("leak, free and hold", entry)
+        self.assertIn("other modes refuse it", entry)
+        result = run("-m", "cache", "--huge-pages", "-n", "1")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stderr, "leakdemo: error: --huge-pages: only leak, free and hold round their "
+                                        "blocks to 2 MiB; cache mode does not\n")
+
+    def test_quiet_says_it_drops_the_warnings_too(self):
+        entry = option_line(help_text(), "--quiet")
+        self.assertIn("warnings", entry)
+        # a warning README names (--fill with --touch none) is dropped by -q, as the entry says
+        args = ["--touch", "none", "--fill", "1", "-n", "1", "-i", "0", "--format", "csv"]
+        self.assertIn("leakdemo: warning: ", run(*args).stderr)
+        self.assertEqual(run(*args, "-q").stderr, "")
+
+
 class LiveHelpStatesLivesOwnDefaults(unittest.TestCase):
     """`live --help` used to show the run's -i (default 1s, an example of 0) though live starts at 250ms and
     refuses 0; every value it shows must work in live, every option it leaves out must be refused."""
