@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -145,12 +146,23 @@ Expected<ExitCode> run_live_command(const Options& options) {
     return run_live(options, *guard, budget, guard_plan->notes, *outputs);
 }
 
+// --help, --version, --completions: a reader that went away (`leakdemo --help | head -1`) ends them quietly
+// with exit 0, as it ends a run (README "Exit status"), not with SIGPIPE's 141.
+void write_info(std::string_view text) {
+    ::signal(SIGPIPE, SIG_IGN);
+    try {
+        LineWriter(STDOUT_FILENO).write_line(text);
+    } catch (const OutputClosed&) {
+        // the reader has what it wanted
+    }
+}
+
 // The command line, then the command. A failed result is a usage error (exit 2); a runtime failure throws.
 Expected<ExitCode> run_command_line(int argc, char** argv) {
     using Result = Expected<ExitCode>;
     CliResult parsed = parse_command_line(argc, argv);
     if (const auto* info = std::get_if<InfoRequest>(&parsed)) {
-        std::fputs(info->text.c_str(), stdout);
+        write_info(info->text);
         return Result::ok(ExitCode::success);
     }
     if (const auto* usage = std::get_if<UsageError>(&parsed)) {

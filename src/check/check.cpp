@@ -34,6 +34,24 @@ struct FoundChecker {
     std::string tool;  // valgrind's path, or liblsan.so.0's
 };
 
+// LSan's malloc answers every mallopt(3) with 0 (failed), so a run under it cannot set --mmap-threshold:
+// refused when LSan is the only checker, else LSan is skipped with a note and valgrind checks alone.
+Status lsan_takes(const Options& options, bool lsan_alone) {
+    if (!options.mmap_threshold_bytes) {
+        return success();
+    }
+    if (lsan_alone) {
+        return Status::fail(
+            "--mmap-threshold: LeakSanitizer's malloc ignores mallopt(3); use --with valgrind");
+    }
+    if (!options.quiet) {
+        print_stderr(
+            "leakdemo: note: check: LeakSanitizer skipped: its malloc ignores mallopt(3) "
+            "(--mmap-threshold)\n");
+    }
+    return success();
+}
+
 // The checkers --with asks for that are installed; one asked for by name and missing is an error (exit 1),
 // a --valgrind or $LEAKDEMO_VALGRIND that is no executable a usage error (exit 2).
 Expected<std::vector<FoundChecker>> find_checkers(const Options& options) {
@@ -52,7 +70,12 @@ Expected<std::vector<FoundChecker>> find_checkers(const Options& options) {
     }
     if (with != CheckerChoice::valgrind) {
         if (auto library = find_lsan_library()) {
-            found.push_back({Checker::lsan, *library});
+            if (const Status lsan = lsan_takes(options, found.empty()); !lsan) {
+                return Expected<std::vector<FoundChecker>>::fail(lsan.error());
+            }
+            if (!options.mmap_threshold_bytes) {
+                found.push_back({Checker::lsan, *library});
+            }
         } else if (with == CheckerChoice::lsan) {
             throw Error("check: liblsan.so.0 not found by the dynamic linker (install liblsan0)");
         }

@@ -99,8 +99,10 @@ void declare_workload(CLI::App& app, RawOptions& raw) {
         ->check(checked_by(parse_threads))
         ->type_name("N")
         ->default_str(std::to_string(defaults.threads));
-    add_enum_option(app, "--touch", raw.touch, defaults.touch, "TOUCH",
-                    "all: memset every byte; page: one byte per 4 KiB page; none: no write (RSS stays flat)");
+    add_enum_option(
+        app, "--touch", raw.touch, defaults.touch, "TOUCH",
+        "all: memset every byte; page: one byte per 4 KiB page; none: no write: the block's pages "
+        "stay uncommitted (RSS still grows by malloc's headers and small objects)");
     app.add_option("--fill", raw.fill, "byte written by --touch (0-255 or 0xNN; the article's -1 is 0xff)")
         ->check(checked_by(parse_fill))
         ->type_name("BYTE")
@@ -122,7 +124,9 @@ void declare_output(CLI::App& app, RawOptions& raw) {
     add_enum_option(app, "--progress", raw.progress, defaults.progress, "WHEN",
                     "a status line on stderr while the samples go elsewhere: auto (stderr a terminal, "
                     "stdout not), always (even into a file), never");
-    auto* quiet = app.add_flag("-q,--quiet", raw.quiet, "no summary on stderr");
+    auto* quiet = app.add_flag("-q,--quiet", raw.quiet,
+                               "no summary, and no notes or warnings about the options, on stderr "
+                               "(errors and the guard's warnings stay)");
     app.add_flag("--summary-only", raw.summary_only,
                  "print only the summary on stdout (human; a JSON object with --format jsonl; a CSV row with "
                  "--format csv)")
@@ -130,10 +134,10 @@ void declare_output(CLI::App& app, RawOptions& raw) {
     app.add_flag("--fail-on-leak", raw.fail_on_leak,
                  "exit with code 4 when the verdict is `leaking` (needs at least 3 iterations; a run "
                  "stopped early exits 3 instead)");
-    app.add_flag(
-        "--huge-pages", raw.huge_pages,
-        "2 MiB-aligned blocks (size rounded up to 2 MiB) with madvise(MADV_HUGEPAGE): one page fault "
-        "maps 2 MiB instead of 4 KiB (Linux, THP `always` or `madvise`; exit 1 if THP is off)");
+    app.add_flag("--huge-pages", raw.huge_pages,
+                 "leak, free and hold: 2 MiB-aligned blocks (size rounded up to 2 MiB) with "
+                 "madvise(MADV_HUGEPAGE): one page fault maps 2 MiB instead of 4 KiB (Linux, THP `always` or "
+                 "`madvise`; exit 1 if THP is off; other modes refuse it)");
 }
 
 // Classroom: notes, allocator knobs, bars, chart, report (README "Classroom").

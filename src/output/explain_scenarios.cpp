@@ -3,6 +3,7 @@
 // the scenario lost or kept it; that it was lost or kept is measured by the counters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 #include "output/explain.hpp"
@@ -118,10 +119,12 @@ void Explainer::explain_fragmented(const Step& step, const Record& current, std:
     if (!m_told_fragmented && 4 * rss_grown >= 3 * heap_grown) {
         m_told_fragmented = true;
         say(Kind::fragmented, notes,
-            fmt::format("the heap holds {} but only {} of leakdemo's chunks is in use: the free chunks sit "
-                        "between live ones, so no page can be returned (RSS {} since the start)",
-                        heap, format_bytes(current.counters.outstanding_bytes),
-                        format_signed_bytes(rss_grown)));
+            fmt::format(
+                "the heap holds {} but only {} of leakdemo's chunks is in use: free() cannot return the "
+                "free chunks to the OS (they sit between live ones, not at the top of the heap); "
+                "malloc_trim (--trim) can return the whole free pages between live chunks (RSS {} since "
+                "the start)",
+                heap, format_bytes(current.counters.outstanding_bytes), format_signed_bytes(rss_grown)));
     }
     // Trimmed: RSS grew by less than half of the heap, measured after malloc_trim(0).
     if (!m_told_trimmed && m_context.trim && 2 * rss_grown < heap_grown) {
@@ -142,16 +145,26 @@ void Explainer::explain_arenas(const Step& step, const Record& current, std::vec
     const std::int64_t arenas = static_cast<std::int64_t>(current.sample.heap_arena_bytes) -
                                 static_cast<std::int64_t>(m_baseline->sample.heap_arena_bytes);
     const std::uint64_t threads = m_context.threads;
-    const bool one_each = threads > 1 && arenas >= static_cast<std::int64_t>(threads * step.block / 2);
+    // glibc reserves 64 MiB of address space (HEAP_MAX_SIZE) for each new arena: the VSZ jump counts them
+    // (thread stacks add a few MiB, never a whole arena's worth per thread).
+    constexpr std::int64_t arena_reserve = std::int64_t{64} << 20;
+    const std::uint64_t new_arenas =
+        std::min(threads, static_cast<std::uint64_t>(std::max<std::int64_t>(step.vsz, 0) / arena_reserve));
+    const std::string reason =
+        new_arenas == 0 ? std::string(
+                              ": the threads' blocks fit in arenas already there (VSZ grew by less than "
+                              "the 64 MiB a new arena reserves)")
+        : new_arenas == threads
+            ? std::string(
+                  ": each thread's malloc got an arena of its own (64 MiB of address space each), "
+                  "and free() keeps the block in it for that thread's next malloc")
+            : fmt::format(": {} (64 MiB of address space each); the other threads share arenas already there",
+                          plural(new_arenas, "new arena"));
     say(Kind::arenas, notes,
         fmt::format("{} each malloc'd and freed {}: the heap figures of all arenas (mallinfo2) grew by {}, "
                     "VSZ by {}{}",
                     plural(threads, "thread"), format_bytes(step.block), format_signed_bytes(arenas),
-                    format_signed_bytes(step.vsz),
-                    one_each ? ": each thread's malloc got an arena of its own (up to 64 MiB of address "
-                               "space each), and free() keeps the block in it for that thread's next malloc"
-                             : ": the threads' blocks fit in arenas already there (one thread, or "
-                               "MALLOC_ARENA_MAX)"));
+                    format_signed_bytes(step.vsz), reason));
 }
 
 void Explainer::explain_untracked(const Step& step, const Record& current, std::vector<std::string>& notes) {

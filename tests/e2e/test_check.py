@@ -153,6 +153,21 @@ class CheckExitCodes(unittest.TestCase):
         self.assertEqual((record["verdict"], record["definitely_lost_bytes"], record["definitely_lost_blocks"]),
                          ("disagrees", 3145728, 1))
 
+    @unittest.skipUnless(lsan_present(), "needs liblsan0 (scripts/setup.sh test)")
+    def test_mmap_threshold_skips_lsan_whose_malloc_ignores_mallopt(self):
+        result = check("-n", "1", "--mmap-threshold", "0", "--format", "jsonl",
+                       env=self.fake(FAKE_LOST_BYTES="1048576"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual([record["checker"] for record in jsonl_records(result.stdout)], ["valgrind"])
+        self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
+        self.assertIn("LeakSanitizer skipped", result.stderr)
+        alone = check("--with", "lsan", "--mmap-threshold", "64KiB")
+        self.assertEqual(alone.returncode, 2, alone.stderr)
+        self.assertTrue(alone.stderr.startswith("leakdemo: error: --mmap-threshold: "), alone.stderr)
+        self.assertEqual(alone.stderr.count("\n"), 1, alone.stderr)
+        self.assertLessEqual(len(alone.stderr.rstrip("\n")), 100, alone.stderr)  # one short line
+        self.assertEqual(alone.stdout, "")
+
     def test_no_checker_installed_exits_1_in_one_line(self):
         with tempfile.TemporaryDirectory() as empty:
             result = check(env={"PATH": empty, "LEAKDEMO_LSAN_LIBRARY": ""})

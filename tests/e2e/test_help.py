@@ -62,17 +62,19 @@ class CompareHelpListsWhatCompareTakes(unittest.TestCase):
         check = option_entries(help_text("check", columns=WIDE))
         for flag in ("--report", "--chart", "--output", "--summary-only", "--explain"):
             self.assertNotIn(flag, check)
+        # LSan's malloc fails every mallopt: check takes --mmap-threshold for valgrind, refuses it for LSan.
         self.check_listed_or_refused(option_entries(help_text(columns=WIDE)), "check", check,
-                                     ["--with", "lsan", "-n", "1", "-b", "64KiB"])
+                                     ["--with", "lsan", "-n", "1", "-b", "64KiB"],
+                                     {"--mmap-threshold": ["--with", "valgrind", "-n", "1", "-b", "64KiB"]})
 
-    def check_listed_or_refused(self, top, subcommand, listed, base):
+    def check_listed_or_refused(self, top, subcommand, listed, base, bases=None):
         with tempfile.TemporaryDirectory() as directory:
             for name, value_type in top.items():
                 if name in ("--help", "--version", "--completions"):
                     continue
                 value = a_value_for(value_type, directory) if value_type else None
                 self.assertTrue(value_type == "" or value is not None, f"no test value for {name} {value_type}")
-                result = run(subcommand, *base, name, *([value] if value else []))
+                result = run(subcommand, *(bases or {}).get(name, base), name, *([value] if value else []))
                 if name in listed:
                     self.assertNotEqual(result.returncode, 2,
                                         f"{subcommand} --help lists {name}, {subcommand} refuses it: " + result.stderr)
@@ -93,6 +95,33 @@ def option_line(text, name):
                 entry.append(more)
             return " ".join(part.strip() for part in entry)
     return None
+
+
+class HelpSaysWhatTheOptionsDo(unittest.TestCase):
+    """Entries that once promised more than the run keeps."""
+
+    def test_touch_none_does_not_promise_a_flat_rss(self):
+        entry = option_line(help_text(), "--touch")
+        self.assertNotIn("RSS stays flat", entry)  # malloc's headers and the zoo's small objects are written
+        self.assertIn("pages stay uncommitted", entry)
+        self.assertIn("malloc's headers", entry)
+
+    def test_huge_pages_names_the_modes_that_round(self):
+        entry = option_line(help_text(), "--huge-pages")
+        self.assertIn("leak, free and hold", entry)
+        self.assertIn("other modes refuse it", entry)
+        result = run("-m", "cache", "--huge-pages", "-n", "1")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stderr, "leakdemo: error: --huge-pages: only leak, free and hold round their "
+                                        "blocks to 2 MiB; cache mode does not\n")
+
+    def test_quiet_says_it_drops_the_warnings_too(self):
+        entry = option_line(help_text(), "--quiet")
+        self.assertIn("warnings", entry)
+        # a warning README names (--fill with --touch none) is dropped by -q, as the entry says
+        args = ["--touch", "none", "--fill", "1", "-n", "1", "-i", "0", "--format", "csv"]
+        self.assertIn("leakdemo: warning: ", run(*args).stderr)
+        self.assertEqual(run(*args, "-q").stderr, "")
 
 
 class LiveHelpStatesLivesOwnDefaults(unittest.TestCase):

@@ -81,6 +81,22 @@ class Pipes(unittest.TestCase):
                        if not line.startswith(("exit=", "leakdemo: guard: stopping before"))]
         self.assertEqual(diagnostics, [], "a closed pipe is no error: nothing else on stderr")
 
+    def test_help_version_and_completions_end_quietly_with_exit_0_when_the_reader_is_gone(self):
+        # The read end is closed before leakdemo starts: its first write gets EPIPE (SIGPIPE is restored to
+        # its default for the child, as a shell leaves it), with no timing involved.
+        for args in (["--help"], ["--version"], ["--completions", "bash"], ["compare", "--help"]):
+            with self.subTest(args=args):
+                read_end, write_end = os.pipe()
+                os.close(read_end)
+                try:
+                    result = subprocess.run([LEAKDEMO, *args], stdout=write_end, stderr=subprocess.PIPE,
+                                            stdin=subprocess.DEVNULL, text=True, timeout=30,
+                                            env=leakdemo_env(args))
+                finally:
+                    os.close(write_end)
+                self.assertEqual(result.returncode, 0, f"SIGPIPE is -13: {result.returncode} {result.stderr}")
+                self.assertEqual(result.stderr, "")
+
 
 def temporaries(path):
     """The temporary file a run writes -o FILE into, beside FILE: FILE.XXXXXX.tmp."""

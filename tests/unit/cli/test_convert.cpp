@@ -175,5 +175,41 @@ TEST(ConvertOptions, InteriorNeedsTwoBytes) {
     EXPECT_FALSE(convert_options(raw));
 }
 
+// The zoo's modes allocate their own shapes: --huge-pages would be ignored there, so it is refused.
+TEST(ConvertOptions, HugePagesOnlyWhereBlocksAreRounded) {
+    RawOptions raw;
+    raw.huge_pages = true;
+    for (const char* mode : {"leak", "free", "hold"}) {
+        raw.mode = mode;
+        EXPECT_TRUE(convert_options(raw)) << mode;
+    }
+    for (const char* mode :
+         {"cache", "interior", "exception", "mmap", "fragment", "arena", "cycle", "indirect"}) {
+        raw.mode = mode;
+        const auto options = convert_options(raw);
+        ASSERT_FALSE(options) << mode;
+        EXPECT_EQ(options.error(),
+                  std::string("--huge-pages: only leak, free and hold round their blocks to 2 MiB; ") + mode +
+                      " mode does not");
+    }
+    raw.check = true;  // check forwards the flag to its runs: same rule
+    raw.mode = "cache";
+    EXPECT_FALSE(convert_options(raw));
+    raw.check = false;
+    raw.live = true;  // live: the mode it starts in
+    EXPECT_FALSE(convert_options(raw));
+    raw.mode = "hold";
+    EXPECT_TRUE(convert_options(raw));
+    raw.live = false;
+    raw.mode.clear();
+    raw.compare = true;  // compare: each of its two modes
+    raw.compare_modes = "free,hold";
+    EXPECT_TRUE(convert_options(raw));
+    raw.compare_modes = "leak,fragment";
+    const auto options = convert_options(raw);
+    ASSERT_FALSE(options);
+    EXPECT_NE(options.error().find("fragment mode does not"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leakdemo
