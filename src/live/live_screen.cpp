@@ -82,6 +82,8 @@ void LiveScreen::record(const Record& record) {
     m_view.run_peak_bytes = std::max(m_view.run_peak_bytes, record.sample.maxrss_bytes);
     if (m_view.phase_peak_bytes) {
         m_view.phase_peak_bytes = std::max(*m_view.phase_peak_bytes, m_hwm.read().value_or(0));
+        // VmHWM and ru_maxrss come from different counters: the phase is part of the run, never above it.
+        m_view.run_peak_bytes = std::max(m_view.run_peak_bytes, *m_view.phase_peak_bytes);
     }
     draw();
 }

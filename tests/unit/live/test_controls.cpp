@@ -118,6 +118,13 @@ TEST(LiveScreen, TheRunsPeakSurvivesAFallingMaxrss) {
     record.sample.maxrss_bytes = 13 * 1024 * kib;  // clear_refs reset the mark ru_maxrss reads
     screen.record(record);
     EXPECT_EQ(screen.view().run_peak_bytes, 200 * 1024 * kib);
+    // The phase's VmHWM (this test process's, read from /proc) is part of the run: never above its peak.
+    LiveScreen fresh(fd, workload, std::nullopt, std::chrono::milliseconds(250), true, false);
+    fresh.start_phase();
+    record.sample.maxrss_bytes = 1;
+    fresh.record(record);
+    ASSERT_TRUE(fresh.view().phase_peak_bytes.has_value());
+    EXPECT_GE(fresh.view().run_peak_bytes, *fresh.view().phase_peak_bytes);
     ::close(fd);
 }
 
