@@ -12,8 +12,12 @@
 namespace leakdemo {
 namespace {
 
-// The modes the run executes: one, or compare's two.
+// The modes the run may execute: one, compare's two, or in live any (its keys reach every mode, and each
+// mode's workload is made from the same options: `s` then arena takes --threads).
 bool runs_mode(const Options& options, Mode mode) {
+    if (options.command == Command::live) {
+        return true;
+    }
     if (options.command == Command::compare) {
         return std::find(options.compare_modes.begin(), options.compare_modes.end(), mode) !=
                options.compare_modes.end();

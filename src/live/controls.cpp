@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "live/hwm_reader.hpp"
 #include "output/mode_words.hpp"
@@ -118,6 +119,17 @@ void LiveControls::switch_mode(std::string_view key, Mode mode) {
     if (m_workload.mode() == mode) {
         return emit(key, fmt::format("already in {} mode", to_string(mode)));
     }
+    // A mode whose one step is more than the whole budget would end the session at its first step: the
+    // guard refuses it before any allocation. Refused here instead, the run goes on in the mode it has.
+    const std::optional<std::uint64_t> budget = m_screen.view().budget_bytes;
+    for (const ModeSlot& slot : m_workload.slots()) {
+        if (slot.mode == mode && slot.workload && budget && slot.workload->step_bytes() > *budget) {
+            return emit(key, fmt::format("{}: one step needs {}, more than the guard's {} budget; the mode "
+                                         "stays {}",
+                                         to_string(mode), format_bytes(slot.workload->step_bytes()),
+                                         format_bytes(*budget), to_string(m_workload.mode())));
+        }
+    }
     if (!m_workload.switch_to(mode)) {
         return emit(key, fmt::format("{} mode is not available here", to_string(mode)));
     }
@@ -145,6 +157,19 @@ void LiveControls::pick_from_menu(char key) {
     // Any other key leaves the menu open: it is not one of live's.
 }
 
+std::string mark_note(const MemorySample& now, std::uint64_t run_peak_bytes, std::string_view error) {
+    if (!error.empty()) {
+        return fmt::format(
+            "cannot reset VmHWM (echo 5 > /proc/self/clear_refs: {}); the high-water marks "
+            "stay, the run's peak is {}",
+            error, format_bytes(run_peak_bytes));
+    }
+    return fmt::format(
+        "a new phase: VmHWM reset to the current RSS, {} (echo 5 > /proc/self/clear_refs), "
+        "and on this kernel ru_maxrss with it; the run's peak, {}, is kept by leakdemo",
+        format_bytes(now.rss_bytes), format_bytes(run_peak_bytes));
+}
+
 // What RSS did when the reachable memory was freed, in each mode's own unit, and why, from mallinfo2's
 // mmap'd bytes.
 void LiveControls::release() {
@@ -163,16 +188,12 @@ void LiveControls::trim() {
 
 void LiveControls::mark() {
     const MemorySample now = m_sampler.sample();
+    const std::uint64_t run_peak_bytes = std::max(m_screen.view().run_peak_bytes, now.maxrss_bytes);
     const std::string error = reset_peak_rss();
-    if (!error.empty()) {
-        return emit("m", fmt::format("cannot reset VmHWM (echo 5 > /proc/self/clear_refs: {}); ru_maxrss "
-                                     "cannot be reset at all",
-                                     error));
+    if (error.empty()) {
+        m_screen.start_phase();
     }
-    m_screen.start_phase();
-    emit("m", fmt::format("a new phase: VmHWM reset to the current RSS, {} (echo 5 > /proc/self/clear_refs); "
-                          "ru_maxrss cannot be reset and stays {}",
-                          format_bytes(now.rss_bytes), format_bytes(now.maxrss_bytes)));
+    emit("m", mark_note(now, run_peak_bytes, error));
 }
 
 void LiveControls::change_interval(bool faster) {

@@ -22,6 +22,11 @@ std::string release_note(const SwitchingWorkload::PerMode& freed_by_mode, const 
 // `t`'s note: malloc_trim(0)'s result (`released`: its return value) and what RSS did.
 std::string trim_note(int released, const MemorySample& before, const MemorySample& after, Mode current);
 
+// `m`'s note: VmHWM was reset to `now`'s RSS (and, on Linux, ru_maxrss with it: the kernel reports the
+// larger of the two high-water marks it keeps, and clear_refs resets the one the RSS feeds), while the
+// run's peak, `run_peak_bytes`, is kept by leakdemo. `error`: why the reset failed (empty: it worked).
+std::string mark_note(const MemorySample& now, std::uint64_t run_peak_bytes, std::string_view error);
+
 // What each key of `leakdemo live` does (docs/live.md). Every key press becomes an event with a sentence
 // that says what happened, from measured figures, to `sink` (-o JSONL, the report's marks, the screen).
 class LiveControls {

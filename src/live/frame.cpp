@@ -22,6 +22,66 @@ using frame_detail::Paint;
 using frame_detail::Rows;
 using frame_detail::screen_width;
 
+// The guard's line: its budget and the time to it. On a narrow terminal the words go, never a number
+// ("guard 11.3 GiB, in 1 h 2 min").
+void append_guard(Rows& rows, const LiveView& view) {
+    Line line;
+    // Plain values, not the optional, in the loop (GCC 12 thinks a copied optional<double> uninitialised).
+    const std::optional<double> eta =
+        view.ring != nullptr ? seconds_to_budget(*view.ring, view.budget_bytes) : std::nullopt;
+    const bool has_eta = eta.has_value();
+    const double eta_seconds = eta.value_or(0.0);
+    for (int narrow = 0; narrow < 2; ++narrow) {
+        line.clear();
+        if (!view.budget_bytes) {
+            line.append(std::string_view(narrow == 0 ? "guard: off (--no-guard)" : "guard off"));
+            break;
+        }
+        fmt::format_to(fmt::appender(line),
+                       fmt::runtime(narrow == 0 ? "guard: stops before leaked + held pass {}" : "guard {}"),
+                       format_bytes(*view.budget_bytes));
+        if (!view.ended.empty()) {
+            line.append(std::string_view(narrow == 0 ? "; the run is over" : ", run over"));
+        } else if (has_eta) {
+            // Close to the limit, the time is the alarm's colour: the class sees the guard coming.
+            line.append(std::string_view(narrow == 0 ? "; at this rate in " : ", in "));
+            append_in(line, format_eta_words(eta_seconds),
+                      eta_seconds <= close_eta_seconds ? Paint::alarm : Paint::plain, view.color);
+        } else {
+            line.append(std::string_view(narrow == 0 ? "; not growing now" : ", not growing"));
+        }
+        if (screen_width({line.data(), line.size()}) <= static_cast<std::size_t>(rows.width())) {
+            break;
+        }
+    }
+    rows.put(line);
+}
+
+// The peaks: the run's is the most leakdemo has seen (kept here: `m` resets the kernel's VmHWM and, on
+// Linux, ru_maxrss with it), the phase's is VmHWM since `m`. Narrow: shorter words, the same numbers.
+void append_peak(Rows& rows, const LiveView& view) {
+    const std::string_view dot = glyph(view.unicode, " · ", " | ");
+    Line line;
+    for (int narrow = 0; narrow < 2; ++narrow) {
+        line.clear();
+        fmt::format_to(fmt::appender(line),
+                       fmt::runtime(narrow == 0 ? "peak: run {} (most seen)" : "peak {}"),
+                       format_bytes(view.run_peak_bytes));
+        if (view.phase_peak_bytes) {
+            fmt::format_to(fmt::appender(line),
+                           fmt::runtime(narrow == 0 ? "{}phase since iteration {}: {} (VmHWM)"
+                                                    : "{}phase (since {}) {}"),
+                           dot, view.phase_start_iteration, format_bytes(*view.phase_peak_bytes));
+        } else {
+            line.append(std::string_view("; m starts a phase"));
+        }
+        if (screen_width({line.data(), line.size()}) <= static_cast<std::size_t>(rows.width())) {
+            break;
+        }
+    }
+    rows.put(line);
+}
+
 void append_header(Rows& rows, const LiveView& view) {
     const std::string_view dot = glyph(view.unicode, " · ", " | ");
     Line line;
@@ -48,36 +108,8 @@ void append_header(Rows& rows, const LiveView& view) {
     }
     rows.put(line);
 
-    line.clear();
-    if (!view.budget_bytes) {
-        line.append(std::string_view("guard: off (--no-guard)"));
-    } else {
-        fmt::format_to(fmt::appender(line), "guard: stops before leaked + held pass {}",
-                       format_bytes(*view.budget_bytes));
-        const auto eta =
-            view.ring != nullptr ? seconds_to_budget(*view.ring, view.budget_bytes) : std::nullopt;
-        if (!view.ended.empty()) {
-            line.append(std::string_view("; the run is over"));
-        } else if (eta) {
-            // Close to the limit, the time is the alarm's colour: the class sees the guard coming.
-            line.append(std::string_view("; at this rate in "));
-            append_in(line, format_eta_words(*eta), *eta <= close_eta_seconds ? Paint::alarm : Paint::plain,
-                      view.color);
-        } else {
-            line.append(std::string_view("; not growing now"));
-        }
-    }
-    rows.put(line);
-
-    line.clear();
-    fmt::format_to(fmt::appender(line), "peak: run {} (ru_maxrss", format_bytes(view.run_peak_bytes));
-    if (view.phase_peak_bytes) {
-        fmt::format_to(fmt::appender(line), "){}phase since iteration {}: {} (VmHWM)", dot,
-                       view.phase_start_iteration, format_bytes(*view.phase_peak_bytes));
-    } else {
-        line.append(std::string_view(", cannot be reset); m starts a phase"));
-    }
-    rows.put(line);
+    append_guard(rows, view);
+    append_peak(rows, view);
 }
 
 // The table's columns, as many as fit: a title row and the newest sample's values.

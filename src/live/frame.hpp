@@ -32,7 +32,7 @@ struct LiveView {
     bool paused = false;
     std::optional<std::uint64_t> budget_bytes;      // nullopt: --no-guard
     std::optional<Record> latest;                   // the newest sample; nullopt before the baseline
-    std::uint64_t run_peak_bytes = 0;               // ru_maxrss: the run's peak, cannot be reset
+    std::uint64_t run_peak_bytes = 0;               // the most ru_maxrss read (`m` may lower ru_maxrss)
     std::optional<std::uint64_t> phase_peak_bytes;  // VmHWM since the last `m` (nullopt: no phase yet)
     std::uint64_t phase_start_iteration = 0;
     std::string_view key_note;                // what the last key did; empty: no key yet

@@ -11,6 +11,17 @@ namespace leakdemo {
 namespace {
 
 constexpr std::size_t reserved_note_bytes = 1024;
+// The frame buffer is made for a terminal this big before the baseline: a resize up to it takes no new
+// memory between two samples (a larger buffer is one glibc would mmap, and the workload's figures would
+// move with it).
+constexpr int reserved_columns = 320;
+constexpr int reserved_rows = 100;
+
+// A cell is at most 3 bytes of UTF-8; with colour, a run of cells may start a style and end one.
+std::size_t frame_bytes(int width, int height, bool color) {
+    const std::size_t per_cell = color ? 4 + 16 : 4;
+    return static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * per_cell + 1024;
+}
 
 // The keys of the `s` menu, in enum_names<Mode> order: 1-9, then a, b ...
 char menu_key(std::size_t index) {
@@ -59,6 +70,7 @@ LiveScreen::LiveScreen(int out_fd, const SwitchingWorkload& workload,
     m_view.menu = m_menu;
     m_view.unicode = unicode;
     m_view.color = color;
+    m_frame.reserve(frame_bytes(reserved_columns, reserved_rows, color));
     draw();  // sizes the frame buffer now, not after the baseline
 }
 
@@ -70,6 +82,8 @@ void LiveScreen::record(const Record& record) {
     m_view.run_peak_bytes = std::max(m_view.run_peak_bytes, record.sample.maxrss_bytes);
     if (m_view.phase_peak_bytes) {
         m_view.phase_peak_bytes = std::max(*m_view.phase_peak_bytes, m_hwm.read().value_or(0));
+        // VmHWM and ru_maxrss come from different counters: the phase is part of the run, never above it.
+        m_view.run_peak_bytes = std::max(m_view.run_peak_bytes, *m_view.phase_peak_bytes);
     }
     draw();
 }
@@ -140,13 +154,10 @@ void LiveScreen::draw() {
         size.ws_row = 24;
     }
     if (size.ws_col != m_width || size.ws_row != m_height) {
-        // A resize may take a larger buffer: that follows the terminal, not the run's length.
+        // Past the reserved size a resize takes a larger buffer: that follows the terminal, not the run.
         m_width = size.ws_col;
         m_height = size.ws_row;
-        // A cell is at most 3 bytes of UTF-8; with colour, a run of cells may start a style and end one.
-        const std::size_t per_cell = m_view.color ? 4 + 16 : 4;
-        m_frame.reserve(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) * per_cell +
-                        1024);
+        m_frame.reserve(frame_bytes(m_width, m_height, m_view.color));
     }
     render_frame(m_view, m_width, m_height, m_frame);
     write_all(m_out_fd, m_frame);

@@ -17,7 +17,7 @@ namespace leakdemo {
 // What `leakdemo live` shows, kept up to date as a Sink (samples, notes, key events) and drawn on the
 // terminal: one frame per sample, per key and per resize, one write(2) each. All of its memory (the
 // chart's ring, the two notes, the frame buffer for the current size) is made before the baseline sample;
-// only a resize may grow the frame buffer.
+// only a resize past 320x100 may grow the frame buffer.
 class LiveScreen final : public Sink {
   public:
     LiveScreen(int out_fd, const SwitchingWorkload& workload, std::optional<std::uint64_t> budget_bytes,

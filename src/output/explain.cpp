@@ -46,19 +46,29 @@ Explainer::Step measure(const Record& before, const Record& now, std::uint64_t p
     step.block = now.block_bytes;
     step.block_pages = (now.block_bytes + page_bytes - 1) / page_bytes;
     step.allocated = now.counters.blocks > before.counters.blocks;
-    step.leaked = now.counters.leaked_bytes - before.counters.leaked_bytes;
-    const std::uint64_t outstanding = now.counters.outstanding_bytes - before.counters.outstanding_bytes;
-    step.held = outstanding - step.leaked;
+    // Signed: live's `r` frees held blocks between samples, so outstanding (and a switch's counters) can
+    // fall; a fall is nothing newly held or leaked, not an unsigned wrap to 16384 PiB.
+    const std::int64_t leaked = change(now.counters.leaked_bytes, before.counters.leaked_bytes);
+    const std::int64_t outstanding =
+        change(now.counters.outstanding_bytes, before.counters.outstanding_bytes);
+    step.leaked = leaked > 0 ? static_cast<std::uint64_t>(leaked) : 0;
+    step.held = outstanding > leaked
+                    ? static_cast<std::uint64_t>(outstanding - std::max<std::int64_t>(leaked, 0))
+                    : 0;
     step.freed = step.allocated && outstanding == 0;
     step.rss = change(now.sample.rss_bytes, before.sample.rss_bytes);
     step.vsz = change(now.sample.vsz_bytes, before.sample.vsz_bytes);
     step.arena = change(now.sample.heap_arena_bytes, before.sample.heap_arena_bytes);
     step.mmapped = change(now.sample.heap_mmap_bytes, before.sample.heap_mmap_bytes);
     step.faults = now.sample.minor_faults - before.sample.minor_faults;
-    // The workload counts blocks whose malloc raised mallinfo2's hblkhd (seen before any free); a kept
-    // mmap'd block also shows in the sample itself.
+    // The workload counts blocks whose malloc raised mallinfo2's hblkhd (seen before any free). Leak, free
+    // and hold count every block, so their count is the answer: hblkhd between two samples also moves with
+    // memory the observer maps (live's larger frame buffer after a resize). The other modes count none,
+    // and a kept mmap'd block shows in the sample itself.
+    const bool mmapped_blocks_counted =
+        now.mode == Mode::leak || now.mode == Mode::free || now.mode == Mode::hold;
     step.via_mmap = step.allocated && (now.counters.mmapped_blocks > before.counters.mmapped_blocks ||
-                                       step.about_a_block(step.mmapped));
+                                       (!mmapped_blocks_counted && step.about_a_block(step.mmapped)));
     return step;
 }
 
@@ -315,8 +325,8 @@ void Explainer::explain_high_water(const Record& current, std::vector<std::strin
             current.sample.maxrss_bytes) {
         m_told_high_water = true;
         say(Kind::high_water, notes,
-            fmt::format("current RSS {} is below max RSS {}: ru_maxrss is a high-water mark and never "
-                        "comes down",
+            fmt::format("current RSS {} is below max RSS {}: ru_maxrss is a high-water mark, which "
+                        "freeing memory does not bring down",
                         format_bytes(current.sample.rss_bytes), format_bytes(current.sample.maxrss_bytes)));
     }
 }

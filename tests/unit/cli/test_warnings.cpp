@@ -33,6 +33,16 @@ TEST(IneffectiveOptions, ThreadsOnlyInArenaMode) {
     EXPECT_TRUE(warnings_for(options).empty());
 }
 
+// live starts in one mode, but `s` reaches arena (and free, fragment): its options are not wasted.
+TEST(IneffectiveOptions, LiveReachesEveryModeSoThreadsAndTrimSayNothing) {
+    Options options;
+    options.command = Command::live;
+    options.threads = 4;
+    options.threads_given = true;
+    options.trim = true;
+    EXPECT_TRUE(warnings_for(options).empty()) << warnings_for(options)[0];
+}
+
 TEST(IneffectiveOptions, TrimAlsoWorksInFragmentMode) {
     Options options;
     options.trim = true;

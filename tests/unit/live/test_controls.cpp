@@ -8,6 +8,7 @@
 
 #include "fakes.hpp"
 #include "live/controls.hpp"
+#include "util/units.hpp"
 
 namespace leakdemo {
 namespace {
@@ -83,6 +84,86 @@ TEST(TrimNote, SaysMallocTrimCannotReturnMmapsMappings) {
     EXPECT_TRUE(has(mmap, "mmap's mappings are not malloc's: malloc_trim cannot return them")) << mmap;
     const std::string free = trim_note(1, rss(8192 * kib), rss(4096 * kib), Mode::free);
     EXPECT_EQ(free, "malloc_trim(0): RSS fell 4.0 MiB (8.0 MiB -> 4.0 MiB)");
+}
+
+TEST(MarkNote, SaysTheResetReachesRuMaxrssAndThatLeakdemoKeepsTheRunsPeak) {
+    MemorySample now = rss(13 * 1024 * kib);
+    now.maxrss_bytes = 13 * 1024 * kib;
+    const std::string note = mark_note(now, 213 * 1024 * kib, "");
+    EXPECT_TRUE(has(note, "VmHWM reset to the current RSS, 13.0 MiB")) << note;
+    EXPECT_TRUE(has(note, "and on this kernel ru_maxrss with it")) << note;
+    EXPECT_TRUE(has(note, "the run's peak, 213.0 MiB, is kept by leakdemo")) << note;
+    EXPECT_FALSE(has(note, "cannot be reset")) << note;
+    const std::string failed = mark_note(now, 213 * 1024 * kib, "Permission denied");
+    EXPECT_TRUE(has(failed, "cannot reset VmHWM")) << failed;
+    EXPECT_TRUE(has(failed, "213.0 MiB")) << failed;
+}
+
+// After `m` the kernel's ru_maxrss may read less than before: the header's run peak stays the most seen.
+TEST(LiveScreen, TheRunsPeakSurvivesAFallingMaxrss) {
+    const int fd = ::memfd_create("leakdemo-test-screen", 0);
+    ASSERT_GE(fd, 0);
+    BlockWorkloadConfig config;
+    config.mode = Mode::free;
+    config.block_bytes = 4096;
+    SwitchingWorkload workload(config);
+    LiveScreen screen(fd, workload, std::nullopt, std::chrono::milliseconds(250), true, false);
+    Record record;
+    record.mode = Mode::free;
+    record.block_bytes = 4096;
+    record.iteration = 1;
+    record.sample.maxrss_bytes = 200 * 1024 * kib;
+    screen.record(record);
+    record.iteration = 2;
+    record.sample.maxrss_bytes = 13 * 1024 * kib;  // clear_refs reset the mark ru_maxrss reads
+    screen.record(record);
+    EXPECT_EQ(screen.view().run_peak_bytes, 200 * 1024 * kib);
+    // The phase's VmHWM (this test process's, read from /proc) is part of the run: never above its peak.
+    LiveScreen fresh(fd, workload, std::nullopt, std::chrono::milliseconds(250), true, false);
+    fresh.start_phase();
+    record.sample.maxrss_bytes = 1;
+    fresh.record(record);
+    ASSERT_TRUE(fresh.view().phase_peak_bytes.has_value());
+    EXPECT_GE(fresh.view().run_peak_bytes, *fresh.view().phase_peak_bytes);
+    ::close(fd);
+}
+
+// indirect's step with 40 MiB blocks is 120 MiB: past a 100 MiB budget, its first step would end the run.
+TEST(LiveControls, AModeWhoseOneStepPassesTheBudgetIsRefusedAndTheRunGoesOn) {
+    const int fd = ::memfd_create("leakdemo-test-screen", 0);
+    ASSERT_GE(fd, 0);
+    BlockWorkloadConfig config;
+    config.mode = Mode::free;
+    config.block_bytes = 40 * 1024 * kib;
+    SwitchingWorkload workload(config);
+    testing::FakeClock clock;
+    testing::FakeSampler sampler(workload, clock, 4 << 20);
+    LiveScreen screen(fd, workload, 100 * 1024 * kib, std::chrono::milliseconds(250), true, false);
+    LiveControls controls(workload, sampler, screen, screen, std::chrono::milliseconds(250));
+    char indirect_key = 0;
+    std::uint64_t indirect_step = 0;
+    for (const MenuEntry& entry : screen.menu()) {
+        if (entry.mode == Mode::indirect) {
+            indirect_key = entry.key;
+        }
+    }
+    for (const ModeSlot& slot : workload.slots()) {
+        if (slot.mode == Mode::indirect && slot.workload) {
+            indirect_step = slot.workload->step_bytes();
+        }
+    }
+    ASSERT_NE(indirect_key, 0);
+    ASSERT_GT(indirect_step, 100 * 1024 * kib);
+    controls.press('s');
+    controls.press(indirect_key);
+    EXPECT_EQ(workload.mode(), Mode::free);
+    const std::string note(screen.view().key_note);
+    EXPECT_TRUE(has(note, "indirect: one step needs " + format_bytes(indirect_step))) << note;
+    EXPECT_TRUE(has(note, "more than the guard's 100.0 MiB budget; the mode stays free")) << note;
+    EXPECT_FALSE(controls.quit());
+    controls.press('h');  // a mode whose step fits still switches
+    EXPECT_EQ(workload.mode(), Mode::hold);
+    ::close(fd);
 }
 
 TEST(LiveControls, ASwitchClearsTheOldModesNotesFromTheScreen) {

@@ -99,6 +99,32 @@ TEST(Frame, FillsA60x20TerminalExactlyAndNoRowIsWider) {
     EXPECT_EQ(frame.substr(frame.size() - 3), "\x1b[J");
 }
 
+// At 60 columns the guard's and the peaks' words shorten; their numbers stay whole.
+TEST(Frame, At60ColumnsTheGuardAndPeakNumbersAreWhole) {
+    Fixture f(10);
+    f.view.budget_bytes = 12 * 1024 * mib;
+    f.view.phase_peak_bytes = 6 * mib;
+    f.view.phase_start_iteration = 18;
+    const std::optional<double> eta = seconds_to_budget(f.ring, f.view.budget_bytes);
+    ASSERT_TRUE(eta.has_value());
+    const std::string eta_words = format_eta_words(*eta);
+    const auto rows = rows_of(render_frame(f.view, 60, 20));
+    EXPECT_NE(rows[1].find("12.0 GiB"), std::string::npos) << rows[1];
+    EXPECT_NE(rows[1].find(eta_words), std::string::npos) << rows[1] << " / " << eta_words;
+    EXPECT_NE(rows[2].find("30.0 MiB"), std::string::npos) << rows[2];
+    EXPECT_NE(rows[2].find("18"), std::string::npos) << rows[2];
+    EXPECT_NE(rows[2].find("6.0 MiB"), std::string::npos) << rows[2];
+    for (std::size_t i = 1; i <= 2; ++i) {
+        EXPECT_LE(display_width(rows[i]), 60u) << rows[i];
+        EXPECT_EQ(rows[i].find("\u2026"), std::string::npos) << "cut: " << rows[i];  // the ellipsis
+    }
+    // Wide enough, the long words come back.
+    const auto wide = rows_of(render_frame(f.view, 140, 40));
+    EXPECT_NE(wide[1].find("stops before leaked + held pass 12.0 GiB"), std::string::npos) << wide[1];
+    EXPECT_NE(wide[2].find("peak: run 30.0 MiB (most seen)"), std::string::npos) << wide[2];
+    EXPECT_NE(wide[2].find("phase since iteration 18: 6.0 MiB (VmHWM)"), std::string::npos) << wide[2];
+}
+
 TEST(Frame, AWiderTerminalGetsWiderRowsAndMoreOfTheChart) {
     Fixture f(100);
     const auto narrow = rows_of(render_frame(f.view, 60, 20));
@@ -232,7 +258,7 @@ Fixture busy_fixture() {
     f.ring.mark_newest('m');
     f.view.phase_peak_bytes = 63 * mib;
     f.view.phase_start_iteration = 59;
-    f.view.key_note = "key m: a new phase: VmHWM reset to the current RSS, 63.0 MiB → ru_maxrss stays";
+    f.view.key_note = "key m: a new phase: VmHWM reset to the current RSS, 63.0 MiB → the run's peak is kept";
     f.view.notes = {"block 36 reused the heap memory freed in iteration 30: arena unchanged (6.3 MiB) — …",
                     "0 page faults for this block: its pages were already resident (RSS unchanged: 63 MiB)"};
     return f;
@@ -367,7 +393,7 @@ TEST(Frame, PausedPhaseNotesAndTheMenuAreShown) {
     EXPECT_EQ(rows[0].rfind("PAUSED", 0), 0u) << rows[0];
     EXPECT_NE(rows[2].find("phase since iteration 7: 9.0 MiB (VmHWM)"), std::string::npos) << rows[2];
     f.view.phase_peak_bytes.reset();
-    EXPECT_NE(rows_of(render_frame(f.view, 80, 24))[2].find("cannot be reset"), std::string::npos);
+    EXPECT_NE(rows_of(render_frame(f.view, 80, 24))[2].find("m starts a phase"), std::string::npos);
     EXPECT_NE(rows[20].find("key m: a new phase"), std::string::npos) << rows[20];
     EXPECT_NE(rows[21].find("first note"), std::string::npos);
     EXPECT_NE(rows[22].find("second note"), std::string::npos);
