@@ -208,11 +208,12 @@ class CheckerStatus {
 // or 3 when its guard stopped it) is a failure of the check, not a disagreement.
 CheckRecord check_with(const FoundChecker& found, const Options& options, Summary& summary, int& stop) {
     const ReportDirectory directory;
-    const auto [args, target] = command_for(found, options, directory.path());
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda below.
+    const auto command = command_for(found, options, directory.path());
     const std::string name(to_string(found.checker));
     CheckerRun run = [&] {
         CheckerStatus status(options, found.checker == Checker::valgrind ? "valgrind" : "LeakSanitizer");
-        return run_checker(args, target, options.check.timeout,
+        return run_checker(command.first, command.second, options.check.timeout,
                            [&status](std::chrono::nanoseconds elapsed) { status.draw(elapsed); });
     }();
     if (run.stop_signal != 0) {
